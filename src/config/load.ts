@@ -1,0 +1,207 @@
+import { envSchema, SECRET_VARIABLES, type Env } from "./schema.js";
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+/** Start-up stops on this; its message names every bad variable and what it expects. */
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(
+      "Invalid configuration:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n") +
+        "\nSee .env.example for every variable and its default.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+import type { Role } from "../domain/vocabulary.js";
+export type { Role };
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  dataDir: string;
+  database: { url: string | undefined; poolSize: number; localPort: number };
+  redis: { url: string | undefined; localPort: number; autoInstall: boolean };
+  telegram: {
+    token: string | undefined;
+    apiRoot: string;
+    mode: Env["TELEGRAM_MODE"];
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  /** Telegram user id -> role, from ADMIN_IDS, TRADER_IDS and VIEWER_IDS. */
+  operators: Map<number, Role>;
+  risk: {
+    dailyLossPct: number;
+    maxDrawdownPct: number;
+    apiErrorCount: number;
+    concentrationPct: number;
+    staleDataSeconds: number;
+    dailyTradeLimit: number;
+    priceCollarPct: number;
+    defaultStopLossPct: number;
+    approvalExpiryMinutes: number;
+    fourEyes: boolean;
+    resumeMaxAttempts: number;
+    resumeLockoutMinutes: number;
+    overrideCodeHash: string | undefined;
+    marketTimezone: string;
+  };
+  schedules: {
+    triggerCheckEverySeconds: number;
+    stopLossScanEverySeconds: number;
+    pricePollEverySeconds: number;
+    newsIngestCron: string;
+    dailyReportCron: string;
+    weeklyReportCron: string;
+  };
+  broker: {
+    shadowStartingCapital: string;
+    paperSlippageBps: number;
+    paperCommissionPerOrder: string;
+    kis: {
+      env: Env["KIS_ENV"];
+      appKey: string | undefined;
+      appSecret: string | undefined;
+      accountNo: string | undefined;
+      accountProductCode: string;
+    };
+  };
+  http: { host: string; port: number; apiToken: string | undefined };
+  news: { feeds: string[]; watchlist: string[] };
+  llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
+  cache: { ttlSeconds: number; maxEntries: number };
+}
+
+/**
+ * Parses the environment once. Throws ConfigError listing every problem (not just the first),
+ * so an operator fixes the whole file in one go.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "(environment)");
+        const raw = source[variable];
+        // Echo the offending value to help the operator, except for secrets.
+        const shown = raw !== undefined && !SECRET_VARIABLES.has(variable) ? ` (got "${truncate(raw)}")` : "";
+        const message = issue.code === "invalid_value" || issue.code === "invalid_type" ? describeExpected(variable, issue.message) : issue.message;
+        return { variable, message: message + shown };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const issues = crossFieldIssues(e);
+  const operators = buildOperators(e, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, localPort: e.LOCAL_PG_PORT },
+    redis: { url: e.REDIS_URL, localPort: e.LOCAL_REDIS_PORT, autoInstall: e.AUTO_INSTALL_REDIS },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      mode: e.TELEGRAM_MODE,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    },
+    operators,
+    risk: {
+      dailyLossPct: e.KS_DAILY_LOSS_PCT,
+      maxDrawdownPct: e.KS_MAX_DRAWDOWN_PCT,
+      apiErrorCount: e.KS_API_ERROR_COUNT,
+      concentrationPct: e.KS_CONCENTRATION_PCT,
+      staleDataSeconds: e.KS_STALE_DATA_SECONDS,
+      dailyTradeLimit: e.KS_DAILY_TRADE_LIMIT,
+      priceCollarPct: e.PRICE_COLLAR_PCT,
+      defaultStopLossPct: e.DEFAULT_STOP_LOSS_PCT,
+      approvalExpiryMinutes: e.APPROVAL_EXPIRY_MINUTES,
+      fourEyes: e.FOUR_EYES,
+      resumeMaxAttempts: e.RESUME_MAX_ATTEMPTS,
+      resumeLockoutMinutes: e.RESUME_LOCKOUT_MINUTES,
+      overrideCodeHash: e.OVERRIDE_CODE_HASH,
+      marketTimezone: e.MARKET_TIMEZONE,
+    },
+    schedules: {
+      triggerCheckEverySeconds: e.TRIGGER_CHECK_EVERY_SECONDS,
+      stopLossScanEverySeconds: e.STOP_LOSS_SCAN_EVERY_SECONDS,
+      pricePollEverySeconds: e.PRICE_POLL_EVERY_SECONDS,
+      newsIngestCron: e.NEWS_INGEST_CRON,
+      dailyReportCron: e.DAILY_REPORT_CRON,
+      weeklyReportCron: e.WEEKLY_REPORT_CRON,
+    },
+    broker: {
+      shadowStartingCapital: e.SHADOW_STARTING_CAPITAL,
+      paperSlippageBps: e.PAPER_SLIPPAGE_BPS,
+      paperCommissionPerOrder: e.PAPER_COMMISSION_PER_ORDER,
+      kis: {
+        env: e.KIS_ENV,
+        appKey: e.KIS_APP_KEY,
+        appSecret: e.KIS_APP_SECRET,
+        accountNo: e.KIS_ACCOUNT_NO,
+        accountProductCode: e.KIS_ACCOUNT_PRODUCT_CODE,
+      },
+    },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN },
+    news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST },
+    llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
+  };
+}
+
+function crossFieldIssues(e: Env): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (e.TELEGRAM_MODE === "webhook") {
+    if (!e.TELEGRAM_BOT_TOKEN) issues.push({ variable: "TELEGRAM_BOT_TOKEN", message: "required when TELEGRAM_MODE=webhook" });
+    if (!e.TELEGRAM_WEBHOOK_URL) issues.push({ variable: "TELEGRAM_WEBHOOK_URL", message: "required when TELEGRAM_MODE=webhook" });
+    if (!e.TELEGRAM_WEBHOOK_SECRET) issues.push({ variable: "TELEGRAM_WEBHOOK_SECRET", message: "required when TELEGRAM_MODE=webhook" });
+  }
+  const kis = { KIS_APP_KEY: e.KIS_APP_KEY, KIS_APP_SECRET: e.KIS_APP_SECRET, KIS_ACCOUNT_NO: e.KIS_ACCOUNT_NO };
+  if (Object.values(kis).some(Boolean)) {
+    for (const [name, value] of Object.entries(kis)) {
+      if (!value) issues.push({ variable: name, message: "required when any KIS credential is set (KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT_NO)" });
+    }
+  }
+  if (e.LLM_API_KEY && !e.LLM_BASE_URL) {
+    issues.push({ variable: "LLM_BASE_URL", message: "required when LLM_API_KEY is set" });
+  }
+  return issues;
+}
+
+function buildOperators(e: Env, issues: ConfigIssue[]): Map<number, Role> {
+  const operators = new Map<number, Role>();
+  const lists: [string, number[], Role][] = [
+    ["ADMIN_IDS", e.ADMIN_IDS, "admin"],
+    ["TRADER_IDS", e.TRADER_IDS, "trader"],
+    ["VIEWER_IDS", e.VIEWER_IDS, "viewer"],
+  ];
+  for (const [variable, ids, role] of lists) {
+    for (const id of ids) {
+      const existing = operators.get(id);
+      if (existing) {
+        // Ambiguous roles are refused rather than resolved silently: fail closed.
+        issues.push({ variable, message: `user ${id} is already listed as ${existing}; give each user exactly one role` });
+      } else {
+        operators.set(id, role);
+      }
+    }
+  }
+  return operators;
+}
+
+function describeExpected(variable: string, fallback: string): string {
+  const description = envSchema.shape[variable as keyof typeof envSchema.shape]?.description;
+  return description ? `${fallback}; expected ${description}` : fallback;
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 37)}...` : value;
+}

@@ -1,0 +1,244 @@
+import { z } from "zod";
+
+/**
+ * Every setting War Room reads from the environment, in one flat schema keyed by the variable's
+ * own name, so that a validation error can always name the variable. `loadConfig` turns the
+ * flat result into the nested `Config` the rest of the program uses.
+ *
+ * Each field's `describe()` text is what the user sees when the value is wrong: it says what is
+ * expected, not what went wrong internally.
+ */
+
+const optionalString = (what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .optional()
+    .describe(what);
+
+const percent = (fallback: number, what: string) =>
+  z.coerce
+    .number()
+    .gt(0, { message: "expected a percentage greater than 0" })
+    .lte(100, { message: "expected a percentage no greater than 100" })
+    .default(fallback)
+    .describe(what);
+
+const positiveInt = (fallback: number, what: string, max = 1_000_000_000) =>
+  z.coerce
+    .number()
+    .int({ message: "expected a whole number" })
+    .positive({ message: "expected a whole number greater than 0" })
+    .max(max, { message: `expected a whole number no greater than ${max}` })
+    .default(fallback)
+    .describe(what);
+
+const port = (fallback: number, what: string) =>
+  z.coerce
+    .number()
+    .int({ message: "expected a TCP port (a whole number)" })
+    .min(0, { message: "expected a TCP port between 0 and 65535" })
+    .max(65535, { message: "expected a TCP port between 0 and 65535" })
+    .default(fallback)
+    .describe(what);
+
+const flag = (fallback: boolean, what: string) =>
+  z
+    .stringbool({ truthy: ["1", "true", "yes", "on"], falsy: ["0", "false", "no", "off"] })
+    .default(fallback)
+    .describe(what);
+
+/** A comma-separated list of Telegram user ids (positive integers). */
+const userIds = (what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      const ids: number[] = [];
+      for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+        if (!/^[1-9]\d{0,15}$/.test(part)) {
+          ctx.addIssue({ code: "custom", message: `expected comma-separated Telegram user ids, "${part}" is not one` });
+          return z.NEVER;
+        }
+        ids.push(Number(part));
+      }
+      return ids;
+    })
+    .describe(what);
+
+const urlList = (what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      const urls = raw.split(",").map((p) => p.trim()).filter(Boolean);
+      for (const u of urls) {
+        if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) {
+          ctx.addIssue({ code: "custom", message: `expected comma-separated http(s) URLs, "${u}" is not one` });
+          return z.NEVER;
+        }
+      }
+      return urls;
+    })
+    .describe(what);
+
+const tickerList = (what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      const tickers = raw.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
+      for (const t of tickers) {
+        if (!/^[A-Z][A-Z0-9.\-]{0,9}$/.test(t)) {
+          ctx.addIssue({ code: "custom", message: `expected comma-separated tickers, "${t}" is not one` });
+          return z.NEVER;
+        }
+      }
+      return tickers;
+    })
+    .describe(what);
+
+const httpUrl = (what: string) =>
+  z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).describe(what);
+
+/** Five-field cron, validated loosely here; BullMQ's parser is the final judge at start-up. */
+const cron = (fallback: string, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(\S+\s+){4}\S+$/, { message: "expected a five-field cron expression, e.g. \"15 16 * * 1-5\"" })
+    .default(fallback)
+    .describe(what);
+
+export const envSchema = z.object({
+  // Process
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("development, production or test"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level"),
+  DATA_DIR: z.string().trim().min(1).default("./data").describe("directory for local-mode data (embedded PostgreSQL, Redis)"),
+
+  // PostgreSQL
+  DATABASE_URL: optionalString("postgres://user:password@host:port/database; unset starts embedded PostgreSQL").pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" }).optional(),
+  ),
+  DATABASE_POOL_SIZE: positiveInt(10, "connections in the pool", 200),
+  LOCAL_PG_PORT: port(54329, "port for embedded PostgreSQL (0 picks a free port)"),
+
+  // Redis
+  REDIS_URL: optionalString("redis://host:port[/db]; unset spawns redis-server from PATH").pipe(
+    z.string().regex(/^rediss?:\/\//, { message: "expected a redis:// or rediss:// URL" }).optional(),
+  ),
+  LOCAL_REDIS_PORT: port(63799, "port for the spawned redis-server (0 picks a free port)"),
+  AUTO_INSTALL_REDIS: flag(true, "install Debian's redis-server package when missing (root on Debian only)"),
+
+  // Telegram
+  TELEGRAM_BOT_TOKEN: optionalString("bot token from @BotFather; unset runs local mode").pipe(
+    z.string().regex(/^\d+:[\w-]{30,}$/, { message: "expected a bot token like 123456:ABC-DEF..." }).optional(),
+  ),
+  TELEGRAM_API_ROOT: httpUrl("Bot API root URL").default("https://api.telegram.org"),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling").describe("polling or webhook"),
+  TELEGRAM_WEBHOOK_URL: optionalString("public https URL Telegram posts updates to (webhook mode)").pipe(
+    z.url({ protocol: /^https$/, message: "expected an https URL" }).optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optionalString("secret token Telegram sends with each webhook call").pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: "expected 16-256 characters of A-Z, a-z, 0-9, _ or -" }).optional(),
+  ),
+  ADMIN_IDS: userIds("Telegram user ids with the admin role"),
+  TRADER_IDS: userIds("Telegram user ids with the trader role"),
+  VIEWER_IDS: userIds("Telegram user ids with the viewer role"),
+
+  // Kill switch and risk thresholds (DESIGN.md section 3)
+  KS_DAILY_LOSS_PCT: percent(5, "halt when equity falls this % below start-of-day equity"),
+  KS_MAX_DRAWDOWN_PCT: percent(10, "halt when equity falls this % below peak equity"),
+  KS_API_ERROR_COUNT: positiveInt(3, "halt after this many consecutive broker API errors", 1000),
+  KS_CONCENTRATION_PCT: percent(30, "halt/refuse when one position exceeds this % of equity"),
+  KS_STALE_DATA_SECONDS: positiveInt(300, "halt when a held ticker's price is older than this in market hours", 86_400),
+  KS_DAILY_TRADE_LIMIT: positiveInt(20, "executed orders allowed per trading day", 100_000),
+  PRICE_COLLAR_PCT: percent(10, "a limit price must lie within this % of the last price"),
+  DEFAULT_STOP_LOSS_PCT: percent(5, "default stop distance under entry for a long"),
+  APPROVAL_EXPIRY_MINUTES: positiveInt(10, "minutes before a pending proposal expires", 24 * 60),
+  FOUR_EYES: flag(false, "the requester may not approve their own proposal"),
+  RESUME_MAX_ATTEMPTS: positiveInt(3, "wrong override codes before resume locks", 100),
+  RESUME_LOCKOUT_MINUTES: positiveInt(15, "minutes resume stays locked after too many wrong codes", 24 * 60),
+  OVERRIDE_CODE_HASH: optionalString("scrypt hash of the override code (npm run override:hash)").pipe(
+    z.string().regex(/^scrypt\$/, { message: "expected the output of `npm run override:hash` (starts with scrypt$)" }).optional(),
+  ),
+  MARKET_TIMEZONE: z.string().trim().default("America/New_York").describe("IANA time zone of the exchange").refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "expected an IANA time zone such as America/New_York" },
+  ),
+
+  // Schedules (DESIGN.md section 7)
+  TRIGGER_CHECK_EVERY_SECONDS: positiveInt(30, "seconds between kill-switch trigger checks", 3600),
+  STOP_LOSS_SCAN_EVERY_SECONDS: positiveInt(30, "seconds between stop-loss scans in market hours", 3600),
+  PRICE_POLL_EVERY_SECONDS: positiveInt(60, "seconds between price polls in market hours", 3600),
+  NEWS_INGEST_CRON: cron("*/5 * * * *", "cron for news ingestion"),
+  DAILY_REPORT_CRON: cron("15 16 * * 1-5", "cron (market time zone) for the daily report"),
+  WEEKLY_REPORT_CRON: cron("0 18 * * 0", "cron (market time zone) for the weekly report"),
+
+  // Accounts and brokers
+  SHADOW_STARTING_CAPITAL: z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}(\.\d{1,2})?$/, { message: "expected an amount in dollars, e.g. 100000 or 2500.50" })
+    .default("100000")
+    .describe("cash of the shadow account a new installation creates"),
+  PAPER_SLIPPAGE_BPS: z.coerce.number().int().min(0).max(1000, { message: "expected 0-1000 basis points" }).default(5).describe("paper fills' slippage in basis points"),
+  PAPER_COMMISSION_PER_ORDER: z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}(\.\d{1,4})?$/, { message: "expected an amount in dollars, e.g. 0 or 1.00" })
+    .default("0")
+    .describe("commission charged on each paper fill"),
+  KIS_ENV: z.enum(["paper", "real"]).default("paper").describe("paper or real KIS environment"),
+  KIS_APP_KEY: optionalString("KIS app key"),
+  KIS_APP_SECRET: optionalString("KIS app secret"),
+  KIS_ACCOUNT_NO: optionalString("KIS account number, 8 digits").pipe(
+    z.string().regex(/^\d{8}$/, { message: "expected the 8-digit account number (CANO)" }).optional(),
+  ),
+  KIS_ACCOUNT_PRODUCT_CODE: z.string().trim().regex(/^\d{2}$/, { message: "expected 2 digits, usually 01" }).default("01").describe("KIS account product code (ACNT_PRDT_CD)"),
+
+  // HTTP API
+  HTTP_HOST: z.string().trim().default("127.0.0.1").describe("address the REST API listens on"),
+  HTTP_PORT: port(8080, "port the REST API listens on (0 picks a free port)"),
+  API_TOKEN: optionalString("bearer token for the kill-switch API and admin pages").pipe(
+    z.string().min(24, { message: "expected at least 24 characters (use a random value)" }).optional(),
+  ),
+
+  // News, War Room, LLM
+  NEWS_FEEDS: urlList("comma-separated RSS/Atom feed URLs"),
+  WATCHLIST: tickerList("comma-separated tickers to tag news with and scan"),
+  LLM_BASE_URL: optionalString("OpenAI-compatible endpoint for the optional LLM agent").pipe(
+    z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).optional(),
+  ),
+  LLM_API_KEY: optionalString("API key for LLM_BASE_URL"),
+  LLM_MODEL: z.string().trim().default("gpt-4o-mini").describe("model name for the LLM agent"),
+  LLM_TIMEOUT_MS: positiveInt(1500, "milliseconds before the LLM agent abstains", 60_000),
+
+  // Read-mostly query cache (never used for safety state)
+  CACHE_TTL_SECONDS: positiveInt(30, "seconds a cached read-mostly query stays fresh", 3600),
+  CACHE_MAX_ENTRIES: positiveInt(10_000, "entries the query cache holds", 10_000_000),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** Variables whose values must never be echoed back, not even in a validation error. */
+export const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "REDIS_URL",
+  "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_WEBHOOK_SECRET",
+  "OVERRIDE_CODE_HASH",
+  "KIS_APP_KEY",
+  "KIS_APP_SECRET",
+  "KIS_ACCOUNT_NO",
+  "API_TOKEN",
+  "LLM_API_KEY",
+]);

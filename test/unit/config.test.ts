@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/load.js";
+
+function issuesFor(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("needs nothing: every setting has a safe default (zero-configuration local mode)", () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBeUndefined();
+    expect(config.redis.url).toBeUndefined();
+    expect(config.telegram.token).toBeUndefined();
+    expect(config.risk).toMatchObject({ dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20, priceCollarPct: 10 });
+    expect(config.broker.shadowStartingCapital).toBe("100000");
+    expect(config.operators.size).toBe(0);
+  });
+
+  it("parses operators into roles and lists", () => {
+    const config = loadConfig({ ADMIN_IDS: "1, 2", TRADER_IDS: "3", VIEWER_IDS: "", WATCHLIST: "nvda,brk.b", NEWS_FEEDS: "https://a.example/rss" });
+    expect([...config.operators]).toEqual([[1, "admin"], [2, "admin"], [3, "trader"]]);
+    expect(config.news.watchlist).toEqual(["NVDA", "BRK.B"]);
+    expect(config.news.feeds).toEqual(["https://a.example/rss"]);
+  });
+
+  it.each([
+    ["KS_DAILY_LOSS_PCT", "abc", /KS_DAILY_LOSS_PCT: .*number/],
+    ["KS_DAILY_LOSS_PCT", "0", /KS_DAILY_LOSS_PCT: expected a percentage greater than 0/],
+    ["KS_MAX_DRAWDOWN_PCT", "150", /KS_MAX_DRAWDOWN_PCT: expected a percentage no greater than 100/],
+    ["KS_DAILY_TRADE_LIMIT", "2.5", /KS_DAILY_TRADE_LIMIT: expected a whole number/],
+    ["LOCAL_PG_PORT", "70000", /LOCAL_PG_PORT: expected a TCP port between 0 and 65535/],
+    ["DATABASE_URL", "mysql://x", /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/],
+    ["REDIS_URL", "localhost:6379", /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ["TELEGRAM_BOT_TOKEN", "nope", /TELEGRAM_BOT_TOKEN: expected a bot token/],
+    ["TELEGRAM_MODE", "carrier-pigeon", /TELEGRAM_MODE: .*polling or webhook/],
+    ["ADMIN_IDS", "12,abc", /ADMIN_IDS: expected comma-separated Telegram user ids, "abc" is not one/],
+    ["NEWS_FEEDS", "ftp://x", /NEWS_FEEDS: expected comma-separated http\(s\) URLs/],
+    ["WATCHLIST", "NV DA", /WATCHLIST: expected comma-separated tickers/],
+    ["MARKET_TIMEZONE", "Mars/Olympus", /MARKET_TIMEZONE: expected an IANA time zone/],
+    ["DAILY_REPORT_CRON", "every day", /DAILY_REPORT_CRON: expected a five-field cron expression/],
+    ["FOUR_EYES", "maybe", /FOUR_EYES: /],
+    ["OVERRIDE_CODE_HASH", "1234", /OVERRIDE_CODE_HASH: expected the output of `npm run override:hash`/],
+    ["API_TOKEN", "short", /API_TOKEN: expected at least 24 characters/],
+    ["SHADOW_STARTING_CAPITAL", "1e5", /SHADOW_STARTING_CAPITAL: expected an amount in dollars/],
+    ["KIS_ACCOUNT_NO", "123", /KIS_ACCOUNT_NO: expected the 8-digit account number/],
+  ])("names %s when it is %j", (variable, value, pattern) => {
+    const error = issuesFor({ [variable]: value });
+    expect(error.issues.map((i) => i.variable)).toEqual([variable]);
+    expect(error.message).toMatch(pattern);
+  });
+
+  it("reports every bad variable at once, not only the first", () => {
+    const error = issuesFor({ KS_DAILY_LOSS_PCT: "x", HTTP_PORT: "-1", LOG_LEVEL: "loud" });
+    expect(error.issues.map((i) => i.variable).sort()).toEqual(["HTTP_PORT", "KS_DAILY_LOSS_PCT", "LOG_LEVEL"]);
+  });
+
+  it("echoes ordinary values but never a secret's", () => {
+    expect(issuesFor({ KS_DAILY_LOSS_PCT: "abc" }).message).toContain('(got "abc")');
+    const secret = "not-a-real-token-but-secret";
+    const error = issuesFor({ TELEGRAM_BOT_TOKEN: secret, API_TOKEN: "tiny-secret" });
+    expect(error.message).not.toContain(secret);
+    expect(error.message).not.toContain("tiny-secret");
+  });
+
+  it("checks settings that only make sense together", () => {
+    expect(issuesFor({ TELEGRAM_MODE: "webhook" }).issues.map((i) => i.variable).sort()).toEqual([
+      "TELEGRAM_BOT_TOKEN",
+      "TELEGRAM_WEBHOOK_SECRET",
+      "TELEGRAM_WEBHOOK_URL",
+    ]);
+    expect(issuesFor({ KIS_APP_KEY: "key" }).issues.map((i) => i.variable).sort()).toEqual(["KIS_ACCOUNT_NO", "KIS_APP_SECRET"]);
+    expect(issuesFor({ LLM_API_KEY: "k" }).issues[0]?.variable).toBe("LLM_BASE_URL");
+  });
+
+  it("refuses a user listed under two roles instead of picking one", () => {
+    const error = issuesFor({ ADMIN_IDS: "7", VIEWER_IDS: "7" });
+    expect(error.issues).toEqual([{ variable: "VIEWER_IDS", message: "user 7 is already listed as admin; give each user exactly one role" }]);
+  });
+});

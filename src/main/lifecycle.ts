@@ -1,0 +1,42 @@
+import type { Logger } from "../logger.js";
+
+/**
+ * Runs `shutdown` once on SIGINT or SIGTERM (or a fatal error), then exits. A second signal
+ * while shutting down exits at once: an operator pressing Ctrl-C twice means it.
+ */
+export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) {
+      log.warn({ reason }, "second stop request: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ reason }, "shutting down");
+    try {
+      await shutdown();
+      log.info("stopped cleanly");
+    } catch (error) {
+      log.error({ err: String(error) }, "shutdown failed");
+      code = 1;
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop("SIGINT", 0));
+  process.on("SIGTERM", () => void stop("SIGTERM", 0));
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error.stack ?? String(error) }, "uncaught exception");
+    void stop("uncaughtException", 1);
+  });
+  process.on("unhandledRejection", (error) => {
+    log.fatal({ err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, "unhandled rejection");
+    void stop("unhandledRejection", 1);
+  });
+}
+
+/** Prints a start-up failure plainly (no stack for expected operator errors) and exits non-zero. */
+export function failStartup(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`War Room could not start: ${message}\n`);
+  process.exit(1);
+}

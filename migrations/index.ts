@@ -1,0 +1,4 @@
+import { InitialSchema1763935200000 } from "./1763935200000-InitialSchema.js";
+
+/** Every migration, in order. An explicit list rather than a glob: what runs is what is reviewed. */
+export const migrations = [InitialSchema1763935200000];

@@ -1,0 +1,51 @@
+import { DataSource } from "typeorm";
+import { migrations } from "../../../migrations/index.js";
+import { entities } from "./entities/index.js";
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  /** Application name shown in pg_stat_activity, to tell the bot, the worker and tests apart. */
+  applicationName?: string;
+}
+
+/**
+ * The desk's one way to reach PostgreSQL. The schema comes from migrations only:
+ * `synchronize` stays off, and migrations run explicitly (at start and in `npm run migrate`).
+ */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url: options.url,
+    entities,
+    migrations,
+    migrationsTableName: "migrations",
+    migrationsTransactionMode: "each",
+    synchronize: false,
+    migrationsRun: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    installExtensions: false,
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? "war-room",
+    // Failed queries surface as exceptions; TypeORM's own logger would print their parameters.
+    logging: false,
+  });
+}
+
+/** Applies pending migrations; returns the names of those it ran. */
+export async function migrateUp(dataSource: DataSource): Promise<string[]> {
+  const ran = await dataSource.runMigrations({ transaction: "each" });
+  return ran.map((m) => m.name);
+}
+
+/** Reverts the most recent `steps` migrations; returns how many it reverted. */
+export async function migrateDown(dataSource: DataSource, steps = 1): Promise<number> {
+  let reverted = 0;
+  for (let i = 0; i < steps; i += 1) {
+    const before = await dataSource.query(`SELECT count(*)::int AS n FROM migrations`).catch(() => [{ n: 0 }]);
+    if ((before[0]?.n ?? 0) === 0) break;
+    await dataSource.undoLastMigration({ transaction: "each" });
+    reverted += 1;
+  }
+  return reverted;
+}

@@ -1,0 +1,19 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import type { Dec } from "../../../domain/decimal.js";
+import type { AccountMode, Broker, Phase } from "../../../domain/vocabulary.js";
+import { MONEY, numeric } from "../columns.js";
+
+@Entity("accounts")
+export class AccountEntity {
+  @PrimaryGeneratedColumn("uuid") id!: string;
+  @Column({ type: "text" }) name!: string;
+  @Column({ type: "text" }) mode!: AccountMode;
+  @Column({ type: "text" }) broker!: Broker;
+  @Column({ type: "text" }) phase!: Phase;
+  @Column({ type: "text" }) currency!: string;
+  @Column(numeric(MONEY.precision, MONEY.scale, { name: "starting_capital" })) startingCapital!: Dec;
+  @Column(numeric(MONEY.precision, MONEY.scale)) cash!: Dec;
+  @Column({ type: "timestamptz", name: "phase_started_at" }) phaseStartedAt!: Date;
+  @CreateDateColumn({ type: "timestamptz", name: "created_at" }) createdAt!: Date;
+  @UpdateDateColumn({ type: "timestamptz", name: "updated_at" }) updatedAt!: Date;
+}

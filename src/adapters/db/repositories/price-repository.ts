@@ -1,0 +1,93 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { PriceStore, UpsertResult } from "../../../app/ports/price-store.js";
+import { Dec } from "../../../domain/decimal.js";
+import type { LatestPrice, PriceBar } from "../../../domain/prices.js";
+import { pgPool } from "../pool.js";
+import { chunks, inTransaction } from "../transaction.js";
+
+const BATCH_SIZE = 2000;
+
+const INPUT = `SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::text[])
+  AS t(ticker, time, open, high, low, close, adj_close, volume, source)`;
+/** Key order, as in the news ingest: concurrent upserts of overlapping bars lock in the same order. */
+const INSERT = `INSERT INTO stock_prices (ticker, time, open, high, low, close, adj_close, volume, source) ${INPUT} ORDER BY ticker, time`;
+
+/** `xmax = 0` holds only for a row this statement inserted, so one statement tells inserts from updates. */
+const UPSERT_UPDATE = `${INSERT}
+  ON CONFLICT (ticker, time) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+    close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume, source = EXCLUDED.source
+  RETURNING (xmax = 0) AS inserted`;
+const UPSERT_IGNORE = `${INSERT} ON CONFLICT (ticker, time) DO NOTHING RETURNING true AS inserted`;
+
+const LATEST = {
+  name: "prices_latest",
+  text: "SELECT ticker, time, close FROM stock_prices WHERE ticker = $1 ORDER BY time DESC LIMIT 1",
+};
+
+/** One index probe per ticker (LATERAL ... LIMIT 1) instead of scanning each ticker's history. */
+const LATEST_MANY = {
+  name: "prices_latest_many",
+  text: `SELECT p.ticker, p.time, p.close FROM unnest($1::text[]) AS t(ticker)
+         CROSS JOIN LATERAL (SELECT s.ticker, s.time, s.close FROM stock_prices s
+                             WHERE s.ticker = t.ticker ORDER BY s.time DESC LIMIT 1) p`,
+};
+
+interface LatestRow {
+  ticker: string;
+  time: Date;
+  close: string;
+}
+
+const toLatest = (row: LatestRow): LatestPrice => ({ ticker: row.ticker, time: row.time, close: new Dec(row.close) });
+
+/** Prices are safety data (stale-data trigger, price collar): no cache here, ever. */
+export class PriceRepository implements PriceStore {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async latest(ticker: string): Promise<LatestPrice | undefined> {
+    const { rows } = await this.pool.query<LatestRow>({ ...LATEST, values: [ticker] });
+    return rows[0] ? toLatest(rows[0]) : undefined;
+  }
+
+  async latestMany(tickers: readonly string[]): Promise<Map<string, LatestPrice>> {
+    const unique = [...new Set(tickers)];
+    if (unique.length === 0) return new Map();
+    const { rows } = await this.pool.query<LatestRow>({ ...LATEST_MANY, values: [unique] });
+    return new Map(rows.map((r) => [r.ticker, toLatest(r)]));
+  }
+
+  /** All batches commit together or not at all. */
+  async upsert(bars: readonly PriceBar[], onConflict: "update" | "ignore"): Promise<UpsertResult> {
+    // The same (ticker, time) twice in one statement is an error for DO UPDATE; the last one wins.
+    const byKey = new Map<string, PriceBar>();
+    for (const bar of bars) byKey.set(`${bar.ticker}\u0000${bar.time.getTime()}`, bar);
+    const unique = [...byKey.values()].sort((a, b) => (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : a.time.getTime() - b.time.getTime()));
+    if (unique.length === 0) return { inserted: 0, existing: 0 };
+    const sql = onConflict === "update" ? UPSERT_UPDATE : UPSERT_IGNORE;
+    const inserted = await inTransaction(this.pool, async (client) => {
+      let count = 0;
+      for (const batch of chunks(unique, BATCH_SIZE)) {
+        const { rows } = await client.query<{ inserted: boolean }>(sql, [
+          batch.map((b) => b.ticker),
+          batch.map((b) => b.time),
+          batch.map((b) => b.open.toFixed()),
+          batch.map((b) => b.high.toFixed()),
+          batch.map((b) => b.low.toFixed()),
+          batch.map((b) => b.close.toFixed()),
+          batch.map((b) => (b.adjClose ? b.adjClose.toFixed() : null)),
+          batch.map((b) => b.volume.toString()),
+          batch.map((b) => b.source),
+        ]);
+        count += rows.filter((r) => r.inserted).length;
+      }
+      return count;
+    });
+    // Duplicates inside the input count as existing rows too: they were not inserted anew.
+    return { inserted, existing: bars.length - inserted };
+  }
+}

@@ -1,0 +1,19 @@
+import type { LatestPrice, PriceBar } from "../../domain/prices.js";
+
+export interface UpsertResult {
+  inserted: number;
+  /** Rows that already existed: updated with "update", left alone with "ignore". */
+  existing: number;
+}
+
+export interface PriceStore {
+  /** The newest price of a ticker, or undefined when there is none. Never cached: risk checks use it. */
+  latest(ticker: string): Promise<LatestPrice | undefined>;
+  /** The newest price of each ticker, in one query; tickers without prices are absent from the map. */
+  latestMany(tickers: readonly string[]): Promise<Map<string, LatestPrice>>;
+  /**
+   * Writes bars in multi-row batches. "update" overwrites a bar at the same (ticker, time)
+   * (quotes refining a bar); "ignore" keeps the stored one (re-importing a file).
+   */
+  upsert(bars: readonly PriceBar[], onConflict: "update" | "ignore"): Promise<UpsertResult>;
+}

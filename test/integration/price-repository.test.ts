@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { Dec } from "../../src/domain/decimal.js";
+import type { PriceBar } from "../../src/domain/prices.js";
+import { useTestDatabase } from "../support/database.js";
+
+const db = useTestDatabase();
+
+function bar(ticker: string, time: string, close: string): PriceBar {
+  const c = new Dec(close);
+  return { ticker, time: new Date(time), open: c, high: c.plus(1), low: c.minus("0.5"), close: c, adjClose: null, volume: 1000n, source: "test" };
+}
+
+describe("PriceRepository", () => {
+  it("returns the newest price of a ticker, exactly as stored", async () => {
+    const repo = new PriceRepository(db.dataSource);
+    await repo.upsert([bar("NVDA", "2026-01-02T21:00:00Z", "140.10"), bar("NVDA", "2026-01-05T21:00:00Z", "141.123456"), bar("NVDA", "2026-01-03T21:00:00Z", "139")], "ignore");
+    const latest = await repo.latest("NVDA");
+    expect(latest?.time.toISOString()).toBe("2026-01-05T21:00:00.000Z");
+    expect(latest?.close.toFixed()).toBe("141.123456");
+    expect(await repo.latest("NONE")).toBeUndefined();
+  });
+
+  it("returns the newest price of many tickers in one query, leaving out unknown tickers", async () => {
+    const repo = new PriceRepository(db.dataSource);
+    await repo.upsert([bar("AAA", "2026-01-01T21:00:00Z", "1"), bar("AAA", "2026-01-02T21:00:00Z", "2"), bar("BBB", "2026-01-01T21:00:00Z", "3")], "ignore");
+    const latest = await repo.latestMany(["AAA", "BBB", "ZZZ", "AAA"]);
+    expect([...latest.keys()].sort()).toEqual(["AAA", "BBB"]);
+    expect(latest.get("AAA")?.close.toString()).toBe("2");
+    expect(latest.get("BBB")?.close.toString()).toBe("3");
+    expect((await repo.latestMany([])).size).toBe(0);
+  });
+
+  it("upserts in bulk: 'ignore' keeps stored bars, 'update' overwrites them, and counts both", async () => {
+    const repo = new PriceRepository(db.dataSource);
+    const bars = Array.from({ length: 4500 }, (_, i) => bar("BULK", new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString(), "10"));
+    expect(await repo.upsert(bars, "ignore")).toEqual({ inserted: 4500, existing: 0 });
+    expect(await repo.upsert(bars.slice(0, 10), "ignore")).toEqual({ inserted: 0, existing: 10 });
+    expect((await repo.latest("BULK"))?.close.toString()).toBe("10");
+
+    const revised = [...bars.slice(-2).map((b) => ({ ...b, close: new Dec("10.25") })), bar("BULK", "2030-01-01T21:00:00Z", "11")];
+    expect(await repo.upsert(revised, "update")).toEqual({ inserted: 1, existing: 2 });
+    const [row] = await db.dataSource.query(`SELECT close FROM stock_prices WHERE ticker = 'BULK' AND time = $1`, [bars.at(-1)!.time]);
+    expect(row.close).toBe("10.250000");
+  });
+
+  it("writes all batches or none: one bad bar leaves nothing behind", async () => {
+    const repo = new PriceRepository(db.dataSource);
+    const bars = Array.from({ length: 3000 }, (_, i) => bar("ATOM", new Date(Date.UTC(2001, 0, 1) + i * 86_400_000).toISOString(), "5"));
+    bars[2999] = { ...bars[2999]!, low: new Dec("99") }; // low above high: the database refuses it
+    await expect(repo.upsert(bars, "ignore")).rejects.toThrow(/stock_prices_range/);
+    expect(await repo.latest("ATOM")).toBeUndefined();
+  });
+});

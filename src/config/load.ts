@@ -81,7 +81,9 @@ export interface Config {
  * Parses the environment once. Throws ConfigError listing every problem (not just the first),
  * so an operator fixes the whole file in one go.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  // `FOO=` (as a copied .env.example leaves it) means "not set": the default applies.
+  const source = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(

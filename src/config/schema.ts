@@ -90,7 +90,7 @@ const tickerList = (what: string) =>
     .transform((raw, ctx) => {
       const tickers = raw.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
       for (const t of tickers) {
-        if (!/^[A-Z][A-Z0-9.\-]{0,9}$/.test(t)) {
+        if (!/^[A-Z][A-Z0-9.-]{0,9}$/.test(t)) {
           ctx.addIssue({ code: "custom", message: `expected comma-separated tickers, "${t}" is not one` });
           return z.NEVER;
         }

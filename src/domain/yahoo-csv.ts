@@ -90,9 +90,9 @@ export function parseYahooCsv(text: string, ticker: string, timeZone: string): P
     if (!/^\d{1,18}$/.test(rawVolume)) throw new MalformedPriceFileError(line, where("Volume"), `"${rawVolume}" is not a whole number of shares`);
 
     const { Open: open, High: high, Low: low, Close: close } = prices;
-    if (high.lt(low)) throw new MalformedPriceFileError(line, where("High"), `High ${high} is below Low ${low}`);
-    if (open.lt(low) || open.gt(high)) throw new MalformedPriceFileError(line, where("Open"), `Open ${open} lies outside Low ${low} .. High ${high}`);
-    if (close.lt(low) || close.gt(high)) throw new MalformedPriceFileError(line, where("Close"), `Close ${close} lies outside Low ${low} .. High ${high}`);
+    if (high.lt(low)) throw new MalformedPriceFileError(line, where("High"), `High ${high.toString()} is below Low ${low.toString()}`);
+    if (open.lt(low) || open.gt(high)) throw new MalformedPriceFileError(line, where("Open"), `Open ${open.toString()} lies outside Low ${low.toString()} .. High ${high.toString()}`);
+    if (close.lt(low) || close.gt(high)) throw new MalformedPriceFileError(line, where("Close"), `Close ${close.toString()} lies outside Low ${low.toString()} .. High ${high.toString()}`);
 
     const raw = record.join(",");
     const earlier = firstSeen.get(date);

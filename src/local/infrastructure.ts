@@ -27,7 +27,7 @@ export async function provideInfrastructure(config: Config, log: Logger, options
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.localPort, log });
-      stops.push(postgres.stop);
+      stops.push(() => postgres.stop());
       await ensureDatabase(postgres.adminUrl, LOCAL_DATABASE);
       databaseUrl = postgres.urlFor(LOCAL_DATABASE);
     }
@@ -40,7 +40,7 @@ export async function provideInfrastructure(config: Config, log: Logger, options
         persistent: true,
         autoInstall: config.redis.autoInstall,
       });
-      stops.push(redis.stop);
+      stops.push(() => redis.stop());
       redisUrl = redis.url;
     }
     return { databaseUrl, redisUrl, stop: stopAll };

@@ -41,7 +41,7 @@ export class RedisServerMissingError extends Error {
 /** Spawns `redis-server` from PATH on a private loopback port and stops it on `stop()`. */
 export async function startRedisServer(options: LocalRedisOptions): Promise<LocalRedis> {
   const { log } = options;
-  const binary = await findOrInstallRedis(options);
+  const binary = findOrInstallRedis(options);
   const dir = resolve(options.dataDir, "redis");
   await mkdir(dir, { recursive: true });
   const pidFile = join(dir, "redis.pid");
@@ -50,7 +50,7 @@ export async function startRedisServer(options: LocalRedisOptions): Promise<Loca
   if (sharedPort !== undefined) {
     // Another War Room process (say `npm start`) runs this server: use it, and leave it running.
     log.info({ port: sharedPort }, "using the redis-server another War Room process runs");
-    return { url: `redis://127.0.0.1:${sharedPort}`, port: sharedPort, stop: async () => undefined };
+    return { url: `redis://127.0.0.1:${sharedPort}`, port: sharedPort, stop: () => Promise.resolve() };
   }
 
   const port = options.port === 0 ? await freePort() : options.port;
@@ -165,7 +165,7 @@ function findOnPath(name: string): string | undefined {
  * so we do it ourselves and say so first (AUTO_INSTALL_REDIS=0 turns this off). Anywhere else
  * we stop with the exact command to run.
  */
-async function findOrInstallRedis(options: LocalRedisOptions): Promise<string> {
+function findOrInstallRedis(options: LocalRedisOptions): string {
   const found = findOnPath("redis-server");
   if (found) return found;
   const isRoot = process.getuid?.() === 0;

@@ -83,3 +83,13 @@ describe("loadConfig", () => {
     expect(error.issues).toEqual([{ variable: "VIEWER_IDS", message: "user 7 is already listed as admin; give each user exactly one role" }]);
   });
 });
+
+describe("loadConfig with empty values", () => {
+  it("treats VAR= as unset, so the default applies", () => {
+    const config = loadConfig({ KS_DAILY_LOSS_PCT: "", FOUR_EYES: " ", DATABASE_URL: "", DATA_DIR: "" });
+    expect(config.risk.dailyLossPct).toBe(5);
+    expect(config.risk.fourEyes).toBe(false);
+    expect(config.database.url).toBeUndefined();
+    expect(config.dataDir).toBe("./data");
+  });
+});

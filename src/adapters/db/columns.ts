@@ -3,7 +3,7 @@ import { Dec } from "../../domain/decimal.js";
 
 /** NUMERIC <-> Decimal. pg returns NUMERIC as a string, so no binary float is ever involved. */
 const decimalTransformer: ValueTransformer = {
-  to: (value: unknown) => (value === null || value === undefined ? value : Dec.isDecimal(value) ? (value as InstanceType<typeof Dec>).toFixed() : String(value)),
+  to: (value: Dec | string | null | undefined) => (value === null || value === undefined ? value : typeof value === "string" ? value : value.toFixed()),
   from: (value: string | null) => (value === null ? null : new Dec(value)),
 };
 

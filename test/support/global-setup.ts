@@ -1,9 +1,11 @@
-import { resolve } from "node:path";
+import { readdir, readFile, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { createDataSource, migrateUp } from "../../src/adapters/db/data-source.js";
 import { startEmbeddedPostgres, type LocalPostgres } from "../../src/local/embedded-postgres.js";
 import { startRedisServer, type LocalRedis } from "../../src/local/redis-server.js";
+import { isAlive, waitForExit } from "../../src/local/processes.js";
 import { createLogger } from "../../src/logger.js";
 
 declare module "vitest" {
@@ -25,13 +27,17 @@ export const TEMPLATE_DATABASE = "warroom_test_template";
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? "warn", "test-setup");
-  const dataDir = resolve("data", "test");
+  // A folder per run: parallel runs (two terminals, an editor's test runner) never share a cluster.
+  const testRoot = resolve("data", "test");
+  await removeLeftoverRuns(testRoot);
+  const dataDir = resolve(testRoot, String(process.pid));
   let postgres: LocalPostgres | undefined;
   let redis: LocalRedis | undefined;
   try {
     let adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) {
-      postgres = await startEmbeddedPostgres({ dataDir, port: 0, log, durable: false });
+      // Commit timestamps let the kill-switch race test order transactions by commit, not by wall clock.
+      postgres = await startEmbeddedPostgres({ dataDir, port: 0, log, durable: false, settings: { track_commit_timestamp: "on" } });
       adminUrl = postgres.adminUrl;
     }
     await createTemplate(adminUrl);
@@ -52,7 +58,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await redis?.stop();
     await postgres?.stop();
+    await rm(dataDir, { recursive: true, force: true });
   };
+}
+
+/** Folders of earlier runs whose process is gone (killed mid-run): stop what they left running, then delete them. */
+async function removeLeftoverRuns(root: string): Promise<void> {
+  const entries = await readdir(root).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    for (const pidFile of [join(root, entry, "postgres", "postmaster.pid"), join(root, entry, "redis", "redis.pid")]) {
+      const leftover = Number.parseInt((await readFile(pidFile, "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
+      if (Number.isInteger(leftover) && leftover > 0 && isAlive(leftover)) {
+        process.kill(leftover, "SIGQUIT");
+        await waitForExit(leftover, 10_000);
+      }
+    }
+    await rm(join(root, entry), { recursive: true, force: true });
+  }
 }
 
 async function createTemplate(adminUrl: string): Promise<void> {

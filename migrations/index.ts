@@ -1,4 +1,5 @@
 import { InitialSchema1763935200000 } from "./1763935200000-InitialSchema.js";
+import { KillSwitchPeakEquity1763942400000 } from "./1763942400000-KillSwitchPeakEquity.js";
 
 /** Every migration, in order. An explicit list rather than a glob: what runs is what is reviewed. */
-export const migrations = [InitialSchema1763935200000];
+export const migrations = [InitialSchema1763935200000, KillSwitchPeakEquity1763942400000];

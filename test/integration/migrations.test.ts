@@ -26,14 +26,18 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    expect(await migrateUp(db.dataSource)).toEqual(["InitialSchema1763935200000"]);
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000"];
+    expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1);
+    const [column] = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'kill_switch_states' AND column_name = 'peak_equity'`);
+    expect(column.n).toBe(0);
     expect(await migrateDown(db.dataSource, 5)).toBe(1);
     expect(await tables()).toEqual([]);
 
-    expect(await migrateUp(db.dataSource)).toEqual(["InitialSchema1763935200000"]);
+    expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
   });
 

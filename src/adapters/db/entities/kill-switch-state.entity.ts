@@ -1,5 +1,7 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { Dec } from "../../../domain/decimal.js";
 import type { KillSwitchState, Trigger } from "../../../domain/vocabulary.js";
+import { MONEY, numeric } from "../columns.js";
 
 /** One row per account; the execution guard locks it (SELECT ... FOR UPDATE) around each order insert. */
 @Entity("kill_switch_states")
@@ -18,4 +20,5 @@ export class KillSwitchStateEntity {
   @Column({ type: "jsonb", name: "suppressed_triggers" }) suppressedTriggers!: Partial<Record<Trigger, string>>;
   @Column({ type: "jsonb", name: "last_readings" }) lastReadings!: Record<string, unknown>;
   @Column({ type: "timestamptz", name: "last_checked_at", nullable: true }) lastCheckedAt!: Date | null;
+  @Column(numeric(MONEY.precision, MONEY.scale, { name: "peak_equity", nullable: true })) peakEquity!: Dec | null;
 }

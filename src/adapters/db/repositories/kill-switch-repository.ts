@@ -1,0 +1,170 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { HaltInput, KillSwitchStatus, KillSwitchStore, LockedKillSwitch } from "../../../app/ports/kill-switch-store.js";
+import type { Dec } from "../../../domain/decimal.js";
+import type { Reading } from "../../../domain/kill-switch/triggers.js";
+import type { KillSwitchEvent, KillSwitchState, Trigger } from "../../../domain/vocabulary.js";
+import { pgPool } from "../pool.js";
+import { inTransaction } from "../transaction.js";
+
+/** The account has no kill-switch row (or it vanished): nobody may trade on it. */
+export class KillSwitchUnavailableError extends Error {
+  constructor(accountId: string) {
+    super(`the kill-switch state of account ${accountId} cannot be read: treated as halted`);
+    this.name = "KillSwitchUnavailableError";
+  }
+}
+
+const STATUS_SQL = `
+  SELECT k.account_id, a.name AS account_name, k.state, k.trigger, k.reason, k.actor, k.changed_at,
+         k.consecutive_api_errors, k.failed_resume_attempts, k.resume_locked_until, k.suppressed_triggers,
+         k.last_readings, k.last_checked_at
+  FROM kill_switch_states k JOIN accounts a ON a.id = k.account_id
+  WHERE k.account_id = $1`;
+
+export class KillSwitchRepository implements KillSwitchStore {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async accountIds(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>("SELECT id FROM accounts ORDER BY created_at, id");
+    return rows.map((r) => r.id);
+  }
+
+  async status(accountId: string): Promise<KillSwitchStatus | undefined> {
+    const { rows } = await this.pool.query<StatusRow>(STATUS_SQL, [accountId]);
+    return rows[0] ? toStatus(rows[0]) : undefined;
+  }
+
+  withLock<T>(accountId: string, work: (locked: LockedKillSwitch) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<StatusRow>(`${STATUS_SQL} FOR UPDATE OF k`, [accountId]);
+      if (!rows[0]) throw new KillSwitchUnavailableError(accountId);
+      return work(new LockedRow(client, toStatus(rows[0])));
+    });
+  }
+}
+
+class LockedRow implements LockedKillSwitch {
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly status: KillSwitchStatus,
+  ) {}
+
+  async halt(input: HaltInput): Promise<boolean> {
+    const changed = this.status.state !== "HALTED";
+    if (changed) {
+      await this.client.query(
+        `UPDATE kill_switch_states SET state = 'HALTED', trigger = $2, reason = $3, details = $4, actor = $5, changed_at = now(),
+           failed_resume_attempts = 0, resume_locked_until = NULL
+         WHERE account_id = $1`,
+        [this.status.accountId, input.trigger, input.reason, input.details, input.actor],
+      );
+    }
+    await this.recordEvent({
+      event: changed ? "halted" : "trigger_fired",
+      trigger: input.trigger,
+      reason: input.reason,
+      actor: input.actor,
+      details: input.details,
+      toState: "HALTED",
+    });
+    // While halted nothing may add exposure, so nothing may wait for approval either.
+    await this.client.query(
+      `UPDATE proposals SET status = 'cancelled', decided_by = 'system', decided_at = now(), decision_reason = $2, updated_at = now()
+       WHERE account_id = $1 AND status = 'pending'`,
+      [this.status.accountId, `trading halted: ${input.reason}`],
+    );
+    await this.audit(input.actor, changed ? "kill_switch.halt" : "kill_switch.trigger_while_halted", { trigger: input.trigger, reason: input.reason });
+    this.status.state = "HALTED";
+    return changed;
+  }
+
+  async resume(input: { actor: string; suppress: Partial<Record<Trigger, string>>; readings: readonly Reading[] }): Promise<void> {
+    await this.client.query(
+      `UPDATE kill_switch_states SET state = 'ACTIVE', trigger = NULL, reason = 'resumed', details = $2, actor = $3, changed_at = now(),
+         failed_resume_attempts = 0, resume_locked_until = NULL, suppressed_triggers = $4
+       WHERE account_id = $1`,
+      [this.status.accountId, { readings: input.readings }, input.actor, input.suppress],
+    );
+    for (const trigger of Object.keys(input.suppress) as Trigger[]) {
+      await this.recordEvent({ event: "trigger_acknowledged", trigger, reason: "acknowledged at resume: suppressed until it clears or the next trading day", actor: input.actor });
+    }
+    await this.recordEvent({ event: "resumed", reason: "resumed by an admin", actor: input.actor, details: { suppressed: input.suppress }, toState: "ACTIVE" });
+    await this.audit(input.actor, "kill_switch.resume", { suppressed: input.suppress });
+    this.status.state = "ACTIVE";
+  }
+
+  async recordWrongCode(input: { actor: string; attempts: number; lockedUntil: Date | null }): Promise<void> {
+    await this.client.query(`UPDATE kill_switch_states SET failed_resume_attempts = $2, resume_locked_until = $3 WHERE account_id = $1`, [
+      this.status.accountId,
+      input.attempts,
+      input.lockedUntil,
+    ]);
+    await this.recordEvent({
+      event: input.lockedUntil ? "resume_locked" : "resume_refused",
+      reason: input.lockedUntil ? `wrong override code ${input.attempts} times: resume locked` : "wrong override code",
+      actor: input.actor,
+      details: { attempts: input.attempts, lockedUntil: input.lockedUntil?.toISOString() ?? null },
+    });
+    await this.audit(input.actor, "kill_switch.resume_refused", { attempts: input.attempts, locked: input.lockedUntil !== null });
+  }
+
+  async recordEvent(input: { event: KillSwitchEvent; trigger?: Trigger | null; reason: string; actor: string; details?: Record<string, unknown>; toState?: KillSwitchState }): Promise<void> {
+    await this.client.query(
+      `INSERT INTO kill_switch_events (account_id, event, from_state, to_state, trigger, reason, details, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [this.status.accountId, input.event, this.status.state, input.toState ?? this.status.state, input.trigger ?? null, input.reason, input.details ?? {}, input.actor],
+    );
+  }
+
+  async saveReadings(input: { readings: readonly Reading[]; checkedAt: Date; suppressed: Partial<Record<Trigger, string>>; peakEquity: Dec }): Promise<void> {
+    await this.client.query(
+      `UPDATE kill_switch_states SET last_readings = $2, last_checked_at = $3, suppressed_triggers = $4,
+         peak_equity = GREATEST(COALESCE(peak_equity, $5::numeric), $5::numeric)
+       WHERE account_id = $1`,
+      [this.status.accountId, JSON.stringify(input.readings), input.checkedAt, input.suppressed, input.peakEquity.toFixed()],
+    );
+    this.status.suppressedTriggers = input.suppressed;
+  }
+
+  private async audit(actor: string, action: string, details: Record<string, unknown>): Promise<void> {
+    await this.client.query(`INSERT INTO audit_log (actor, action, account_id, details) VALUES ($1, $2, $3, $4)`, [actor, action, this.status.accountId, details]);
+  }
+}
+
+interface StatusRow {
+  account_id: string;
+  account_name: string;
+  state: KillSwitchState;
+  trigger: Trigger | null;
+  reason: string;
+  actor: string;
+  changed_at: Date;
+  consecutive_api_errors: number;
+  failed_resume_attempts: number;
+  resume_locked_until: Date | null;
+  suppressed_triggers: Partial<Record<Trigger, string>>;
+  last_readings: Reading[] | Record<string, never>;
+  last_checked_at: Date | null;
+}
+
+function toStatus(row: StatusRow): KillSwitchStatus {
+  return {
+    accountId: row.account_id,
+    accountName: row.account_name,
+    state: row.state,
+    trigger: row.trigger,
+    reason: row.reason,
+    actor: row.actor,
+    changedAt: row.changed_at,
+    consecutiveApiErrors: row.consecutive_api_errors,
+    failedResumeAttempts: row.failed_resume_attempts,
+    resumeLockedUntil: row.resume_locked_until,
+    suppressedTriggers: row.suppressed_triggers,
+    lastReadings: Array.isArray(row.last_readings) ? row.last_readings : [],
+    lastCheckedAt: row.last_checked_at,
+  };
+}

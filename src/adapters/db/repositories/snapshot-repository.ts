@@ -1,0 +1,87 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { SnapshotRequest, SnapshotSource } from "../../../app/ports/snapshot-source.js";
+import { Dec } from "../../../domain/decimal.js";
+import type { AccountSnapshot, HeldPosition } from "../../../domain/kill-switch/triggers.js";
+import { pgPool } from "../pool.js";
+
+/** One statement: the kill switch's whole view of an account, with each held ticker's newest price. */
+const SNAPSHOT = {
+  name: "kill_switch_snapshot",
+  text: `
+  SELECT a.name, a.cash::text AS cash, k.consecutive_api_errors, k.peak_equity::text AS peak_equity,
+    (SELECT e.equity::text FROM equity_snapshots e
+      WHERE e.account_id = a.id AND e.trading_day = $2 AND e.kind = 'start_of_day') AS start_of_day,
+    (SELECT count(*)::int FROM orders o
+      WHERE o.account_id = a.id AND o.trading_day = $2 AND o.status NOT IN ('rejected', 'failed')) AS orders_today,
+    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'close', lp.close::text, 'time', lp.time) ORDER BY p.ticker)
+      FROM positions p
+      LEFT JOIN LATERAL (SELECT s.close, s.time FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
+      WHERE p.account_id = a.id AND p.quantity > 0), '[]') AS positions
+  FROM accounts a JOIN kill_switch_states k ON k.account_id = a.id
+  WHERE a.id = $1`,
+};
+
+interface SnapshotRow {
+  name: string;
+  cash: string;
+  consecutive_api_errors: number;
+  peak_equity: string | null;
+  start_of_day: string | null;
+  orders_today: number;
+  positions: { ticker: string; quantity: number; close: string | null; time: string | null }[];
+}
+
+export class SnapshotRepository implements SnapshotSource {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async load(request: SnapshotRequest): Promise<{ accountName: string; snapshot: AccountSnapshot } | undefined> {
+    const { rows } = await this.pool.query<SnapshotRow>({ ...SNAPSHOT, values: [request.accountId, request.tradingDay] });
+    const row = rows[0];
+    if (!row) return undefined;
+    const positions: HeldPosition[] = row.positions.map((p) => ({
+      ticker: p.ticker,
+      quantity: p.quantity,
+      lastPrice: p.close === null ? null : new Dec(p.close),
+      priceTime: p.time === null ? null : new Date(p.time),
+    }));
+    const cash = new Dec(row.cash);
+    // An unpriced position adds nothing here; the concentration and stale-data triggers fire on it instead.
+    const equity = positions.reduce((sum, p) => (p.lastPrice ? sum.plus(p.lastPrice.times(p.quantity)) : sum), cash);
+    let startOfDay = row.start_of_day === null ? null : new Dec(row.start_of_day);
+    if (!startOfDay) startOfDay = await this.recordStartOfDay(request, equity, cash);
+    const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
+    return {
+      accountName: row.name,
+      snapshot: {
+        equity,
+        startOfDayEquity: startOfDay,
+        peakEquity: peak,
+        positions,
+        consecutiveApiErrors: row.consecutive_api_errors,
+        ordersToday: row.orders_today,
+        marketOpen: request.marketOpen,
+        now: request.now,
+      },
+    };
+  }
+
+  /** The first look at a trading day fixes its start-of-day equity; a concurrent first look keeps the earlier one. */
+  private async recordStartOfDay(request: SnapshotRequest, equity: Dec, cash: Dec): Promise<Dec> {
+    const { rows } = await this.pool.query<{ equity: string }>(
+      `WITH ins AS (
+         INSERT INTO equity_snapshots (account_id, kind, trading_day, equity, cash, positions_value, taken_at)
+         VALUES ($1, 'start_of_day', $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id, trading_day, kind) WHERE kind <> 'intraday' DO NOTHING RETURNING equity::text)
+       SELECT equity FROM ins
+       UNION ALL SELECT equity::text FROM equity_snapshots WHERE account_id = $1 AND trading_day = $2 AND kind = 'start_of_day'
+       LIMIT 1`,
+      [request.accountId, request.tradingDay, equity.toFixed(4), cash.toFixed(4), equity.minus(cash).toFixed(4), request.now],
+    );
+    return new Dec(rows[0]!.equity);
+  }
+}

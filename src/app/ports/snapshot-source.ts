@@ -1,0 +1,17 @@
+import type { AccountSnapshot } from "../../domain/kill-switch/triggers.js";
+
+export interface SnapshotRequest {
+  accountId: string;
+  tradingDay: string;
+  marketOpen: boolean;
+  now: Date;
+}
+
+export interface SnapshotSource {
+  /**
+   * Reads cash, positions with their newest prices, start-of-day and peak equity, broker error
+   * count and today's orders in one round trip. Records the start-of-day equity when the trading
+   * day has none yet. Undefined when the account does not exist.
+   */
+  load(request: SnapshotRequest): Promise<{ accountName: string; snapshot: AccountSnapshot } | undefined>;
+}

@@ -1,0 +1,157 @@
+import { Dec } from "../decimal.js";
+import type { Trigger } from "../vocabulary.js";
+
+/** Everything the triggers look at, read in one go by the caller. Values are exact decimals. */
+export interface AccountSnapshot {
+  equity: Dec;
+  /** Equity at the start of the current trading day; null before the first snapshot. */
+  startOfDayEquity: Dec | null;
+  /** Highest equity ever recorded (including now); null before the first snapshot. */
+  peakEquity: Dec | null;
+  positions: readonly HeldPosition[];
+  consecutiveApiErrors: number;
+  /** Orders executed (recorded) in the current trading day. */
+  ordersToday: number;
+  /** Whether the exchange's regular session is open at `now` (from the market calendar). */
+  marketOpen: boolean;
+  now: Date;
+}
+
+export interface HeldPosition {
+  ticker: string;
+  quantity: number;
+  /** Newest known price and when it was true; null when the ticker has no price at all. */
+  lastPrice: Dec | null;
+  priceTime: Date | null;
+}
+
+export interface TriggerThresholds {
+  dailyLossPct: number;
+  maxDrawdownPct: number;
+  apiErrorCount: number;
+  concentrationPct: number;
+  staleDataSeconds: number;
+  dailyTradeLimit: number;
+}
+
+/**
+ * One trigger's current reading. `value` and `threshold` are in the trigger's unit (percent,
+ * count, seconds); `headroom` is how far the value may still move before the trigger fires
+ * (0 or negative: it fires). All decimal strings, so they persist and print exactly.
+ */
+export interface Reading {
+  trigger: Exclude<Trigger, "manual">;
+  unit: "%" | "count" | "s";
+  value: string;
+  threshold: string;
+  headroom: string;
+  fired: boolean;
+  /** What the reading is about, for the operator: the ticker, or why it could not be computed. */
+  detail?: string;
+}
+
+const HUNDRED = new Dec(100);
+
+function pctChange(from: Dec, to: Dec): Dec {
+  return to.minus(from).div(from).times(HUNDRED);
+}
+
+/** daily_loss: equity vs start-of-day equity <= -threshold%. */
+export function dailyLoss(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  const threshold = new Dec(t.dailyLossPct).neg();
+  if (!s.startOfDayEquity || s.startOfDayEquity.lte(0)) {
+    return { trigger: "daily_loss", unit: "%", value: "0", threshold: threshold.toFixed(), headroom: new Dec(t.dailyLossPct).toFixed(), fired: false, detail: "no start-of-day equity yet" };
+  }
+  const change = pctChange(s.startOfDayEquity, s.equity);
+  return { trigger: "daily_loss", unit: "%", value: fixed(change), threshold: threshold.toFixed(), headroom: fixed(change.minus(threshold)), fired: change.lte(threshold) };
+}
+
+/** max_drawdown: equity vs peak equity <= -threshold%. */
+export function maxDrawdown(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  const threshold = new Dec(t.maxDrawdownPct).neg();
+  const peak = s.peakEquity && s.peakEquity.gt(s.equity) ? s.peakEquity : s.equity;
+  if (peak.lte(0)) {
+    return { trigger: "max_drawdown", unit: "%", value: "0", threshold: threshold.toFixed(), headroom: "0", fired: true, detail: "equity is not positive" };
+  }
+  const drawdown = pctChange(peak, s.equity);
+  return { trigger: "max_drawdown", unit: "%", value: fixed(drawdown), threshold: threshold.toFixed(), headroom: fixed(drawdown.minus(threshold)), fired: drawdown.lte(threshold) };
+}
+
+/** api_error: at least `apiErrorCount` consecutive broker errors (a success resets the count). */
+export function apiErrors(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  return {
+    trigger: "api_error",
+    unit: "count",
+    value: String(s.consecutiveApiErrors),
+    threshold: String(t.apiErrorCount),
+    headroom: String(t.apiErrorCount - s.consecutiveApiErrors),
+    fired: s.consecutiveApiErrors >= t.apiErrorCount,
+  };
+}
+
+/**
+ * position_concentration: one position's value > threshold% of equity. A held position whose
+ * value cannot be known (no price), or equity that is not positive, fires: fail closed.
+ */
+export function concentration(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  const threshold = new Dec(t.concentrationPct);
+  const held = s.positions.filter((p) => p.quantity > 0);
+  const base = { trigger: "position_concentration" as const, unit: "%" as const, threshold: threshold.toFixed() };
+  if (held.length === 0) return { ...base, value: "0", headroom: threshold.toFixed(), fired: false };
+  const unpriced = held.find((p) => !p.lastPrice);
+  if (unpriced) return { ...base, value: "0", headroom: "0", fired: true, detail: `${unpriced.ticker} has no price` };
+  if (s.equity.lte(0)) return { ...base, value: "0", headroom: "0", fired: true, detail: "equity is not positive" };
+  let worst = held[0]!;
+  let worstPct = new Dec(-1);
+  for (const p of held) {
+    const pct = p.lastPrice!.times(p.quantity).div(s.equity).times(HUNDRED);
+    if (pct.gt(worstPct)) [worst, worstPct] = [p, pct];
+  }
+  return { ...base, value: fixed(worstPct), headroom: fixed(threshold.minus(worstPct)), fired: worstPct.gt(threshold), detail: worst.ticker };
+}
+
+/**
+ * stale_data: during market hours, a held ticker's newest price is older than the threshold.
+ * A held ticker with no price at all is stale. Outside market hours nothing is stale.
+ */
+export function staleData(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  const base = { trigger: "stale_data" as const, unit: "s" as const, threshold: String(t.staleDataSeconds) };
+  const held = s.positions.filter((p) => p.quantity > 0);
+  if (!s.marketOpen || held.length === 0) {
+    return { ...base, value: "0", headroom: String(t.staleDataSeconds), fired: false, detail: s.marketOpen ? undefined : "market closed" };
+  }
+  const missing = held.find((p) => !p.priceTime);
+  if (missing) return { ...base, value: "0", headroom: "0", fired: true, detail: `${missing.ticker} has no price` };
+  let oldest = held[0]!;
+  let oldestAgeMs = -Infinity;
+  for (const p of held) {
+    const age = s.now.getTime() - p.priceTime!.getTime();
+    if (age > oldestAgeMs) [oldest, oldestAgeMs] = [p, age];
+  }
+  const ageSeconds = new Dec(oldestAgeMs).div(1000);
+  return { ...base, value: ageSeconds.toFixed(3), headroom: new Dec(t.staleDataSeconds).minus(ageSeconds).toFixed(3), fired: ageSeconds.gt(t.staleDataSeconds), detail: oldest.ticker };
+}
+
+/** daily_trade_limit: more than `dailyTradeLimit` executed orders in the trading day. */
+export function dailyTradeLimit(s: AccountSnapshot, t: TriggerThresholds): Reading {
+  return {
+    trigger: "daily_trade_limit",
+    unit: "count",
+    value: String(s.ordersToday),
+    threshold: String(t.dailyTradeLimit),
+    headroom: String(t.dailyTradeLimit - s.ordersToday),
+    fired: s.ordersToday > t.dailyTradeLimit,
+  };
+}
+
+const EVALUATORS = [dailyLoss, maxDrawdown, apiErrors, concentration, staleData, dailyTradeLimit];
+
+/** Every automatic trigger's reading, in a fixed order. */
+export function evaluateTriggers(snapshot: AccountSnapshot, thresholds: TriggerThresholds): Reading[] {
+  return EVALUATORS.map((evaluate) => evaluate(snapshot, thresholds));
+}
+
+/** Percentages to 4 places: exact enough to show, stable enough to compare in tests. */
+function fixed(value: Dec): string {
+  return value.toDecimalPlaces(4).toFixed(4);
+}

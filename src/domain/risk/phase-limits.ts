@@ -1,0 +1,21 @@
+import { Dec } from "../decimal.js";
+import type { Phase } from "../vocabulary.js";
+
+export interface PhaseLimits {
+  /** live-prep is a checklist: it places no orders at all. */
+  trading: boolean;
+  /** Most exposure (sum of position values after the trade) the phase may hold; null = equity-bound only. */
+  capital: Dec | null;
+  maxSharesPerOrder: number | null;
+  maxPositionValue: Dec | null;
+  /** Loss since the phase began at which trading stops. */
+  lossLimit: Dec | null;
+}
+
+/** DESIGN.md section 2: the rollout phases and what each may do. */
+export const PHASE_LIMITS: Readonly<Record<Phase, PhaseLimits>> = {
+  shadow: { trading: true, capital: null, maxSharesPerOrder: null, maxPositionValue: null, lossLimit: null },
+  "live-prep": { trading: false, capital: null, maxSharesPerOrder: null, maxPositionValue: null, lossLimit: null },
+  micro: { trading: true, capital: new Dec(100), maxSharesPerOrder: 1, maxPositionValue: null, lossLimit: new Dec(10) },
+  small: { trading: true, capital: new Dec(1000), maxSharesPerOrder: null, maxPositionValue: new Dec(200), lossLimit: null },
+};

@@ -234,7 +234,8 @@ export class InitialSchema1763935200000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE news_articles (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        content_hash text NOT NULL UNIQUE CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+        -- "C" collation: a hex key needs byte order, not the locale's (much slower) rules
+        content_hash text COLLATE "C" NOT NULL UNIQUE CHECK (content_hash ~ '^[0-9a-f]{64}$'),
         title text NOT NULL,
         url text NOT NULL,
         source text NOT NULL DEFAULT '',
@@ -249,14 +250,20 @@ export class InitialSchema1763935200000 implements MigrationInterface {
     // Ticker join table instead of a GIN index on news_articles.tickers: a GIN index can find a
     // ticker's articles but not in date order, so "latest 20 for NVDA" would fetch and sort
     // every NVDA article; this B-tree returns the 20 newest directly.
+    //
+    // Its one index is also its key: (ticker, article_id) is unique within it, because
+    // published_at is the article's own. There is no foreign key on purpose: tag rows are only
+    // written by the statement that inserts their article (from its RETURNING), the read path
+    // joins to news_articles (an orphan would simply not show), and the per-row FK check cost
+    // about a third of ingest throughput (bench/db.ts). Whatever deletes articles must delete
+    // their tags in the same statement.
     await q.query(`
       CREATE TABLE news_article_tickers (
-        article_id bigint NOT NULL REFERENCES news_articles(id) ON DELETE CASCADE,
-        ticker text NOT NULL,
-        published_at timestamptz NOT NULL,
-        PRIMARY KEY (article_id, ticker)
+        article_id bigint NOT NULL,
+        ticker text COLLATE "C" NOT NULL,
+        published_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX news_article_tickers_recent ON news_article_tickers (ticker, published_at DESC, article_id DESC)`);
+    await q.query(`CREATE UNIQUE INDEX news_article_tickers_recent ON news_article_tickers (ticker, published_at DESC, article_id DESC)`);
 
     await q.query(`
       CREATE TABLE trading_signals (

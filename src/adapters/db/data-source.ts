@@ -27,6 +27,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     installExtensions: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? "war-room",
+    // The hot paths use named (prepared) statements for index look-ups whose best plan does not
+    // depend on the values. Left to itself, PostgreSQL re-plans them on every call (a custom
+    // plan looks cheaper on paper), which cost more than executing them (bench/db.ts). Only
+    // prepared statements are affected; one-off queries are still planned with their values.
+    extra: { options: "-c plan_cache_mode=force_generic_plan" },
     // Failed queries surface as exceptions; TypeORM's own logger would print their parameters.
     logging: false,
   });

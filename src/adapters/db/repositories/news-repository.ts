@@ -9,6 +9,12 @@ import { chunks, inTransaction } from "../transaction.js";
 
 /** Rows per INSERT statement: large enough to amortise round trips, small enough to keep locks short. */
 const BATCH_SIZE = 1000;
+/**
+ * A large call is split into this many contiguous content-hash ranges, written concurrently on
+ * separate connections (one PostgreSQL backend per core). The ranges are disjoint, so the
+ * writers never wait for each other.
+ */
+const WRITERS = 2;
 
 const COLUMNS = "a.id, a.content_hash, a.title, a.url, a.source, a.summary, a.tickers, a.published_at, a.fetched_at, a.processed_at, a.sentiment";
 
@@ -67,7 +73,19 @@ export class NewsRepository implements NewsStore {
   async insertBatch(articles: readonly NewsArticleInput[]): Promise<number> {
     const rows = prepare(articles); // validates everything before anything is written
     if (rows.length === 0) return 0;
-    const inserted = await inTransaction(this.pool, async (client) => {
+    // Each range commits on its own: should one fail, re-running the call inserts only what is
+    // missing (the content hash de-duplicates), so news never needs all-or-nothing.
+    const ranges = rows.length >= WRITERS * BATCH_SIZE ? [...chunks(rows, Math.ceil(rows.length / WRITERS))] : [rows];
+    const counts = await Promise.all(ranges.map((range) => this.insertRange(range)));
+    const inserted = counts.reduce((a, b) => a + b, 0);
+    if (inserted > 0 && this.cache) {
+      this.cache.invalidate(...new Set(rows.flatMap((r) => r.tickers.map((t) => `news:${t}`))));
+    }
+    return inserted;
+  }
+
+  private insertRange(rows: PreparedArticle[]): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
       let total = 0;
       for (const batch of chunks(rows, BATCH_SIZE)) {
         const result = await client.query<{ inserted: number }>(INSERT_BATCH, [
@@ -83,10 +101,6 @@ export class NewsRepository implements NewsStore {
       }
       return total;
     });
-    if (inserted > 0 && this.cache) {
-      this.cache.invalidate(...new Set(rows.flatMap((r) => r.tickers.map((t) => `news:${t}`))));
-    }
-    return inserted;
   }
 
   async recentForTicker(ticker: string, limit: number): Promise<NewsArticle[]> {

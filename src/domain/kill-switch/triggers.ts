@@ -36,8 +36,9 @@ export interface TriggerThresholds {
 
 /**
  * One trigger's current reading. `value` and `threshold` are in the trigger's unit (percent,
- * count, seconds); `headroom` is how far the value may still move before the trigger fires
- * (0 or negative: it fires). All decimal strings, so they persist and print exactly.
+ * count, seconds); `headroom` is how far the value may still move before the trigger fires.
+ * `fired` is the decision; the strings are for people, rounded to 4 places away from the
+ * other side of the line, so a reading that did not fire never prints as one that did.
  */
 export interface Reading {
   trigger: Exclude<Trigger, "manual">;
@@ -63,7 +64,9 @@ export function dailyLoss(s: AccountSnapshot, t: TriggerThresholds): Reading {
     return { trigger: "daily_loss", unit: "%", value: "0", threshold: threshold.toFixed(), headroom: new Dec(t.dailyLossPct).toFixed(), fired: false, detail: "no start-of-day equity yet" };
   }
   const change = pctChange(s.startOfDayEquity, s.equity);
-  return { trigger: "daily_loss", unit: "%", value: fixed(change), threshold: threshold.toFixed(), headroom: fixed(change.minus(threshold)), fired: change.lte(threshold) };
+  const fired = change.lte(threshold);
+  const shown = towardSide(change, fired ? "down" : "up");
+  return { trigger: "daily_loss", unit: "%", value: fixed(shown), threshold: threshold.toFixed(), headroom: fixed(shown.minus(threshold)), fired };
 }
 
 /** max_drawdown: equity vs peak equity <= -threshold%. */
@@ -74,7 +77,9 @@ export function maxDrawdown(s: AccountSnapshot, t: TriggerThresholds): Reading {
     return { trigger: "max_drawdown", unit: "%", value: "0", threshold: threshold.toFixed(), headroom: "0", fired: true, detail: "equity is not positive" };
   }
   const drawdown = pctChange(peak, s.equity);
-  return { trigger: "max_drawdown", unit: "%", value: fixed(drawdown), threshold: threshold.toFixed(), headroom: fixed(drawdown.minus(threshold)), fired: drawdown.lte(threshold) };
+  const fired = drawdown.lte(threshold);
+  const shown = towardSide(drawdown, fired ? "down" : "up");
+  return { trigger: "max_drawdown", unit: "%", value: fixed(shown), threshold: threshold.toFixed(), headroom: fixed(shown.minus(threshold)), fired };
 }
 
 /** api_error: at least `apiErrorCount` consecutive broker errors (a success resets the count). */
@@ -107,7 +112,9 @@ export function concentration(s: AccountSnapshot, t: TriggerThresholds): Reading
     const pct = p.lastPrice!.times(p.quantity).div(s.equity).times(HUNDRED);
     if (pct.gt(worstPct)) [worst, worstPct] = [p, pct];
   }
-  return { ...base, value: fixed(worstPct), headroom: fixed(threshold.minus(worstPct)), fired: worstPct.gt(threshold), detail: worst.ticker };
+  const fired = worstPct.gt(threshold);
+  const shown = towardSide(worstPct, fired ? "up" : "down");
+  return { ...base, value: fixed(shown), headroom: fixed(threshold.minus(shown)), fired, detail: worst.ticker };
 }
 
 /**
@@ -151,7 +158,11 @@ export function evaluateTriggers(snapshot: AccountSnapshot, thresholds: TriggerT
   return EVALUATORS.map((evaluate) => evaluate(snapshot, thresholds));
 }
 
-/** Percentages to 4 places: exact enough to show, stable enough to compare in tests. */
+/** Rounds to 4 places toward the side of the line the reading is on. */
+function towardSide(value: Dec, direction: "up" | "down"): Dec {
+  return value.toDecimalPlaces(4, direction === "up" ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);
+}
+
 function fixed(value: Dec): string {
-  return value.toDecimalPlaces(4).toFixed(4);
+  return value.toFixed(4);
 }

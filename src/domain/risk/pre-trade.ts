@@ -4,6 +4,7 @@ import { PHASE_LIMITS } from "./phase-limits.js";
 
 /** Why an order was refused before reaching a broker. The engine, not the check, refuses. */
 export type RefusalCode =
+  | "invalid_quantity"
   | "kill_switch_halted"
   | "kill_switch_unknown"
   | "phase_no_trading"
@@ -62,13 +63,23 @@ export interface PreTradeContext {
  * works while trading is halted.
  */
 export function isRiskReducing(order: OrderIntent, ctx: Pick<PreTradeContext, "positions">): boolean {
-  return order.side === "SELL" && order.quantity <= (ctx.positions.get(order.ticker)?.quantity ?? 0);
+  return order.side === "SELL" && validQuantity(order.quantity) && order.quantity <= (ctx.positions.get(order.ticker)?.quantity ?? 0);
+}
+
+function validQuantity(quantity: number): boolean {
+  return Number.isSafeInteger(quantity) && quantity > 0;
+}
+
+/** A percentage for a refusal message, rounded away from the limit so "over" never reads as "at". */
+function pct(value: Dec): string {
+  return value.toDecimalPlaces(2, Dec.ROUND_UP).toFixed(2);
 }
 
 /** Every check that refuses the order, in the order an operator should read them; empty means it may go. */
 export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusal[] {
   const refusals: Refusal[] = [];
   const refuse = (code: RefusalCode, message: string) => refusals.push({ code, message });
+  if (!validQuantity(order.quantity)) return [{ code: "invalid_quantity", message: `quantity must be a whole number of shares above 0, got ${order.quantity}` }];
   if (ctx.duplicate) refuse("duplicate", "an order with this idempotency key already exists");
 
   const reducing = isRiskReducing(order, ctx);
@@ -85,7 +96,7 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
   if (order.limitPrice) {
     const distance = order.limitPrice.minus(ctx.lastPrice).abs().div(ctx.lastPrice).times(100);
     if (distance.gt(ctx.limits.priceCollarPct)) {
-      refuse("price_collar", `limit ${order.limitPrice.toFixed(2)} is ${distance.toFixed(1)}% from the last price ${ctx.lastPrice.toFixed(2)} (collar ${ctx.limits.priceCollarPct}%)`);
+      refuse("price_collar", `limit ${order.limitPrice.toFixed(2)} is ${pct(distance)}% from the last price ${ctx.lastPrice.toFixed(2)} (collar ${ctx.limits.priceCollarPct}%)`);
     }
   }
   if (reducing) return refusals;
@@ -94,8 +105,9 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
   if (ctx.killSwitch !== "ACTIVE") {
     refuse(ctx.killSwitch === "HALTED" ? "kill_switch_halted" : "kill_switch_unknown", ctx.killSwitch === "HALTED" ? "trading is halted" : "the kill-switch state could not be read, so trading is treated as halted");
   }
-  if (ctx.marketOpen && ctx.priceTime && (ctx.now.getTime() - ctx.priceTime.getTime()) / 1000 > ctx.limits.staleDataSeconds) {
-    refuse("stale_price", `the last ${order.ticker} price is older than ${ctx.limits.staleDataSeconds} s`);
+  // A price without a time cannot be shown to be fresh: fail closed, as the stale_data trigger does.
+  if (ctx.marketOpen && (!ctx.priceTime || (ctx.now.getTime() - ctx.priceTime.getTime()) / 1000 > ctx.limits.staleDataSeconds)) {
+    refuse("stale_price", ctx.priceTime ? `the last ${order.ticker} price is older than ${ctx.limits.staleDataSeconds} s` : `the last ${order.ticker} price has no time`);
   }
   if (ctx.ordersToday >= ctx.limits.dailyTradeLimit) {
     refuse("daily_trade_limit", `${ctx.ordersToday} orders already today (limit ${ctx.limits.dailyTradeLimit})`);
@@ -108,8 +120,8 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
   const heldValue = ctx.positions.get(order.ticker)?.value ?? new Dec(0);
   const positionAfter = heldValue.plus(notional);
   if (ctx.equity.lte(0) || positionAfter.div(ctx.equity).times(100).gt(ctx.limits.concentrationPct)) {
-    const pct = ctx.equity.gt(0) ? positionAfter.div(ctx.equity).times(100).toFixed(1) : "∞";
-    refuse("concentration", `${order.ticker} would be ${pct}% of equity (limit ${ctx.limits.concentrationPct}%)`);
+    const share = ctx.equity.gt(0) ? pct(positionAfter.div(ctx.equity).times(100)) : "∞";
+    refuse("concentration", `${order.ticker} would be ${share}% of equity (limit ${ctx.limits.concentrationPct}%)`);
   }
 
   refusals.push(...phaseRefusals(order, ctx, notional, positionAfter));

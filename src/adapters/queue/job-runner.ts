@@ -1,0 +1,75 @@
+import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import type { JobDefinition } from "../../../jobs/registry.js";
+import type { Logger } from "../../logger.js";
+
+export interface JobRunnerOptions {
+  redisUrl: string;
+  /** Redis key prefix; tests give each run its own. */
+  prefix?: string;
+  definitions: readonly JobDefinition[];
+  log: Logger;
+  /** Called after every job with its duration, for /metrics. */
+  onJobDone?: (job: string, outcome: "completed" | "failed", seconds: number) => void;
+  /** false: only upsert schedulers and enqueue (no processing in this process). */
+  work?: boolean;
+}
+
+export interface JobRunner {
+  queues: Map<string, Queue>;
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ queue per job name, schedulers upserted (idempotent: the same id across restarts
+ * and across workers), and a worker per queue. Payloads are validated before the use case runs;
+ * a payload that does not validate can never succeed, so it fails without retries.
+ */
+export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  connection.on("error", (error) => options.log.error({ err: error.message }, "job queue redis error"));
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  const prefix = options.prefix ?? "war-room";
+  for (const definition of options.definitions) {
+    const queue = new Queue(definition.name, {
+      connection,
+      prefix,
+      defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+    });
+    queues.set(definition.name, queue);
+    if (definition.schedule) await queue.upsertJobScheduler(definition.name, definition.schedule, { name: definition.name, data: {} });
+    if (options.work === false) continue;
+    const worker = new Worker(definition.name, (job: Job) => run(definition, job, options), { connection: connection.duplicate(), prefix, concurrency: 1 });
+    worker.on("error", (error) => options.log.error({ job: definition.name, err: error.message }, "job worker error"));
+    worker.on("failed", (job, error) => options.log.warn({ job: definition.name, id: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"));
+    workers.push(worker);
+  }
+  return {
+    queues,
+    async close() {
+      // Workers first: they finish the job in hand, then the queues and the shared connection.
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await connection.quit();
+    },
+  };
+}
+
+async function run(definition: JobDefinition, job: Job, options: JobRunnerOptions): Promise<unknown> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const parsed = definition.payload.safeParse(job.data);
+  if (!parsed.success) {
+    options.onJobDone?.(definition.name, "failed", seconds());
+    throw new UnrecoverableError(`invalid payload for ${definition.name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`);
+  }
+  try {
+    const result = await definition.process(parsed.data);
+    options.onJobDone?.(definition.name, "completed", seconds());
+    return result;
+  } catch (error) {
+    options.onJobDone?.(definition.name, "failed", seconds());
+    throw error;
+  }
+}

@@ -74,7 +74,7 @@ describe("job runner", () => {
         return "ok";
       },
     };
-    const runner = await startJobRunner({ redisUrl, prefix, definitions: [flaky as JobDefinition], log });
+    const runner = await startJobRunner({ redisUrl, prefix, definitions: [flaky], log });
     const events = new QueueEvents("flaky", { connection: { url: redisUrl }, prefix });
     await events.waitUntilReady();
     try {

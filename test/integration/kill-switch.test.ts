@@ -10,6 +10,7 @@ import { checkTriggers } from "../../src/app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
 import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
 import { resumeTrading } from "../../src/app/kill-switch/resume-trading.js";
+import { recordPriceBatch } from "../../src/app/prices/record-price-batch.js";
 import type { NewOrder } from "../../src/app/ports/trading-gate.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
@@ -177,5 +178,27 @@ describe("kill switch", () => {
     expect(events.map((e) => e.event)).toEqual([
       "halted", "resume_refused", "resume_refused", "resume_locked", "resume_refused", "resume_refused", "trigger_acknowledged", "resumed", "halted",
     ]);
+  });
+});
+
+describe("price batches", () => {
+  it("re-check only the accounts holding a ticker of the batch, and halt the one it breaches", async () => {
+    const exposed = await createAccount(db.dataSource, { cash: "75000" });
+    const bystander = await createAccount(db.dataSource, { cash: "75000" });
+    await holdPosition(db.dataSource, exposed, "PBX", 250, "100");
+    await holdPosition(db.dataSource, bystander, "PBY", 250, "100");
+    await price("PBX", "100", new Date(NOW.getTime() - 60_000));
+    await price("PBY", "100", new Date(NOW.getTime() - 60_000));
+    await checkTriggers(deps(), exposed, "schedule");
+
+    const notifier = new RecordingNotifier();
+    const crash = new Dec("79");
+    const result = await recordPriceBatch({ prices: new PriceRepository(db.dataSource), killSwitch: deps(notifier) }, [
+      { ticker: "PBX", time: new Date(NOW.getTime() - 500), open: crash, high: crash, low: crash, close: crash, adjClose: null, volume: 1n, source: "poll" },
+    ]);
+    expect(result.checks.map((c) => [c.accountId, c.halted])).toEqual([[exposed, true]]);
+    expect(result.failures).toEqual([]);
+    expect(notifier.alerts.map((a) => a.accountId)).toEqual([exposed]);
+    expect((await new KillSwitchRepository(db.dataSource).status(bystander))?.state).toBe("ACTIVE");
   });
 });

@@ -35,6 +35,8 @@ export interface LockedKillSwitch {
 
 export interface KillSwitchStore {
   accountIds(): Promise<string[]>;
+  /** Accounts that hold at least one of these tickers: the ones a price batch can move. */
+  accountIdsHolding(tickers: readonly string[]): Promise<string[]>;
   /** Undefined when the account has no kill-switch row; a read error throws. Callers treat both as halted. */
   status(accountId: string): Promise<KillSwitchStatus | undefined>;
   withLock<T>(accountId: string, work: (locked: LockedKillSwitch) => Promise<T>): Promise<T>;

@@ -34,6 +34,15 @@ export class KillSwitchRepository implements KillSwitchStore {
     return rows.map((r) => r.id);
   }
 
+  async accountIdsHolding(tickers: readonly string[]): Promise<string[]> {
+    if (tickers.length === 0) return [];
+    const { rows } = await this.pool.query<{ account_id: string }>(
+      "SELECT DISTINCT account_id FROM positions WHERE ticker = ANY($1::text[]) AND quantity > 0 ORDER BY account_id",
+      [[...new Set(tickers)]],
+    );
+    return rows.map((r) => r.account_id);
+  }
+
   async status(accountId: string): Promise<KillSwitchStatus | undefined> {
     const { rows } = await this.pool.query<StatusRow>(STATUS_SQL, [accountId]);
     return rows[0] ? toStatus(rows[0]) : undefined;

@@ -64,7 +64,7 @@ describe("kill switch", () => {
     const [proposal] = await db.dataSource.query(`SELECT status, decision_reason FROM proposals WHERE account_id = $1`, [account]);
     expect(proposal).toEqual({ status: "cancelled", decision_reason: "trading halted: desk review" });
     const [audit] = await db.dataSource.query(`SELECT actor, action FROM audit_log WHERE account_id = $1`, [account]);
-    expect(audit).toEqual({ actor: "tg:7", action: "kill_switch.halt" });
+    expect(audit).toEqual({ actor: "tg:7", action: "kill_switch.halted" });
     expect(notifier.alerts.map((a) => [a.kind, a.title])).toEqual([["halted", `HALTED ${status!.accountName}`]]);
 
     // Halting again changes nothing but is still recorded.
@@ -175,9 +175,12 @@ describe("kill switch", () => {
     const apiHalt = await checkTriggers(later, account, "schedule");
     expect(apiHalt.fired.map((r) => r.trigger)).toEqual(["api_error"]);
     const events: { event: string }[] = await db.dataSource.query(`SELECT event FROM kill_switch_events WHERE account_id = $1 ORDER BY id`, [account]);
-    expect(events.map((e) => e.event)).toEqual([
-      "halted", "resume_refused", "resume_refused", "resume_locked", "resume_refused", "resume_refused", "trigger_acknowledged", "resumed", "halted",
-    ]);
+    const expected = ["halted", "resume_refused", "resume_refused", "resume_locked", "resume_refused", "resume_refused", "trigger_acknowledged", "resumed", "halted"];
+    expect(events.map((e) => e.event)).toEqual(expected);
+    // Every one of them is in the audit log too, with its actor.
+    const audit: { action: string; actor: string }[] = await db.dataSource.query(`SELECT action, actor FROM audit_log WHERE account_id = $1 ORDER BY id`, [account]);
+    expect(audit.map((a) => a.action)).toEqual(expected.map((e) => `kill_switch.${e}`));
+    expect(new Set(audit.filter((a) => a.action.includes("resume")).map((a) => a.actor))).toEqual(new Set(["tg:1"]));
   });
 });
 

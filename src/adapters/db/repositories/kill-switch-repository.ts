@@ -87,7 +87,6 @@ class LockedRow implements LockedKillSwitch {
        WHERE account_id = $1 AND status = 'pending'`,
       [this.status.accountId, `trading halted: ${input.reason}`],
     );
-    await this.audit(input.actor, changed ? "kill_switch.halt" : "kill_switch.trigger_while_halted", { trigger: input.trigger, reason: input.reason });
     this.status.state = "HALTED";
     return changed;
   }
@@ -103,7 +102,6 @@ class LockedRow implements LockedKillSwitch {
       await this.recordEvent({ event: "trigger_acknowledged", trigger, reason: "acknowledged at resume: suppressed until it clears or the next trading day", actor: input.actor });
     }
     await this.recordEvent({ event: "resumed", reason: "resumed by an admin", actor: input.actor, details: { suppressed: input.suppress }, toState: "ACTIVE" });
-    await this.audit(input.actor, "kill_switch.resume", { suppressed: input.suppress });
     this.status.state = "ACTIVE";
   }
 
@@ -119,12 +117,14 @@ class LockedRow implements LockedKillSwitch {
       actor: input.actor,
       details: { attempts: input.attempts, lockedUntil: input.lockedUntil?.toISOString() ?? null },
     });
-    await this.audit(input.actor, "kill_switch.resume_refused", { attempts: input.attempts, locked: input.lockedUntil !== null });
   }
 
+  /** Appends to the kill switch's own history and to the desk-wide audit log, in the same transaction. */
   async recordEvent(input: { event: KillSwitchEvent; trigger?: Trigger | null; reason: string; actor: string; details?: Record<string, unknown>; toState?: KillSwitchState }): Promise<void> {
     await this.client.query(
-      `INSERT INTO kill_switch_events (account_id, event, from_state, to_state, trigger, reason, details, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `WITH event AS (
+         INSERT INTO kill_switch_events (account_id, event, from_state, to_state, trigger, reason, details, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+       INSERT INTO audit_log (actor, action, account_id, details) VALUES ($8, 'kill_switch.' || $2, $1, jsonb_build_object('trigger', $5::text, 'reason', $6::text))`,
       [this.status.accountId, input.event, this.status.state, input.toState ?? this.status.state, input.trigger ?? null, input.reason, input.details ?? {}, input.actor],
     );
   }
@@ -139,9 +139,6 @@ class LockedRow implements LockedKillSwitch {
     this.status.suppressedTriggers = input.suppressed;
   }
 
-  private async audit(actor: string, action: string, details: Record<string, unknown>): Promise<void> {
-    await this.client.query(`INSERT INTO audit_log (actor, action, account_id, details) VALUES ($1, $2, $3, $4)`, [actor, action, this.status.accountId, details]);
-  }
 }
 
 interface StatusRow {

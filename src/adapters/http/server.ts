@@ -1,0 +1,53 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { KillSwitchDeps } from "../../app/kill-switch/deps.js";
+import type { Logger } from "../../logger.js";
+import { formatSchemaErrors, handleError, sendError } from "./errors.js";
+import { registerHealthRoutes, type ReadinessChecks } from "./health.js";
+import { registerKillSwitchRoutes } from "./kill-switch-routes.js";
+import { registerMetricsRoute, type HttpMetrics } from "./metrics.js";
+
+export type { HttpMetrics } from "./metrics.js";
+export type { ReadinessChecks } from "./health.js";
+
+export interface HttpServerOptions {
+  killSwitch: KillSwitchDeps;
+  /** Bearer token for /api/kill-switch/*; undefined turns that API off (503), never open. */
+  apiToken: string | undefined;
+  checks: ReadinessChecks;
+  metrics: HttpMetrics;
+  /** Request log; none when omitted. Bodies and headers are never logged. */
+  log?: Logger;
+}
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * Request log lines carry the method, the path (without the query string) and the caller's
+ * address: never headers (the bearer token) nor bodies (the override code).
+ */
+const serializers = {
+  req: (request: FastifyRequest) => ({ method: request.method, path: request.url.split("?")[0], remoteAddress: request.ip }),
+};
+
+/** The REST API: health, readiness, Prometheus metrics and the kill-switch API. Not listening yet: call listen() or inject(). */
+export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger | undefined = options.log?.child(
+    { component: "http" },
+    { serializers, redact: { paths: ["req.headers.authorization", "headers.authorization"], censor: "[redacted]" } },
+  );
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    // Fastify's defaults would silently strip unknown properties and coerce "true" to true: refuse both instead.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaErrorFormatter: formatSchemaErrors,
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
+
+  registerHealthRoutes(app, options.checks);
+  registerMetricsRoute(app, options.metrics, options.killSwitch.store);
+  registerKillSwitchRoutes(app, { deps: options.killSwitch, apiToken: options.apiToken });
+  return app;
+}

@@ -1,15 +1,24 @@
+import { startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
+import { buildDeskServices } from "./services.js";
 
 /**
  * `npm run worker`: only the BullMQ workers, so several can run side by side against one
- * PostgreSQL and Redis (set DATABASE_URL and REDIS_URL). Processors register here as the job
- * features land (jobs/registry.ts).
+ * PostgreSQL and Redis (set DATABASE_URL and REDIS_URL). Schedulers are upserted by id, so
+ * starting more workers never duplicates a schedule.
  */
 async function main(): Promise<void> {
   const runtime = await bootRuntime("worker");
-  exitOnSignals(runtime.log, () => runtime.close());
-  runtime.log.info("worker is ready");
+  const jobs = await startJobs(runtime, buildDeskServices(runtime)).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  exitOnSignals(runtime.log, async () => {
+    await jobs.close();
+    await runtime.close();
+  });
+  runtime.log.info({ jobs: [...jobs.queues.keys()] }, "worker is ready");
 }
 
 main().catch(failStartup);

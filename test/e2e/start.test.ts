@@ -6,7 +6,7 @@ import { runEntry, spawnEntry, waitForOutput } from "../support/spawn.js";
 
 // A data folder of this file's own: `npm start` here owns its embedded PostgreSQL and redis-server.
 const dataDir = mkdtempSync(join(resolve("data"), "e2e-start-"));
-const env = { DATA_DIR: dataDir, LOCAL_PG_PORT: "0", LOCAL_REDIS_PORT: "0" };
+const env = { DATA_DIR: dataDir, LOCAL_PG_PORT: "0", LOCAL_REDIS_PORT: "0", HTTP_PORT: "0" };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const READY = /War Room is ready/;

@@ -1,0 +1,21 @@
+import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
+import { triggerCheckJob } from "../../jobs/trigger-check.js";
+import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
+import type { Runtime } from "./runtime.js";
+import type { DeskServices } from "./services.js";
+
+/** Every job the desk schedules; start-up fails if one has no processor. */
+const SCHEDULED_JOBS = ["trigger-check"];
+
+/** Upserts the job schedulers and starts the BullMQ workers. */
+export async function startJobs(runtime: Runtime, services: DeskServices): Promise<JobRunner> {
+  if (!runtime.infrastructure.redisUrl) throw new Error("jobs need Redis");
+  const definitions: JobDefinition[] = [triggerCheckJob(services.killSwitch, runtime.config.schedules.triggerCheckEverySeconds)];
+  assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
+  return startJobRunner({
+    redisUrl: runtime.infrastructure.redisUrl,
+    definitions,
+    log: runtime.log,
+    onJobDone: (job, outcome, seconds) => services.metrics.jobDuration.observe({ job, outcome }, seconds),
+  });
+}

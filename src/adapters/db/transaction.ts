@@ -1,10 +1,14 @@
 import type pg from "pg";
 
-/** Runs `work` on one connection inside BEGIN/COMMIT; any error rolls the whole thing back. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on one connection inside BEGIN/COMMIT; any error rolls the whole thing back.
+ * `settings` are applied with SET LOCAL in the same round trip as BEGIN.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    const local = Object.entries(settings).map(([name, value]) => `; SET LOCAL ${name} = '${value.replaceAll("'", "''")}'`);
+    await client.query(`BEGIN${local.join("")}`);
     const result = await work(client);
     await client.query("COMMIT");
     return result;

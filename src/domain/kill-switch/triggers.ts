@@ -106,12 +106,14 @@ export function concentration(s: AccountSnapshot, t: TriggerThresholds): Reading
   const unpriced = held.find((p) => !p.lastPrice);
   if (unpriced) return { ...base, value: "0", headroom: "0", fired: true, detail: `${unpriced.ticker} has no price` };
   if (s.equity.lte(0)) return { ...base, value: "0", headroom: "0", fired: true, detail: "equity is not positive" };
+  // Find the largest position by value, then divide once: division is the costly step.
   let worst = held[0]!;
-  let worstPct = new Dec(-1);
+  let worstValue = new Dec(-1);
   for (const p of held) {
-    const pct = p.lastPrice!.times(p.quantity).div(s.equity).times(HUNDRED);
-    if (pct.gt(worstPct)) [worst, worstPct] = [p, pct];
+    const value = p.lastPrice!.times(p.quantity);
+    if (value.gt(worstValue)) [worst, worstValue] = [p, value];
   }
+  const worstPct = worstValue.div(s.equity).times(HUNDRED);
   const fired = worstPct.gt(threshold);
   const shown = towardSide(worstPct, fired ? "up" : "down");
   return { ...base, value: fixed(shown), headroom: fixed(threshold.minus(shown)), fired, detail: worst.ticker };

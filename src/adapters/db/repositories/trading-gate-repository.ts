@@ -17,7 +17,6 @@ export class TradingGateRepository implements TradingGate {
 
   whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction) => Promise<T>): Promise<GateResult<T>> {
     return inTransaction(this.pool, async (client) => {
-      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       // FOR UPDATE, not FOR SHARE: the daily order count and cash checks made inside must also be serialised per account.
       const { rows } = await client.query<{ state: KillSwitchState; reason: string }>(
         "SELECT state, reason FROM kill_switch_states WHERE account_id = $1 FOR UPDATE",
@@ -27,7 +26,7 @@ export class TradingGateRepository implements TradingGate {
       if (!row) return { allowed: false, state: "UNKNOWN", reason: "the kill-switch state cannot be read: treated as halted" };
       if (row.state !== "ACTIVE" && !riskReducing) return { allowed: false, state: "HALTED", reason: row.reason };
       return { allowed: true, value: await work(new Guarded(client, accountId)) };
-    });
+    }, { lock_timeout: LOCK_TIMEOUT });
   }
 }
 

@@ -64,8 +64,8 @@ export function marketOrder(accountId: string, idempotencyKey: string): NewOrder
 /** Accounts with a kill-switch row in the given state; returns their ids in the order of `names`. */
 export async function createAccounts(pool: pg.Pool, names: readonly string[], cash: string, state: "ACTIVE" | "HALTED" = "ACTIVE"): Promise<string[]> {
   const { rows } = await pool.query<{ id: string; name: string }>(
-    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash)
-     SELECT n, 'shadow', 'paper', 'shadow', $2::numeric, $2::numeric FROM unnest($1::text[]) AS n RETURNING id, name`,
+    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity)
+     SELECT n, 'shadow', 'paper', 'shadow', $2::numeric, $2::numeric, $2::numeric FROM unnest($1::text[]) AS n RETURNING id, name`,
     [names, cash],
   );
   const ids = new Map(rows.map((r) => [r.name, r.id]));
@@ -119,8 +119,8 @@ export async function seedTrialAccounts(
     }
   });
   await pool.query(
-    `INSERT INTO positions (account_id, ticker, quantity, average_price)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::numeric[])`,
+    `INSERT INTO positions (account_id, ticker, quantity, cost_basis)
+     SELECT a, t, q, q * p FROM unnest($1::uuid[], $2::text[], $3::int[], $4::numeric[]) AS u(a, t, q, p)`,
     [posAccount, posTicker, posQuantity, posPrice],
   );
 

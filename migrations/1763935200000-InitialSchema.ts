@@ -30,6 +30,8 @@ export class InitialSchema1763935200000 implements MigrationInterface {
         starting_capital numeric(20,4) NOT NULL CHECK (starting_capital >= 0),
         cash numeric(20,4) NOT NULL CHECK (cash >= 0),
         phase_started_at timestamptz NOT NULL DEFAULT now(),
+        -- equity when the current phase began: the phase loss limit (micro: $10) counts from here
+        phase_start_equity numeric(20,4) NOT NULL CHECK (phase_start_equity >= 0),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         -- paper money never reaches a real broker, and real money never goes through the paper one
@@ -75,7 +77,9 @@ export class InitialSchema1763935200000 implements MigrationInterface {
         account_id uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         ticker text NOT NULL CHECK (ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'),
         quantity integer NOT NULL CHECK (quantity >= 0),
-        average_price numeric(20,6) NOT NULL DEFAULT 0 CHECK (average_price >= 0),
+        -- total cost of the shares held, buy commissions included; the average price is derived
+        -- from it, so partial sells never accumulate rounding in a stored average
+        cost_basis numeric(20,4) NOT NULL DEFAULT 0 CHECK (cost_basis >= 0),
         realized_pnl numeric(20,4) NOT NULL DEFAULT 0,
         stop_price numeric(20,6) CHECK (stop_price > 0),
         opened_at timestamptz NOT NULL DEFAULT now(),

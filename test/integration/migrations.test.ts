@@ -84,9 +84,9 @@ describe("migrations", () => {
 
   it("refuse values outside those sets, and a new account starts halted", async () => {
     const [account] = await db.dataSource.query(
-      `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash) VALUES ('desk', 'shadow', 'paper', 'shadow', 100000, 100000) RETURNING id`,
+      `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('desk', 'shadow', 'paper', 'shadow', 100000, 100000, 100000) RETURNING id`,
     );
-    await expect(db.dataSource.query(`INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash) VALUES ('bad', 'shadow', 'kis', 'shadow', 1, 1)`)).rejects.toThrow(/accounts_mode_broker/);
+    await expect(db.dataSource.query(`INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('bad', 'shadow', 'kis', 'shadow', 1, 1, 1)`)).rejects.toThrow(/accounts_mode_broker/);
     await expect(db.dataSource.query(`UPDATE accounts SET cash = -0.01 WHERE id = $1`, [account.id])).rejects.toThrow(/check constraint/);
     await db.dataSource.query(`INSERT INTO kill_switch_states (account_id) VALUES ($1)`, [account.id]);
     const [state] = await db.dataSource.query(`SELECT state, reason FROM kill_switch_states WHERE account_id = $1`, [account.id]);

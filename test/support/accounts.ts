@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { Dec } from "../../src/domain/decimal.js";
 import type { KillSwitchState } from "../../src/domain/vocabulary.js";
 
 let counter = 0;
@@ -12,7 +13,7 @@ export async function createAccount(
   const name = options.name ?? `acct-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   const cash = options.cash ?? "100000";
   const [row] = await dataSource.query(
-    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash) VALUES ($1, 'shadow', 'paper', 'shadow', $2, $2) RETURNING id`,
+    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ($1, 'shadow', 'paper', 'shadow', $2, $2, $2) RETURNING id`,
     [name, cash],
   );
   await dataSource.query(`INSERT INTO kill_switch_states (account_id, state, reason) VALUES ($1, $2, $3)`, [
@@ -26,8 +27,8 @@ export async function createAccount(
 /** Gives an account a position (no cash moves: a test fixture, not a trade). */
 export async function holdPosition(dataSource: DataSource, accountId: string, ticker: string, quantity: number, averagePrice: string): Promise<void> {
   await dataSource.query(
-    `INSERT INTO positions (account_id, ticker, quantity, average_price) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (account_id, ticker) DO UPDATE SET quantity = EXCLUDED.quantity, average_price = EXCLUDED.average_price`,
-    [accountId, ticker, quantity, averagePrice],
+    `INSERT INTO positions (account_id, ticker, quantity, cost_basis) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (account_id, ticker) DO UPDATE SET quantity = EXCLUDED.quantity, cost_basis = EXCLUDED.cost_basis`,
+    [accountId, ticker, quantity, new Dec(averagePrice).times(quantity).toFixed()],
   );
 }

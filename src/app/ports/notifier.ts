@@ -1,4 +1,4 @@
-export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked";
+export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss";
 
 /** A message for every admin. Plain data: each transport (log, Telegram) renders it its own way. */
 export interface Alert {

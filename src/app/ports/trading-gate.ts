@@ -1,5 +1,5 @@
 import type { Dec } from "../../domain/decimal.js";
-import type { OrderSource, OrderType, Side } from "../../domain/vocabulary.js";
+import type { AccountMode, OrderSource, OrderStatus, OrderType, Phase, Side } from "../../domain/vocabulary.js";
 
 export interface NewOrder {
   accountId: string;
@@ -16,11 +16,27 @@ export interface NewOrder {
   proposalId?: string | null;
 }
 
-/** The writes an order may make while the account's kill-switch row is locked. */
+/** Everything the pre-trade checks need, read inside the guard so it cannot change underneath. */
+export interface PreTradeView {
+  accountMode: AccountMode;
+  phase: Phase;
+  cash: Dec;
+  /** Cash plus every position at its newest price (unpriced positions count at cost). */
+  equity: Dec;
+  phaseStartEquity: Dec;
+  positions: Map<string, { quantity: number; value: Dec }>;
+  lastPrice: Dec | null;
+  priceTime: Date | null;
+  ordersToday: number;
+}
+
+/** The reads and writes an order may make while the account's kill-switch row is locked. */
 export interface GuardedTransaction {
+  /** The order already recorded under this idempotency key, if any. */
+  findOrderByKey(idempotencyKey: string): Promise<{ id: string; status: OrderStatus } | undefined>;
+  preTradeView(ticker: string, tradingDay: string): Promise<PreTradeView>;
   /** Records the order; undefined when an order with the same idempotency key exists already. */
   insertOrder(order: NewOrder): Promise<string | undefined>;
-  ordersOn(tradingDay: string): Promise<number>;
 }
 
 export type GateResult<T> = { allowed: true; value: T } | { allowed: false; state: "HALTED" | "UNKNOWN"; reason: string };
@@ -32,5 +48,6 @@ export type GateResult<T> = { allowed: true; value: T } | { allowed: false; stat
  * cannot be read.
  */
 export interface TradingGate {
-  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction) => Promise<T>): Promise<GateResult<T>>;
+  /** `work` learns the state it was let in under: a SELL may enter while HALTED and must then prove it reduces risk. */
+  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction, state: "ACTIVE" | "HALTED") => Promise<T>): Promise<GateResult<T>>;
 }

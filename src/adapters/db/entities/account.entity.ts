@@ -14,6 +14,7 @@ export class AccountEntity {
   @Column(numeric(MONEY.precision, MONEY.scale, { name: "starting_capital" })) startingCapital!: Dec;
   @Column(numeric(MONEY.precision, MONEY.scale)) cash!: Dec;
   @Column({ type: "timestamptz", name: "phase_started_at" }) phaseStartedAt!: Date;
+  @Column(numeric(MONEY.precision, MONEY.scale, { name: "phase_start_equity" })) phaseStartEquity!: Dec;
   @CreateDateColumn({ type: "timestamptz", name: "created_at" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz", name: "updated_at" }) updatedAt!: Date;
 }

@@ -9,7 +9,8 @@ export class PositionEntity {
   @Column({ type: "text" }) ticker!: string;
   /** Whole shares, long only. */
   @Column({ type: "integer" }) quantity!: number;
-  @Column(numeric(PRICE.precision, PRICE.scale, { name: "average_price" })) averagePrice!: Dec;
+  /** Total cost of the shares held, buy commissions included; the average price derives from it. */
+  @Column(numeric(MONEY.precision, MONEY.scale, { name: "cost_basis" })) costBasis!: Dec;
   @Column(numeric(MONEY.precision, MONEY.scale, { name: "realized_pnl" })) realizedPnl!: Dec;
   @Column(numeric(PRICE.precision, PRICE.scale, { name: "stop_price", nullable: true })) stopPrice!: Dec | null;
   @Column({ type: "timestamptz", name: "opened_at" }) openedAt!: Date;

@@ -1,9 +1,34 @@
 import type pg from "pg";
 import type { DataSource } from "typeorm";
-import type { GateResult, GuardedTransaction, NewOrder, TradingGate } from "../../../app/ports/trading-gate.js";
-import type { KillSwitchState } from "../../../domain/vocabulary.js";
+import type { GateResult, GuardedTransaction, NewOrder, PreTradeView, TradingGate } from "../../../app/ports/trading-gate.js";
+import { Dec } from "../../../domain/decimal.js";
+import type { AccountMode, KillSwitchState, OrderStatus, Phase } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
+
+/** The pre-trade view in one round trip: account, today's order count, positions at their newest prices, the ticker's newest price. */
+const PRE_TRADE_VIEW = {
+  name: "pre_trade_view",
+  text: `
+  SELECT a.mode, a.phase, a.cash::text AS cash, a.phase_start_equity::text AS phase_start_equity,
+    (SELECT count(*)::int FROM orders o WHERE o.account_id = a.id AND o.trading_day = $2 AND o.status NOT IN ('rejected', 'failed')) AS orders_today,
+    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'cost', p.cost_basis::text, 'close', lp.close::text))
+      FROM positions p
+      LEFT JOIN LATERAL (SELECT s.close FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
+      WHERE p.account_id = a.id AND p.quantity > 0), '[]') AS positions,
+    (SELECT json_build_object('close', s.close::text, 'time', s.time) FROM stock_prices s WHERE s.ticker = $3 ORDER BY s.time DESC LIMIT 1) AS last
+  FROM accounts a WHERE a.id = $1`,
+};
+
+interface ViewRow {
+  mode: AccountMode;
+  phase: Phase;
+  cash: string;
+  phase_start_equity: string;
+  orders_today: number;
+  positions: { ticker: string; quantity: number; cost: string; close: string | null }[];
+  last: { close: string; time: string } | null;
+}
 
 /** How long an order waits for a halt in progress before giving up (and not trading). */
 const LOCK_TIMEOUT = "5s";
@@ -15,7 +40,7 @@ export class TradingGateRepository implements TradingGate {
     this.pool = pgPool(dataSource);
   }
 
-  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction) => Promise<T>): Promise<GateResult<T>> {
+  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction, state: "ACTIVE" | "HALTED") => Promise<T>): Promise<GateResult<T>> {
     return inTransaction(this.pool, async (client) => {
       // FOR UPDATE, not FOR SHARE: the daily order count and cash checks made inside must also be serialised per account.
       const { rows } = await client.query<{ state: KillSwitchState; reason: string }>(
@@ -25,7 +50,7 @@ export class TradingGateRepository implements TradingGate {
       const row = rows[0];
       if (!row) return { allowed: false, state: "UNKNOWN", reason: "the kill-switch state cannot be read: treated as halted" };
       if (row.state !== "ACTIVE" && !riskReducing) return { allowed: false, state: "HALTED", reason: row.reason };
-      return { allowed: true, value: await work(new Guarded(client, accountId)) };
+      return { allowed: true, value: await work(new Guarded(client, accountId), row.state) };
     }, { lock_timeout: LOCK_TIMEOUT });
   }
 }
@@ -35,6 +60,40 @@ class Guarded implements GuardedTransaction {
     private readonly client: pg.PoolClient,
     private readonly accountId: string,
   ) {}
+
+  async findOrderByKey(idempotencyKey: string): Promise<{ id: string; status: OrderStatus } | undefined> {
+    const { rows } = await this.client.query<{ id: string; status: OrderStatus }>(
+      "SELECT id, status FROM orders WHERE account_id = $1 AND idempotency_key = $2",
+      [this.accountId, idempotencyKey],
+    );
+    return rows[0];
+  }
+
+  async preTradeView(ticker: string, tradingDay: string): Promise<PreTradeView> {
+    const { rows } = await this.client.query<ViewRow>({ ...PRE_TRADE_VIEW, values: [this.accountId, tradingDay, ticker] });
+    const row = rows[0];
+    if (!row) throw new Error(`account ${this.accountId} does not exist`);
+    const cash = new Dec(row.cash);
+    const positions = new Map<string, { quantity: number; value: Dec }>();
+    let equity = cash;
+    for (const p of row.positions) {
+      // An unpriced position is valued at cost: the stale-data trigger deals with the missing price.
+      const value = p.close === null ? new Dec(p.cost) : new Dec(p.close).times(p.quantity);
+      positions.set(p.ticker, { quantity: p.quantity, value });
+      equity = equity.plus(value);
+    }
+    return {
+      accountMode: row.mode,
+      phase: row.phase,
+      cash,
+      equity,
+      phaseStartEquity: new Dec(row.phase_start_equity),
+      positions,
+      lastPrice: row.last ? new Dec(row.last.close) : null,
+      priceTime: row.last ? new Date(row.last.time) : null,
+      ordersToday: row.orders_today,
+    };
+  }
 
   async insertOrder(order: NewOrder): Promise<string | undefined> {
     if (order.accountId !== this.accountId) throw new Error("an order may only be recorded under its own account's guard");
@@ -60,11 +119,4 @@ class Guarded implements GuardedTransaction {
     return rows[0]?.id;
   }
 
-  async ordersOn(tradingDay: string): Promise<number> {
-    const { rows } = await this.client.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM orders WHERE account_id = $1 AND trading_day = $2 AND status NOT IN ('rejected', 'failed')",
-      [this.accountId, tradingDay],
-    );
-    return rows[0]?.n ?? 0;
-  }
 }

@@ -1,0 +1,153 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { BrokerFill } from "../../../app/ports/broker.js";
+import type { OrderStore, RecordedFill, StoredOrder } from "../../../app/ports/order-store.js";
+import { Dec } from "../../../domain/decimal.js";
+import { applyFill, averagePrice, defaultStopPrice, type PositionState } from "../../../domain/portfolio/accounting.js";
+import type { OrderStatus, Side } from "../../../domain/vocabulary.js";
+import { pgPool } from "../pool.js";
+import { inTransaction } from "../transaction.js";
+
+const ORDER_COLUMNS = `id, account_id, side, ticker, quantity, filled_quantity, order_type, limit_price::text, stop_price::text,
+  status, status_reason, broker_order_id, average_fill_price::text`;
+
+interface OrderRow {
+  id: string;
+  account_id: string;
+  side: Side;
+  ticker: string;
+  quantity: number;
+  filled_quantity: number;
+  order_type: "market" | "limit";
+  limit_price: string | null;
+  stop_price: string | null;
+  status: OrderStatus;
+  status_reason: string | null;
+  broker_order_id: string | null;
+  average_fill_price: string | null;
+}
+
+const toOrder = (r: OrderRow): StoredOrder => ({
+  id: r.id,
+  accountId: r.account_id,
+  side: r.side,
+  ticker: r.ticker,
+  quantity: r.quantity,
+  filledQuantity: r.filled_quantity,
+  orderType: r.order_type,
+  limitPrice: r.limit_price === null ? null : new Dec(r.limit_price),
+  stopPrice: r.stop_price === null ? null : new Dec(r.stop_price),
+  status: r.status,
+  statusReason: r.status_reason,
+  brokerOrderId: r.broker_order_id,
+  averageFillPrice: r.average_fill_price === null ? null : new Dec(r.average_fill_price),
+});
+
+export class OrderRepository implements OrderStore {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async get(orderId: string): Promise<StoredOrder | undefined> {
+    const { rows } = await this.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [orderId]);
+    return rows[0] ? toOrder(rows[0]) : undefined;
+  }
+
+  async markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown" | "failed"; brokerOrderId?: string | null; reason?: string | null }): Promise<void> {
+    await this.pool.query(
+      `UPDATE orders SET status = $2, broker_order_id = COALESCE($3, broker_order_id), status_reason = $4, updated_at = now()
+       WHERE id = $1 AND status IN ('new', 'submitted', 'unknown')`,
+      [orderId, update.status, update.brokerOrderId ?? null, update.reason ?? null],
+    );
+  }
+
+  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number): Promise<RecordedFill | undefined> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows: orders } = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
+      const order = orders[0] ? toOrder(orders[0]) : undefined;
+      if (!order) throw new Error(`order ${orderId} does not exist`);
+      // The same broker fill twice (a retried job, a reconciliation) books once.
+      const seen = await client.query("SELECT 1 FROM fills WHERE order_id = $1 AND broker_fill_id = $2", [orderId, fill.brokerFillId]);
+      if (seen.rowCount) return undefined;
+      if (order.filledQuantity + fill.quantity > order.quantity) throw new Error(`fill of ${fill.quantity} overfills order ${orderId}`);
+
+      // The account row lock serialises every change to cash and positions of this account.
+      const { rows: accounts } = await client.query<{ cash: string }>("SELECT cash::text AS cash FROM accounts WHERE id = $1 FOR UPDATE", [order.accountId]);
+      const { rows: held } = await client.query<{ quantity: number; cost_basis: string; realized_pnl: string; stop_price: string | null }>(
+        "SELECT quantity, cost_basis::text AS cost_basis, realized_pnl::text AS realized_pnl, stop_price::text AS stop_price FROM positions WHERE account_id = $1 AND ticker = $2 FOR UPDATE",
+        [order.accountId, order.ticker],
+      );
+      const before: PositionState | undefined = held[0]
+        ? { ticker: order.ticker, quantity: held[0].quantity, costBasis: new Dec(held[0].cost_basis), realizedPnl: new Dec(held[0].realized_pnl) }
+        : undefined;
+      const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
+      const position = result.position;
+      const stop = stopAfter(order, held[0]?.stop_price ?? null, position, defaultStopPct);
+      const cashAfter = new Dec(accounts[0]!.cash).plus(result.cashDelta);
+      if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
+
+      await client.query(
+        `INSERT INTO positions (account_id, ticker, quantity, cost_basis, realized_pnl, stop_price) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account_id, ticker) DO UPDATE SET quantity = EXCLUDED.quantity, cost_basis = EXCLUDED.cost_basis,
+           realized_pnl = EXCLUDED.realized_pnl, stop_price = EXCLUDED.stop_price, updated_at = now(),
+           opened_at = CASE WHEN positions.quantity = 0 THEN now() ELSE positions.opened_at END`,
+        [order.accountId, order.ticker, position.quantity, position.costBasis.toFixed(), position.realizedPnl.toFixed(), stop?.toFixed() ?? null],
+      );
+      await client.query("UPDATE accounts SET cash = $2, updated_at = now() WHERE id = $1", [order.accountId, cashAfter.toFixed()]);
+      await client.query(
+        `INSERT INTO fills (order_id, account_id, ticker, side, quantity, price, commission, realized_pnl, broker_fill_id, filled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [orderId, order.accountId, order.ticker, order.side, fill.quantity, fill.price.toFixed(), fill.commission.toFixed(), result.realizedPnl.toFixed(), fill.brokerFillId, fill.at],
+      );
+      const filled = order.filledQuantity + fill.quantity;
+      const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
+      const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
+      const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
+      await client.query("UPDATE orders SET filled_quantity = $2, average_fill_price = $3, status = $4, updated_at = now() WHERE id = $1", [
+        orderId,
+        filled,
+        averageFill.toFixed(),
+        status,
+      ]);
+      return {
+        orderId,
+        ticker: order.ticker,
+        side: order.side,
+        quantity: fill.quantity,
+        price: fill.price,
+        commission: fill.commission,
+        realizedPnl: result.realizedPnl,
+        cashAfter,
+        positionAfter: { quantity: position.quantity, costBasis: position.costBasis, stopPrice: stop },
+        orderStatus: status,
+      };
+    });
+  }
+
+  async restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]> {
+    if (tickers.length === 0) return [];
+    const { rows } = await this.pool.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       WHERE order_type = 'limit' AND status IN ('submitted', 'partially_filled') AND ticker = ANY($1::text[])
+         AND account_id IN (SELECT id FROM accounts WHERE broker = 'paper')
+       ORDER BY created_at, id`,
+      [[...new Set(tickers)]],
+    );
+    return rows.map(toOrder);
+  }
+}
+
+/**
+ * A long's stop: the order's own stop when it names one; otherwise a new position gets the
+ * default distance under its average entry and an added-to position keeps its stop. A flat
+ * position has none.
+ */
+function stopAfter(order: StoredOrder, current: string | null, position: PositionState, defaultStopPct: number): Dec | null {
+  if (position.quantity === 0) return null;
+  if (order.side === "BUY" && order.stopPrice) return order.stopPrice;
+  if (current !== null) return new Dec(current);
+  const entry = averagePrice(position);
+  return entry ? defaultStopPrice(entry, defaultStopPct) : null;
+}

@@ -1,0 +1,151 @@
+import type { Dec } from "../../domain/decimal.js";
+import { validateOrderRequest, type OrderRequest, type ValidOrder } from "../../domain/orders/order-request.js";
+import { isRiskReducing, preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
+import { checkTriggers } from "../kill-switch/check-triggers.js";
+import type { KillSwitchDeps } from "../kill-switch/deps.js";
+import { haltTrading } from "../kill-switch/halt-trading.js";
+import type { Broker, BrokerFill, SubmitResult } from "../ports/broker.js";
+import type { OrderStore, RecordedFill } from "../ports/order-store.js";
+import type { TradingGate } from "../ports/trading-gate.js";
+
+export interface ExecutionSettings {
+  priceCollarPct: number;
+  concentrationPct: number;
+  dailyTradeLimit: number;
+  staleDataSeconds: number;
+  slippageBps: number;
+  commissionPerOrder: Dec;
+  defaultStopPct: number;
+}
+
+export interface ExecutionDeps {
+  gate: TradingGate;
+  orders: OrderStore;
+  broker: Broker;
+  killSwitch: KillSwitchDeps;
+  settings: ExecutionSettings;
+}
+
+export type OrderOutcome =
+  | { status: "invalid"; errors: string[] }
+  | { status: "refused"; refusals: Refusal[]; halted: boolean }
+  | { status: "duplicate"; orderId: string }
+  | { status: "filled" | "partially_filled"; orderId: string; fills: RecordedFill[] }
+  | { status: "resting"; orderId: string }
+  | { status: "rejected"; orderId: string; reason: string }
+  | { status: "unknown"; orderId: string; detail: string };
+
+/**
+ * The one path every order takes, whatever its source (operator, War Room, stop-loss, replay):
+ * validate -> (inside the kill-switch lock) idempotency, pre-trade checks, record -> broker ->
+ * book the fills (positions, cash, realised P&L) -> re-evaluate the triggers -> notify.
+ * Approval happens before this: an approved proposal calls it with its proposal id.
+ */
+export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): Promise<OrderOutcome> {
+  const validation = validateOrderRequest(request);
+  if (!validation.ok) return { status: "invalid", errors: validation.errors };
+  const order = validation.order;
+  const { calendar, clock } = deps.killSwitch;
+  const now = clock.now();
+  const tradingDay = calendar.tradingDayOf(now);
+  const marketOpen = calendar.isMarketOpen(now);
+
+  // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
+  const gated = await deps.gate.whenAllowed(order.accountId, order.side === "SELL", async (tx, state) => {
+    const existing = await tx.findOrderByKey(order.idempotencyKey);
+    if (existing) return { kind: "duplicate" as const, orderId: existing.id };
+    const view = await tx.preTradeView(order.ticker, tradingDay);
+    const refusals = preTradeChecks(order, {
+      killSwitch: state,
+      phase: view.phase,
+      equity: view.equity,
+      cash: view.cash,
+      phaseStartEquity: view.phaseStartEquity,
+      positions: view.positions,
+      lastPrice: view.lastPrice,
+      priceTime: view.priceTime,
+      marketOpen,
+      ordersToday: view.ordersToday,
+      duplicate: false,
+      commission: deps.settings.commissionPerOrder,
+      slippageBps: deps.settings.slippageBps,
+      now,
+      limits: deps.settings,
+    });
+    if (refusals.length > 0) return { kind: "refused" as const, refusals };
+    const orderId = await tx.insertOrder({ ...order, tradingDay });
+    if (!orderId) throw new Error("the order's idempotency key was taken while the account was locked");
+    return { kind: "recorded" as const, orderId, cash: view.cash, reducing: isRiskReducing(order, view) };
+  });
+
+  if (!gated.allowed) {
+    const code = gated.state === "HALTED" ? "kill_switch_halted" : "kill_switch_unknown";
+    const message = gated.state === "HALTED" ? `trading is halted: ${gated.reason}` : gated.reason;
+    return { status: "refused", refusals: [{ code, message }], halted: false };
+  }
+  const step = gated.value;
+  if (step.kind === "duplicate") return { status: "duplicate", orderId: step.orderId };
+  if (step.kind === "refused") {
+    // The 21st order of the day is refused and halts the account (DESIGN.md section 3).
+    const overLimit = step.refusals.find((r) => r.code === "daily_trade_limit");
+    if (overLimit) await haltTrading(deps.killSwitch, { accountId: order.accountId, reason: overLimit.message, actor: `system:${order.source}`, trigger: "daily_trade_limit" });
+    return { status: "refused", refusals: step.refusals, halted: overLimit !== undefined };
+  }
+  return submit(deps, order, step.orderId, step.cash);
+}
+
+async function submit(deps: ExecutionDeps, order: ValidOrder, orderId: string, cash: Dec): Promise<OrderOutcome> {
+  let result: SubmitResult;
+  try {
+    result = await deps.broker.submit({ orderId, accountId: order.accountId, side: order.side, ticker: order.ticker, quantity: order.quantity, orderType: order.orderType, limitPrice: order.limitPrice }, { cash });
+  } catch (error) {
+    // Not knowing whether the broker took the order is not the same as a rejection: never resubmit, reconcile.
+    result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };
+  }
+  switch (result.status) {
+    case "rejected":
+      await deps.orders.markSubmission(orderId, { status: "rejected", reason: result.reason });
+      return { status: "rejected", orderId, reason: result.reason };
+    case "unknown":
+      await deps.orders.markSubmission(orderId, { status: "unknown", reason: result.detail });
+      return { status: "unknown", orderId, detail: result.detail };
+    case "accepted":
+      await deps.orders.markSubmission(orderId, { status: "submitted", brokerOrderId: result.brokerOrderId });
+      return { status: "resting", orderId };
+    case "filled": {
+      await deps.orders.markSubmission(orderId, { status: "submitted", brokerOrderId: result.brokerOrderId });
+      const fills = await bookFills(deps, orderId, result.fills);
+      const last = fills.at(-1);
+      return { status: last?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
+    }
+  }
+}
+
+/** Books broker fills, then re-evaluates the kill switch and tells the admins. */
+export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[]): Promise<RecordedFill[]> {
+  const booked: RecordedFill[] = [];
+  for (const fill of fills) {
+    const recorded = await deps.orders.recordFill(orderId, fill, deps.settings.defaultStopPct);
+    if (recorded) booked.push(recorded);
+  }
+  if (booked.length === 0) return booked;
+  const order = await deps.orders.get(orderId);
+  if (!order) return booked;
+  const check = await checkTriggers(deps.killSwitch, order.accountId, "fill");
+  for (const f of booked) {
+    await deps.killSwitch.notifier.notifyAdmins({
+      kind: "fill",
+      accountId: order.accountId,
+      accountName: check.accountName,
+      title: `${f.side} ${f.quantity} ${f.ticker} @ ${f.price.toFixed(2)}`,
+      lines: [
+        `commission $${f.commission.toFixed(2)}`,
+        ...(f.side === "SELL" ? [`realised P&L $${f.realizedPnl.toFixed(2)}`] : []),
+        `position ${f.positionAfter.quantity}${f.positionAfter.stopPrice ? `, stop ${f.positionAfter.stopPrice.toFixed(2)}` : ""}`,
+        `cash $${f.cashAfter.toFixed(2)}`,
+      ],
+      at: deps.killSwitch.clock.now(),
+    });
+  }
+  return booked;
+}

@@ -1,0 +1,46 @@
+import type { Dec } from "../../domain/decimal.js";
+import type { OrderStatus, Side } from "../../domain/vocabulary.js";
+import type { BrokerFill } from "./broker.js";
+
+export interface StoredOrder {
+  id: string;
+  accountId: string;
+  side: Side;
+  ticker: string;
+  quantity: number;
+  filledQuantity: number;
+  orderType: "market" | "limit";
+  limitPrice: Dec | null;
+  stopPrice: Dec | null;
+  status: OrderStatus;
+  statusReason: string | null;
+  brokerOrderId: string | null;
+  averageFillPrice: Dec | null;
+}
+
+export interface RecordedFill {
+  orderId: string;
+  ticker: string;
+  side: Side;
+  quantity: number;
+  price: Dec;
+  commission: Dec;
+  realizedPnl: Dec;
+  cashAfter: Dec;
+  positionAfter: { quantity: number; costBasis: Dec; stopPrice: Dec | null };
+  orderStatus: OrderStatus;
+}
+
+export interface OrderStore {
+  get(orderId: string): Promise<StoredOrder | undefined>;
+  /** After the broker answered: submitted (working), rejected or unknown (to reconcile). */
+  markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown" | "failed"; brokerOrderId?: string | null; reason?: string | null }): Promise<void>;
+  /**
+   * Books one fill atomically: the fill row, the order's filled quantity and status, the
+   * position (cost basis, realised P&L, stop) and the cash. Idempotent per broker fill id.
+   * `defaultStopPct` sets the stop of a new long when the order named none.
+   */
+  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number): Promise<RecordedFill | undefined>;
+  /** Resting limit orders of paper accounts for these tickers, oldest first. */
+  restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]>;
+}

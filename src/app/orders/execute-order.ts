@@ -28,6 +28,8 @@ export interface ExecutionDeps {
 
 export type OrderOutcome =
   | { status: "invalid"; errors: string[] }
+  /** A dry run (`checkOnly`) that every pre-trade check passed; nothing was recorded. */
+  | { status: "would_pass" }
   | { status: "refused"; refusals: Refusal[]; halted: boolean }
   | { status: "duplicate"; orderId: string }
   | { status: "filled" | "partially_filled"; orderId: string; fills: RecordedFill[] }
@@ -41,7 +43,7 @@ export type OrderOutcome =
  * book the fills (positions, cash, realised P&L) -> re-evaluate the triggers -> notify.
  * Approval happens before this: an approved proposal calls it with its proposal id.
  */
-export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): Promise<OrderOutcome> {
+export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, options: { checkOnly?: boolean } = {}): Promise<OrderOutcome> {
   const validation = validateOrderRequest(request);
   if (!validation.ok) return { status: "invalid", errors: validation.errors };
   const order = validation.order;
@@ -73,6 +75,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
       limits: deps.settings,
     });
     if (refusals.length > 0) return { kind: "refused" as const, refusals };
+    if (options.checkOnly) return { kind: "checked" as const };
     const orderId = await tx.insertOrder({ ...order, tradingDay });
     if (!orderId) throw new Error("the order's idempotency key was taken while the account was locked");
     return { kind: "recorded" as const, orderId, cash: view.cash, reducing: isRiskReducing(order, view) };
@@ -85,9 +88,10 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
   }
   const step = gated.value;
   if (step.kind === "duplicate") return { status: "duplicate", orderId: step.orderId };
+  if (step.kind === "checked") return { status: "would_pass" };
   if (step.kind === "refused") {
-    // The 21st order of the day is refused and halts the account (DESIGN.md section 3).
-    const overLimit = step.refusals.find((r) => r.code === "daily_trade_limit");
+    // The 21st order of the day is refused and halts the account (DESIGN.md section 3); a dry run only reports.
+    const overLimit = options.checkOnly ? undefined : step.refusals.find((r) => r.code === "daily_trade_limit");
     if (overLimit) await haltTrading(deps.killSwitch, { accountId: order.accountId, reason: overLimit.message, actor: `system:${order.source}`, trigger: "daily_trade_limit" });
     return { status: "refused", refusals: step.refusals, halted: overLimit !== undefined };
   }

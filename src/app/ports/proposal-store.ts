@@ -1,0 +1,53 @@
+import type { Dec } from "../../domain/decimal.js";
+import type { OrderSource, OrderType, ProposalStatus, Side } from "../../domain/vocabulary.js";
+
+export interface Proposal {
+  id: string;
+  accountId: string;
+  source: OrderSource;
+  side: Side;
+  ticker: string;
+  quantity: number;
+  orderType: OrderType;
+  limitPrice: Dec | null;
+  stopPrice: Dec | null;
+  rationale: string;
+  status: ProposalStatus;
+  requestedBy: string;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export interface NewProposal {
+  accountId: string;
+  idempotencyKey: string;
+  source: OrderSource;
+  side: Side;
+  ticker: string;
+  quantity: number;
+  orderType: OrderType;
+  limitPrice: Dec | null;
+  stopPrice: Dec | null;
+  rationale: string;
+  requestedBy: string;
+  expiresAt: Date;
+}
+
+export interface ProposalStore {
+  /** Creates the proposal; the same idempotency key twice returns the first one. */
+  create(proposal: NewProposal): Promise<{ proposal: Proposal; created: boolean }>;
+  get(id: string): Promise<Proposal | undefined>;
+  pending(accountId?: string): Promise<Proposal[]>;
+  /**
+   * The first decision wins: moves pending -> `to` only while it is still pending, unexpired at
+   * `now`, and (with four eyes) decided by someone other than the requester. Undefined when it lost.
+   */
+  decide(id: string, to: "approved" | "denied", actor: string, now: Date, fourEyes: boolean): Promise<Proposal | undefined>;
+  /** After an approved proposal ran: executed, failed or rejected_by_risk, with the reason. */
+  settle(id: string, to: "executed" | "failed" | "rejected_by_risk", reason: string | null): Promise<void>;
+  /** Pending proposals past their expiry become expired; returns them. */
+  expire(now: Date): Promise<Proposal[]>;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
+import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
+import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
+import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
+import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
+import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
+import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
+import { decideProposal } from "../../src/app/approvals/decide-proposal.js";
+import { expireProposals } from "../../src/app/approvals/expire-proposals.js";
+import { requestOrder, type ApprovalDeps } from "../../src/app/approvals/request-order.js";
+import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
+import { Dec } from "../../src/domain/decimal.js";
+import { createMarketCalendar } from "../../src/domain/market-calendar.js";
+import { createAccount } from "../support/accounts.js";
+import { useTestDatabase } from "../support/database.js";
+
+const db = useTestDatabase();
+const START = new Date("2026-11-24T16:00:00Z");
+const clock = { at: START, now() { return this.at; } };
+
+function deps(fourEyes = true): ApprovalDeps {
+  const prices = new PriceRepository(db.dataSource);
+  return {
+    proposals: new ProposalRepository(db.dataSource),
+    policy: { shadowRequiresApproval: true, fourEyes },
+    expiryMinutes: 10,
+    accountMode: async (id) => (await db.dataSource.query<{ mode: "shadow" | "live" }[]>(`SELECT mode FROM accounts WHERE id = $1`, [id]))[0]?.mode,
+    execution: {
+      gate: new TradingGateRepository(db.dataSource),
+      orders: new OrderRepository(db.dataSource),
+      broker: new PaperBroker({ prices, clock, slippageBps: 0, commissionPerOrder: new Dec(0), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } }),
+      killSwitch: {
+        store: new KillSwitchRepository(db.dataSource),
+        snapshots: new SnapshotRepository(db.dataSource),
+        notifier: new RecordingNotifier(),
+        calendar: createMarketCalendar(),
+        clock,
+        thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
+        resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
+        overrideCode: undefined,
+      },
+      settings: { priceCollarPct: 10, concentrationPct: 30, dailyTradeLimit: 20, staleDataSeconds: 300, slippageBps: 0, commissionPerOrder: new Dec(0), defaultStopPct: 5 },
+    },
+  };
+}
+
+let n = 0;
+async function propose(d: ApprovalDeps, account: string, requestedBy = "tg:10") {
+  n += 1;
+  clock.at = START;
+  const c = new Dec("50");
+  await new PriceRepository(db.dataSource).upsert([{ ticker: "APV", time: new Date(START.getTime() - 10_000), open: c, high: c, low: c, close: c, adjClose: null, volume: 1n, source: "t" }], "update");
+  const outcome = await requestOrder(d, { accountId: account, idempotencyKey: `req-${n}`, source: "operator", side: "BUY", ticker: "APV", quantity: 10, requestedBy });
+  if (outcome.status !== "pending_approval") throw new Error(`expected a proposal, got ${JSON.stringify(outcome)}`);
+  return outcome.proposal;
+}
+
+async function orders(account: string): Promise<number> {
+  const [row] = await db.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE account_id = $1`, [account]);
+  return row!.n;
+}
+
+describe("approvals", () => {
+  it("turns an operator order into a proposal, and an approval by another trader fills it", async () => {
+    const d = deps();
+    const account = await createAccount(db.dataSource);
+    const proposal = await propose(d, account);
+    expect(proposal).toMatchObject({ status: "pending", ticker: "APV", quantity: 10, requestedBy: "tg:10" });
+    expect(await orders(account)).toBe(0);
+
+    const approved = await decideProposal(d, { proposalId: proposal.id, decision: "approve", actor: "tg:11", role: "trader" });
+    expect(approved.status).toBe("approved");
+    expect(approved.status === "approved" && approved.order.status).toBe("filled");
+    expect((await d.proposals.get(proposal.id))?.status).toBe("executed");
+
+    const again = await decideProposal(d, { proposalId: proposal.id, decision: "approve", actor: "tg:12", role: "trader" });
+    expect(again).toMatchObject({ status: "refused", refusal: { code: "already_decided", message: "already executed by tg:11" } });
+    expect(await orders(account)).toBe(1);
+  });
+
+  it("runs exactly one execution for 50 concurrent presses", async () => {
+    const d = deps();
+    const account = await createAccount(db.dataSource);
+    const proposal = await propose(d, account);
+    const presses = await Promise.all(Array.from({ length: 50 }, (_, i) => decideProposal(d, { proposalId: proposal.id, decision: "approve", actor: `tg:${100 + i}`, role: "trader" })));
+    expect(presses.filter((p) => p.status === "approved")).toHaveLength(1);
+    expect(presses.filter((p) => p.status === "refused")).toHaveLength(49);
+    expect(await orders(account)).toBe(1);
+  });
+
+  it("refuses a press after expiry, after a deny, by the requester under four eyes, and by a viewer", async () => {
+    const d = deps();
+    const account = await createAccount(db.dataSource);
+    const own = await propose(d, account, "tg:20");
+    expect(await decideProposal(d, { proposalId: own.id, decision: "approve", actor: "tg:20", role: "trader" })).toMatchObject({ status: "refused", refusal: { code: "own_proposal" } });
+    expect(await decideProposal(d, { proposalId: own.id, decision: "approve", actor: "tg:21", role: "viewer" })).toMatchObject({ status: "refused", refusal: { code: "not_a_trader" } });
+    expect(await decideProposal(d, { proposalId: own.id, decision: "deny", actor: "tg:21", role: "trader" })).toMatchObject({ status: "denied" });
+    expect(await decideProposal(d, { proposalId: own.id, decision: "approve", actor: "tg:22", role: "admin" })).toMatchObject({ status: "refused", refusal: { message: "already denied by tg:21" } });
+
+    const late = await propose(d, account);
+    clock.at = new Date(START.getTime() + 10 * 60_000);
+    expect(await decideProposal(d, { proposalId: late.id, decision: "approve", actor: "tg:23", role: "trader" })).toMatchObject({ status: "refused", refusal: { code: "expired" } });
+    expect((await expireProposals(d)).map((p) => p.id)).toContain(late.id);
+    expect((await d.proposals.get(late.id))?.status).toBe("expired");
+    expect(await orders(account)).toBe(0);
+  });
+
+  it("cancels pending proposals when trading halts, and refuses to make new ones while halted", async () => {
+    const d = deps(false);
+    const account = await createAccount(db.dataSource);
+    const pending = await propose(d, account);
+    await haltTrading(d.execution.killSwitch, { accountId: account, reason: "review", actor: "tg:1" });
+    expect(await decideProposal(d, { proposalId: pending.id, decision: "approve", actor: "tg:10", role: "trader" })).toMatchObject({ status: "refused", refusal: { message: "already cancelled by system" } });
+    const refused = await requestOrder(d, { accountId: account, idempotencyKey: "while-halted", source: "operator", side: "BUY", ticker: "APV", quantity: 1, requestedBy: "tg:10" });
+    expect(refused).toMatchObject({ status: "refused", refusals: [{ code: "kill_switch_halted" }] });
+  });
+});

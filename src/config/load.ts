@@ -46,6 +46,7 @@ export interface Config {
     defaultStopLossPct: number;
     approvalExpiryMinutes: number;
     fourEyes: boolean;
+    shadowRequiresApproval: boolean;
     resumeMaxAttempts: number;
     resumeLockoutMinutes: number;
     overrideCodeHash: string | undefined;
@@ -127,6 +128,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       defaultStopLossPct: e.DEFAULT_STOP_LOSS_PCT,
       approvalExpiryMinutes: e.APPROVAL_EXPIRY_MINUTES,
       fourEyes: e.FOUR_EYES,
+      shadowRequiresApproval: e.SHADOW_REQUIRES_APPROVAL,
       resumeMaxAttempts: e.RESUME_MAX_ATTEMPTS,
       resumeLockoutMinutes: e.RESUME_LOCKOUT_MINUTES,
       overrideCodeHash: e.OVERRIDE_CODE_HASH,

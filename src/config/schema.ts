@@ -158,6 +158,7 @@ export const envSchema = z.object({
   DEFAULT_STOP_LOSS_PCT: percent(5, "default stop distance under entry for a long"),
   APPROVAL_EXPIRY_MINUTES: positiveInt(10, "minutes before a pending proposal expires", 24 * 60),
   FOUR_EYES: flag(false, "the requester may not approve their own proposal"),
+  SHADOW_REQUIRES_APPROVAL: flag(true, "operator and War Room orders on shadow accounts wait for a trader's approval (live accounts always do)"),
   RESUME_MAX_ATTEMPTS: positiveInt(3, "wrong override codes before resume locks", 100),
   RESUME_LOCKOUT_MINUTES: positiveInt(15, "minutes resume stays locked after too many wrong codes", 24 * 60),
   OVERRIDE_CODE_HASH: optionalString("scrypt hash of the override code (npm run override:hash)").pipe(

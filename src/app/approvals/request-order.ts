@@ -35,17 +35,8 @@ export async function requestOrder(deps: ApprovalDeps, request: OrderRequest & {
   const order = validation.order;
   const now = deps.execution.killSwitch.clock.now();
   const { proposal, created } = await deps.proposals.create({
-    accountId: order.accountId,
-    idempotencyKey: order.idempotencyKey,
-    source: order.source,
-    side: order.side,
-    ticker: order.ticker,
-    quantity: order.quantity,
-    orderType: order.orderType,
-    limitPrice: order.limitPrice,
-    stopPrice: order.stopPrice,
+    ...order,
     rationale: request.rationale ?? "",
-    requestedBy: order.requestedBy,
     expiresAt: new Date(now.getTime() + deps.expiryMinutes * 60_000),
   });
   return { status: "pending_approval", proposal, created };

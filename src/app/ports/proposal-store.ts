@@ -1,4 +1,5 @@
 import type { Dec } from "../../domain/decimal.js";
+import type { OrderTerms } from "../../domain/orders/order-request.js";
 import type { OrderSource, OrderType, ProposalStatus, Side } from "../../domain/vocabulary.js";
 
 export interface Proposal {
@@ -21,18 +22,8 @@ export interface Proposal {
   createdAt: Date;
 }
 
-export interface NewProposal {
-  accountId: string;
-  idempotencyKey: string;
-  source: OrderSource;
-  side: Side;
-  ticker: string;
-  quantity: number;
-  orderType: OrderType;
-  limitPrice: Dec | null;
-  stopPrice: Dec | null;
+export interface NewProposal extends OrderTerms {
   rationale: string;
-  requestedBy: string;
   expiresAt: Date;
 }
 

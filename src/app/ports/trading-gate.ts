@@ -1,17 +1,8 @@
 import type { Dec } from "../../domain/decimal.js";
-import type { AccountMode, OrderSource, OrderStatus, OrderType, Phase, Side } from "../../domain/vocabulary.js";
+import type { OrderTerms } from "../../domain/orders/order-request.js";
+import type { AccountMode, OrderStatus, Phase } from "../../domain/vocabulary.js";
 
-export interface NewOrder {
-  accountId: string;
-  idempotencyKey: string;
-  source: OrderSource;
-  side: Side;
-  ticker: string;
-  quantity: number;
-  orderType: OrderType;
-  limitPrice: Dec | null;
-  stopPrice: Dec | null;
-  requestedBy: string;
+export interface NewOrder extends OrderTerms {
   tradingDay: string;
   proposalId?: string | null;
 }

@@ -16,7 +16,8 @@ export interface OrderRequest {
   proposalId?: string | null;
 }
 
-export interface ValidOrder {
+/** What is traded: shared by orders, proposals and what the order path records. */
+export interface OrderTerms {
   accountId: string;
   idempotencyKey: string;
   source: OrderSource;
@@ -27,6 +28,9 @@ export interface ValidOrder {
   limitPrice: Dec | null;
   stopPrice: Dec | null;
   requestedBy: string;
+}
+
+export interface ValidOrder extends OrderTerms {
   proposalId: string | null;
 }
 

@@ -15,25 +15,7 @@ import { StockPriceEntity } from "./stock-price.entity.js";
 import { TradingSignalEntity } from "./trading-signal.entity.js";
 import { WarroomSessionEntity } from "./warroom-session.entity.js";
 
-export {
-  AccountEntity,
-  AgentVoteEntity,
-  AuditLogEntity,
-  EquitySnapshotEntity,
-  FillEntity,
-  KillSwitchEventEntity,
-  KillSwitchStateEntity,
-  NewsArticleEntity,
-  NewsArticleTickerEntity,
-  OperatorEntity,
-  OrderEntity,
-  PositionEntity,
-  ProposalEntity,
-  StockPriceEntity,
-  TradingSignalEntity,
-  WarroomSessionEntity,
-};
-
+/** Every entity the DataSource maps (the schema itself comes from migrations/). */
 export const entities = [
   AccountEntity,
   AgentVoteEntity,

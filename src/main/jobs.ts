@@ -1,16 +1,24 @@
+import { approvalExpiryJob } from "../../jobs/approval-expiry.js";
 import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
+import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
+import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry"];
 
 /** Upserts the job schedulers and starts the BullMQ workers. */
 export async function startJobs(runtime: Runtime, services: DeskServices): Promise<JobRunner> {
   if (!runtime.infrastructure.redisUrl) throw new Error("jobs need Redis");
-  const definitions: JobDefinition[] = [triggerCheckJob(services.killSwitch, runtime.config.schedules.triggerCheckEverySeconds)];
+  const { schedules } = runtime.config;
+  const definitions: JobDefinition[] = [
+    triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
+    stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
+    approvalExpiryJob(services.approvals),
+  ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
   return startJobRunner({
     redisUrl: runtime.infrastructure.redisUrl,

@@ -2,6 +2,8 @@ import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { QueryCache } from "../adapters/cache/query-cache.js";
 import { createDataSource, migrateUp } from "../adapters/db/data-source.js";
+import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
+import { ensureShadowAccount } from "../app/accounts/ensure-shadow-account.js";
 import { ConfigError, loadConfig, type Config } from "../config/load.js";
 import { provideInfrastructure, type Infrastructure } from "../local/infrastructure.js";
 import { createLogger, type Logger } from "../logger.js";
@@ -33,6 +35,8 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
     closers.push(() => dataSource.destroy());
     const applied = await migrateUp(dataSource);
     if (applied.length > 0) log.info({ applied }, "migrations applied");
+    const seeded = await ensureShadowAccount({ accounts: new AccountRepository(dataSource) }, { startingCapital: config.broker.shadowStartingCapital });
+    if (seeded.created) log.info({ accountId: seeded.accountId, account: seeded.name, startingCapital: seeded.startingCapital.toFixed(2) }, "new installation: created the shadow account, paper trading armed");
 
     let redis: Redis | undefined;
     if (infrastructure.redisUrl) {

@@ -1,19 +1,72 @@
+import { PaperBroker } from "../adapters/broker/paper/paper-broker.js";
+import { OrderRepository } from "../adapters/db/repositories/order-repository.js";
+import { PaperBookRepository } from "../adapters/db/repositories/paper-book-repository.js";
+import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
+import { TradingGateRepository } from "../adapters/db/repositories/trading-gate-repository.js";
 import { createHttpMetrics, type HttpMetrics } from "../adapters/http/metrics.js";
 import { LoggingNotifier } from "../adapters/notifier/logging-notifier.js";
+import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
+import { ProposalRepository } from "../adapters/db/repositories/proposal-repository.js";
+import type { ApprovalDeps } from "../app/approvals/request-order.js";
 import type { KillSwitchDeps } from "../app/kill-switch/deps.js";
+import type { ExecutionDeps } from "../app/orders/execute-order.js";
+import { systemClock } from "../app/ports/clock.js";
+import { Dec } from "../domain/decimal.js";
 import { buildKillSwitchDeps } from "./kill-switch-deps.js";
 import type { Runtime } from "./runtime.js";
 
 /** What every process of the desk shares, built once per process. */
 export interface DeskServices {
   killSwitch: KillSwitchDeps;
+  /** The one order path: paper broker until the KIS adapter exists. */
+  execution: ExecutionDeps;
+  /** Orders that wait for a trader: every transport goes through requestOrder. */
+  approvals: ApprovalDeps;
   metrics: HttpMetrics;
 }
 
 export function buildDeskServices(runtime: Runtime): DeskServices {
+  // Alerts go to the log until the Telegram notifier exists.
+  const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, new LoggingNotifier(runtime.log));
+  const execution = buildExecutionDeps(runtime, killSwitch);
+  return { killSwitch, execution, approvals: buildApprovalDeps(runtime, execution), metrics: createHttpMetrics() };
+}
+
+function buildApprovalDeps(runtime: Runtime, execution: ExecutionDeps): ApprovalDeps {
+  const { config, dataSource } = runtime;
+  const accounts = new AccountRepository(dataSource);
   return {
-    // Alerts go to the log until the Telegram notifier exists.
-    killSwitch: buildKillSwitchDeps(runtime.config, runtime.dataSource, new LoggingNotifier(runtime.log)),
-    metrics: createHttpMetrics(),
+    execution,
+    proposals: new ProposalRepository(dataSource),
+    policy: { shadowRequiresApproval: config.risk.shadowRequiresApproval, fourEyes: config.risk.fourEyes },
+    expiryMinutes: config.risk.approvalExpiryMinutes,
+    accountMode: async (accountId) => (await accounts.phaseOf(accountId))?.mode,
+  };
+}
+
+function buildExecutionDeps(runtime: Runtime, killSwitch: KillSwitchDeps): ExecutionDeps {
+  const { config, dataSource } = runtime;
+  const commissionPerOrder = new Dec(config.broker.paperCommissionPerOrder);
+  const broker = new PaperBroker({
+    prices: new PriceRepository(dataSource),
+    clock: systemClock,
+    slippageBps: config.broker.paperSlippageBps,
+    commissionPerOrder,
+    book: new PaperBookRepository(dataSource),
+  });
+  return {
+    gate: new TradingGateRepository(dataSource),
+    orders: new OrderRepository(dataSource),
+    broker,
+    killSwitch,
+    settings: {
+      priceCollarPct: config.risk.priceCollarPct,
+      concentrationPct: config.risk.concentrationPct,
+      dailyTradeLimit: config.risk.dailyTradeLimit,
+      staleDataSeconds: config.risk.staleDataSeconds,
+      slippageBps: config.broker.paperSlippageBps,
+      commissionPerOrder,
+      defaultStopPct: config.risk.defaultStopLossPct,
+    },
   };
 }

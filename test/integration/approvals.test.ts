@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
+import { AccountRepository } from "../../src/adapters/db/repositories/account-repository.js";
 import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
 import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
@@ -26,7 +27,7 @@ function deps(fourEyes = true): ApprovalDeps {
     proposals: new ProposalRepository(db.dataSource),
     policy: { shadowRequiresApproval: true, fourEyes },
     expiryMinutes: 10,
-    accountMode: async (id) => (await db.dataSource.query<{ mode: "shadow" | "live" }[]>(`SELECT mode FROM accounts WHERE id = $1`, [id]))[0]?.mode,
+    accountMode: async (id) => (await new AccountRepository(db.dataSource).phaseOf(id))?.mode,
     execution: {
       gate: new TradingGateRepository(db.dataSource),
       orders: new OrderRepository(db.dataSource),

@@ -117,8 +117,8 @@ async function submit(deps: ExecutionDeps, order: ValidOrder, orderId: string, c
       await deps.orders.markSubmission(orderId, { status: "submitted", brokerOrderId: result.brokerOrderId });
       return { status: "resting", orderId };
     case "filled": {
-      await deps.orders.markSubmission(orderId, { status: "submitted", brokerOrderId: result.brokerOrderId });
-      const fills = await bookFills(deps, orderId, result.fills);
+      // The fill's own transaction records the broker's order id: one commit fewer per order.
+      const fills = await bookFills(deps, orderId, result.fills, result.brokerOrderId);
       const last = fills.at(-1);
       return { status: last?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
     }
@@ -126,20 +126,19 @@ async function submit(deps: ExecutionDeps, order: ValidOrder, orderId: string, c
 }
 
 /** Books broker fills, then re-evaluates the kill switch and tells the admins. */
-export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[]): Promise<RecordedFill[]> {
+export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[], brokerOrderId?: string): Promise<RecordedFill[]> {
   const booked: RecordedFill[] = [];
   for (const fill of fills) {
-    const recorded = await deps.orders.recordFill(orderId, fill, deps.settings.defaultStopPct);
+    const recorded = await deps.orders.recordFill(orderId, fill, deps.settings.defaultStopPct, brokerOrderId);
     if (recorded) booked.push(recorded);
   }
-  if (booked.length === 0) return booked;
-  const order = await deps.orders.get(orderId);
-  if (!order) return booked;
-  const check = await checkTriggers(deps.killSwitch, order.accountId, "fill");
+  const accountId = booked[0]?.accountId;
+  if (!accountId) return booked;
+  const check = await checkTriggers(deps.killSwitch, accountId, "fill");
   for (const f of booked) {
     await deps.killSwitch.notifier.notifyAdmins({
       kind: "fill",
-      accountId: order.accountId,
+      accountId,
       accountName: check.accountName,
       title: `${f.side} ${f.quantity} ${f.ticker} @ ${f.price.toFixed(2)}`,
       lines: [

@@ -20,6 +20,7 @@ export interface StoredOrder {
 
 export interface RecordedFill {
   orderId: string;
+  accountId: string;
   ticker: string;
   side: Side;
   quantity: number;
@@ -40,7 +41,7 @@ export interface OrderStore {
    * position (cost basis, realised P&L, stop) and the cash. Idempotent per broker fill id.
    * `defaultStopPct` sets the stop of a new long when the order named none.
    */
-  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number): Promise<RecordedFill | undefined>;
+  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined>;
   /** Resting limit orders of paper accounts for these tickers, oldest first. */
   restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]>;
 }

@@ -63,7 +63,7 @@ export class OrderRepository implements OrderStore {
     );
   }
 
-  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number): Promise<RecordedFill | undefined> {
+  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
     return inTransaction(this.pool, async (client) => {
       const { rows: orders } = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
       const order = orders[0] ? toOrder(orders[0]) : undefined;
@@ -105,14 +105,13 @@ export class OrderRepository implements OrderStore {
       const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
       const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
       const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
-      await client.query("UPDATE orders SET filled_quantity = $2, average_fill_price = $3, status = $4, updated_at = now() WHERE id = $1", [
-        orderId,
-        filled,
-        averageFill.toFixed(),
-        status,
-      ]);
+      await client.query(
+        "UPDATE orders SET filled_quantity = $2, average_fill_price = $3, status = $4, broker_order_id = COALESCE($5, broker_order_id), updated_at = now() WHERE id = $1",
+        [orderId, filled, averageFill.toFixed(), status, brokerOrderId ?? null],
+      );
       return {
         orderId,
+        accountId: order.accountId,
         ticker: order.ticker,
         side: order.side,
         quantity: fill.quantity,

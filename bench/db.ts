@@ -9,19 +9,14 @@
  *
  * Knobs (env): BENCH_DATABASE_URL, BENCH_KEEP_DB=1 (leave the database for inspection).
  */
-import { resolve } from "node:path";
-import pg from "pg";
-import type { DataSource } from "typeorm";
-import { createDataSource, migrateUp } from "../src/adapters/db/data-source.js";
-import { pgPool } from "../src/adapters/db/pool.js";
+import type pg from "pg";
 import { NewsRepository } from "../src/adapters/db/repositories/news-repository.js";
 import { PriceRepository } from "../src/adapters/db/repositories/price-repository.js";
-import { startEmbeddedPostgres, type LocalPostgres } from "../src/local/embedded-postgres.js";
-import { createLogger } from "../src/logger.js";
 import { makeArticles, makeTickers, popularity, rng, seedPrices } from "./fixtures.js";
 import { naiveIngest } from "./naive.js";
 import { captureFirstQuery, explainAnalyze, explainGeneric, indent } from "./plans.js";
-import { check, formatInt, formatMs, formatRate, formatSummary, formatTable, msSince, summarize, timeCalls, type Status } from "./stats.js";
+import { describeServer, Results, runBenchmark, say, settle, withBenchDatabase, type BenchContext } from "./harness.js";
+import { check, formatInt, formatMs, formatRate, formatSummary, msSince, summarize, timeCalls } from "./stats.js";
 
 const DATABASE = "warroom_bench";
 const TICKERS = 500;
@@ -41,75 +36,11 @@ const TARGET = {
   recentP99Ms: 2,
 };
 
-interface ResultRow {
-  metric: string;
-  result: string;
-  target: string;
-  status: Status;
-}
+const results = new Results();
+const record = results.record.bind(results);
 
-const results: ResultRow[] = [];
-const record = (metric: string, result: string, target: string, status: Status) => results.push({ metric, result, target, status });
-const say = (line = "") => process.stdout.write(line + "\n");
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function main(): Promise<void> {
-  const started = process.hrtime.bigint();
-  const log = createLogger("warn", "bench");
-  let postgres: LocalPostgres | undefined;
-  let dataSource: DataSource | undefined;
-  let serverUrl: string | undefined;
-  let created = false;
-  try {
-    serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      const t = process.hrtime.bigint();
-      postgres = await startEmbeddedPostgres({ dataDir: resolve("data", "bench"), port: 0, log, durable: true });
-      serverUrl = postgres.adminUrl;
-      say(`embedded PostgreSQL on port ${postgres.port} (durable, fsync on), up in ${formatMs(msSince(t))}`);
-    } else {
-      say("using the server of BENCH_DATABASE_URL");
-    }
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin(serverUrl, `CREATE DATABASE ${DATABASE}`);
-    created = true;
-    dataSource = createDataSource({ url: databaseUrl(serverUrl, DATABASE), poolSize: 10, applicationName: "bench" });
-    await dataSource.initialize();
-    await migrateUp(dataSource);
-    await run(dataSource);
-  } finally {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    if (serverUrl && created && process.env.BENCH_KEEP_DB !== "1") {
-      await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch((error) => log.warn({ err: error }, "dropping the bench database failed"));
-    }
-    await postgres?.stop();
-  }
-  say(`\ntotal run time: ${(msSince(started) / 1000).toFixed(1)} s`);
-}
-
-async function run(dataSource: DataSource): Promise<void> {
-  const pool = pgPool(dataSource);
-  const settings = await pool.query<{ version: string; fsync: string; sync: string; sb: string }>(
-    `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-            current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS sb`,
-  );
-  const s = settings.rows[0];
-  say(`PostgreSQL ${s?.version}: fsync=${s?.fsync} synchronous_commit=${s?.sync} shared_buffers=${s?.sb}`);
+async function run({ dataSource, pool }: BenchContext): Promise<void> {
+  say(await describeServer(pool));
   const tickers = makeTickers(TICKERS);
   const prices = new PriceRepository(dataSource);
   const news = new NewsRepository(dataSource); // no cache: measure the database path
@@ -123,7 +54,7 @@ async function run(dataSource: DataSource): Promise<void> {
   await pool.query("ANALYZE stock_prices");
   const analyzeMs = msSince(t);
   say(`    ${formatInt(seeded)} rows in ${(seedMs / 1000).toFixed(1)} s (${formatRate((seeded / seedMs) * 1000, "rows")}), ANALYZE ${formatMs(analyzeMs)}`);
-  await settle(pool, "stock_prices");
+  await settle(pool, "stock_prices", { showTables: true });
   record("seed stock_prices (INSERT..SELECT, 2 sessions)", `${formatInt(seeded)} rows in ${(seedMs / 1000).toFixed(1)} s`, ">= 2,000,000 rows", check(seeded, ">=", 2_000_000));
 
   // 2. News ingest: batched through the repository vs a naive per-row loop.
@@ -170,7 +101,7 @@ async function run(dataSource: DataSource): Promise<void> {
   record(`dedupe: re-insert same ${formatInt(INGEST_CALL)}`, `${again} inserted`, "0 inserted", again === 0 ? "PASS" : "FAIL");
   record("dedupe: naive rows via insertBatch", `${cross} inserted`, "0 inserted", cross === 0 ? "PASS" : "FAIL");
 
-  await settle(pool, "news_articles, news_article_tickers");
+  await settle(pool, "news_articles, news_article_tickers", { showTables: true });
   const counts = await pool.query<{ articles: number; tags: number }>(
     "SELECT (SELECT count(*)::int FROM news_articles) AS articles, (SELECT count(*)::int FROM news_article_tickers) AS tags",
   );
@@ -245,10 +176,7 @@ async function run(dataSource: DataSource): Promise<void> {
   const autovacuumAfter = await autovacuumRuns(pool);
   say(`\n    autovacuum/autoanalyze runs before the read phases: ${autovacuumBefore}; during them: ${autovacuumAfter - autovacuumBefore}`);
 
-  say(`\n${"=".repeat(24)} summary ${"=".repeat(24)}`);
-  say(formatTable(["metric", "result", "target", "status"], results.map((r) => [r.metric, r.result, r.target, r.status])));
-  const failed = results.filter((r) => r.status === "FAIL").length;
-  say(failed === 0 ? "\nall targets met" : `\n${failed} target(s) missed (a measurement, not an error: exit code stays 0)`);
+  results.printSummary();
 }
 
 /** Completed autovacuum + autoanalyze runs on the benchmark's tables so far. */
@@ -260,21 +188,4 @@ async function autovacuumRuns(pool: pg.Pool): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/**
- * Phase boundary: VACUUM (ANALYZE) does now what autovacuum would do a minute later (in the
- * middle of the next measurement), and CHECKPOINT writes out the phase's dirty buffers, so the
- * next phase neither waits for them on eviction nor shares the disk with a background flush.
- */
-async function settle(pool: pg.Pool, tables: string): Promise<void> {
-  let t = process.hrtime.bigint();
-  await pool.query(`VACUUM (ANALYZE) ${tables}`);
-  const vacuumMs = msSince(t);
-  t = process.hrtime.bigint();
-  await pool.query("CHECKPOINT");
-  say(`    settle: VACUUM (ANALYZE) ${tables} ${formatMs(vacuumMs)}, CHECKPOINT ${formatMs(msSince(t))}`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:db failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark("bench:db", () => withBenchDatabase({ database: DATABASE, poolSize: 10, applicationName: "bench" }, run));

@@ -17,26 +17,22 @@
  */
 import { readFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
-import { resolve } from "node:path";
 import { DateTime } from "luxon";
-import pg from "pg";
+import type pg from "pg";
 import type { DataSource } from "typeorm";
-import { createDataSource, migrateUp } from "../src/adapters/db/data-source.js";
-import { pgPool } from "../src/adapters/db/pool.js";
 import { ReplayAccountRepository } from "../src/adapters/db/repositories/replay-account-repository.js";
 import { executeOrder, type OrderOutcome } from "../src/app/orders/execute-order.js";
 import { systemClock } from "../src/app/ports/clock.js";
 import { ReplayClock, runReplay } from "../src/app/replay/run-replay.js";
 import { Dec } from "../src/domain/decimal.js";
 import type { OrderRequest } from "../src/domain/orders/order-request.js";
-import { createMarketCalendar, NYSE_TIME_ZONE } from "../src/domain/market-calendar.js";
+import { NYSE_TIME_ZONE } from "../src/domain/market-calendar.js";
 import { SMA_CROSS_DEFAULTS } from "../src/domain/strategies/sma-cross.js";
 import { parseYahooCsv } from "../src/domain/yahoo-csv.js";
-import { startEmbeddedPostgres, type LocalPostgres } from "../src/local/embedded-postgres.js";
-import { createLogger } from "../src/logger.js";
+import { describeServer, Results, runBenchmark, say, settle, withBenchDatabase, type BenchContext } from "./harness.js";
 import { buildDeps, checkLedger, reconcile, StepTimer, timedReplayAccounts, type Reconciliation } from "./execution-support.js";
-import { createAccounts, NOW, quote, THRESHOLDS, TRADING_DAY } from "./risk-fixtures.js";
-import { check, formatInt, formatMs, formatRate, formatSummary, formatTable, msSince, summarize, type Status } from "./stats.js";
+import { assertClockInSession, createAccounts, NOW, quote, THRESHOLDS } from "./risk-fixtures.js";
+import { check, formatInt, formatMs, formatRate, formatSummary, msSince, summarize } from "./stats.js";
 
 const DATABASE = "warroom_bench_exec";
 const POOL_SIZE = 16;
@@ -66,89 +62,19 @@ const TARGET = {
   ordersPerSecond: 500,
 };
 
-interface ResultRow {
-  metric: string;
-  result: string;
-  target: string;
-  status: Status;
-}
+const results = new Results();
+const record = results.record.bind(results);
 
-const results: ResultRow[] = [];
-const record = (metric: string, result: string, target: string, status: Status) => results.push({ metric, result, target, status });
-const say = (line = "") => process.stdout.write(line + "\n");
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function main(): Promise<void> {
-  const started = process.hrtime.bigint();
-  const log = createLogger("warn", "bench");
-  let postgres: LocalPostgres | undefined;
-  let dataSource: DataSource | undefined;
-  let serverUrl: string | undefined;
-  let created = false;
-  try {
-    serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      const t = process.hrtime.bigint();
-      postgres = await startEmbeddedPostgres({ dataDir: resolve("data", "bench"), port: 0, log, durable: true });
-      serverUrl = postgres.adminUrl;
-      say(`embedded PostgreSQL on port ${postgres.port} (durable, fsync on), up in ${formatMs(msSince(t))}`);
-    } else {
-      say("using the server of BENCH_DATABASE_URL");
-    }
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin(serverUrl, `CREATE DATABASE ${DATABASE}`);
-    created = true;
-    dataSource = createDataSource({ url: databaseUrl(serverUrl, DATABASE), poolSize: POOL_SIZE, applicationName: "bench-execution" });
-    await dataSource.initialize();
-    await migrateUp(dataSource);
-    await run(dataSource);
-  } finally {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    if (serverUrl && created && process.env.BENCH_KEEP_DB !== "1") {
-      await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch((error) => log.warn({ err: error }, "dropping the bench database failed"));
-    }
-    await postgres?.stop();
-  }
-  say(`\ntotal run time: ${(msSince(started) / 1000).toFixed(1)} s`);
-}
-
-async function run(dataSource: DataSource): Promise<void> {
-  const pool = pgPool(dataSource);
-  const settings = await pool.query<{ version: string; fsync: string; sync: string; sb: string }>(
-    `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-            current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS sb`,
-  );
-  const s = settings.rows[0];
-  say(`PostgreSQL ${s?.version}: fsync=${s?.fsync} synchronous_commit=${s?.sync} shared_buffers=${s?.sb}; pool of ${POOL_SIZE} connections`);
+async function run({ dataSource, pool }: BenchContext): Promise<void> {
+  say(`${await describeServer(pool)}; pool of ${POOL_SIZE} connections`);
   say(`machine: ${availableParallelism()} CPU(s), load average ${loadavg().map((v) => v.toFixed(2)).join(" / ")} (1 / 5 / 15 min) before the run; PostgreSQL runs on the same machine`);
 
-  const calendar = createMarketCalendar();
-  if (!calendar.isMarketOpen(NOW) || calendar.tradingDayOf(NOW) !== TRADING_DAY) {
-    throw new Error(`the fixed clock ${NOW.toISOString()} must fall in the regular session of ${TRADING_DAY}`);
-  }
+  assertClockInSession();
 
   await measureOrders(dataSource, pool);
   await measureReplay(dataSource, pool);
 
-  say(`\n${"=".repeat(24)} summary ${"=".repeat(24)}`);
-  say(formatTable(["metric", "result", "target", "status"], results.map((r) => [r.metric, r.result, r.target, r.status])));
-  const failed = results.filter((r) => r.status === "FAIL").length;
-  say(failed === 0 ? "\nall targets met" : `\n${failed} target(s) missed (a measurement, not an error: exit code stays 0)`);
+  results.printSummary();
 }
 
 /** The stream of orders of one account: BUY n, SELL n of the same ticker, next ticker, n alternating 100 / 200. */
@@ -352,20 +278,4 @@ async function measureReplay(dataSource: DataSource, pool: pg.Pool): Promise<voi
   record("  replay account books reconcile", `${ledger.fills} fills = ${result.trades.length} trades; cash, position, P&L exact`, "exact", "PASS");
 }
 
-/**
- * Phase boundary, as in bench/risk.ts: VACUUM (ANALYZE) does now what autovacuum would do in the
- * middle of the next measurement, and CHECKPOINT writes out the setup's dirty buffers.
- */
-async function settle(pool: pg.Pool, tables: string): Promise<void> {
-  let t = process.hrtime.bigint();
-  await pool.query(`VACUUM (ANALYZE) ${tables}`);
-  const vacuumMs = msSince(t);
-  t = process.hrtime.bigint();
-  await pool.query("CHECKPOINT");
-  say(`    settle: VACUUM (ANALYZE) ${formatMs(vacuumMs)}, CHECKPOINT ${formatMs(msSince(t))}`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:execution failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark("bench:execution", () => withBenchDatabase({ database: DATABASE, poolSize: POOL_SIZE, applicationName: "bench-execution" }, run));

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { NewOrder } from "../src/app/ports/trading-gate.js";
 import { Dec } from "../src/domain/decimal.js";
+import { createMarketCalendar } from "../src/domain/market-calendar.js";
 import type { AccountSnapshot, HeldPosition, TriggerThresholds } from "../src/domain/kill-switch/triggers.js";
 import type { PriceBar } from "../src/domain/prices.js";
 import { rng } from "./fixtures.js";
@@ -8,6 +9,14 @@ import { rng } from "./fixtures.js";
 /** Tuesday 2026-11-24, 11:00 New York: a regular session is open. */
 export const NOW = new Date("2026-11-24T16:00:00Z");
 export const TRADING_DAY = "2026-11-24";
+
+/** Throws unless the fixed clock NOW falls in the regular session of TRADING_DAY. */
+export function assertClockInSession(): void {
+  const calendar = createMarketCalendar();
+  if (!calendar.isMarketOpen(NOW) || calendar.tradingDayOf(NOW) !== TRADING_DAY) {
+    throw new Error(`the fixed clock ${NOW.toISOString()} must fall in the regular session of ${TRADING_DAY}`);
+  }
+}
 
 /** The desk's thresholds as the integration tests use them. */
 export const THRESHOLDS: TriggerThresholds = { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 };

@@ -13,29 +13,24 @@
  *
  * Knobs (env): BENCH_DATABASE_URL, BENCH_KEEP_DB=1 (leave the database for inspection).
  */
-import { resolve } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import type { DataSource } from "typeorm";
-import { createDataSource, migrateUp } from "../src/adapters/db/data-source.js";
-import { pgPool } from "../src/adapters/db/pool.js";
 import { KillSwitchRepository } from "../src/adapters/db/repositories/kill-switch-repository.js";
 import { PriceRepository } from "../src/adapters/db/repositories/price-repository.js";
 import { SnapshotRepository } from "../src/adapters/db/repositories/snapshot-repository.js";
-import { TradingGateRepository } from "../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../src/adapters/notifier/recording-notifier.js";
 import { checkTriggers } from "../src/app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../src/app/kill-switch/deps.js";
 import type { KillSwitchStore } from "../src/app/ports/kill-switch-store.js";
 import type { PriceStore } from "../src/app/ports/price-store.js";
 import type { SnapshotSource } from "../src/app/ports/snapshot-source.js";
-import type { NewOrder } from "../src/app/ports/trading-gate.js";
 import { recordPriceBatch } from "../src/app/prices/record-price-batch.js";
 import { evaluateTriggers } from "../src/domain/kill-switch/triggers.js";
 import { createMarketCalendar } from "../src/domain/market-calendar.js";
-import { startEmbeddedPostgres, type LocalPostgres } from "../src/local/embedded-postgres.js";
-import { createLogger } from "../src/logger.js";
-import { createAccounts, evaluationSnapshot, marketOrder, NOW, quote, seedTrialAccounts, THRESHOLDS, TRADING_DAY } from "./risk-fixtures.js";
-import { check, formatInt, formatMs, formatRate, formatSummary, formatTable, msSince, summarize, type Status } from "./stats.js";
+import { describeServer, Results, runBenchmark, say, settle, withBenchDatabase, type BenchContext } from "./harness.js";
+import { assertClockInSession, evaluationSnapshot, NOW, quote, seedTrialAccounts, THRESHOLDS, TRADING_DAY } from "./risk-fixtures.js";
+import { measureGuard } from "./risk-guard.js";
+import { check, formatInt, formatMs, formatRate, formatSummary, msSince, summarize } from "./stats.js";
 
 const DATABASE = "warroom_bench_risk";
 const EVAL_POSITIONS = 100;
@@ -46,101 +41,26 @@ const WARMUP_TRIALS = 20;
 const SHARED_POSITIONS = 20;
 const SHARED_TICKERS = 40;
 const HISTORY_DAYS = 250;
-const GUARD_WARMUP = 200;
-const GUARD_ORDERS = 2_000;
-const CONCURRENT_SUBMITTERS = 8;
-const CONCURRENT_ORDERS = 2_000;
 const POOL_SIZE = 12;
 
 const TARGET = {
   evaluateP99Ms: 2,
   tickToHaltP99Ms: 50,
-  guardedP99Ms: 3,
 };
 
-interface ResultRow {
-  metric: string;
-  result: string;
-  target: string;
-  status: Status;
-}
+const results = new Results();
+const record = results.record.bind(results);
 
-const results: ResultRow[] = [];
-const record = (metric: string, result: string, target: string, status: Status) => results.push({ metric, result, target, status });
-const say = (line = "") => process.stdout.write(line + "\n");
+async function run({ dataSource, pool }: BenchContext): Promise<void> {
+  say(await describeServer(pool));
 
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function main(): Promise<void> {
-  const started = process.hrtime.bigint();
-  const log = createLogger("warn", "bench");
-  let postgres: LocalPostgres | undefined;
-  let dataSource: DataSource | undefined;
-  let serverUrl: string | undefined;
-  let created = false;
-  try {
-    serverUrl = process.env.BENCH_DATABASE_URL;
-    if (!serverUrl) {
-      const t = process.hrtime.bigint();
-      postgres = await startEmbeddedPostgres({ dataDir: resolve("data", "bench"), port: 0, log, durable: true });
-      serverUrl = postgres.adminUrl;
-      say(`embedded PostgreSQL on port ${postgres.port} (durable, fsync on), up in ${formatMs(msSince(t))}`);
-    } else {
-      say("using the server of BENCH_DATABASE_URL");
-    }
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin(serverUrl, `CREATE DATABASE ${DATABASE}`);
-    created = true;
-    dataSource = createDataSource({ url: databaseUrl(serverUrl, DATABASE), poolSize: POOL_SIZE, applicationName: "bench-risk" });
-    await dataSource.initialize();
-    await migrateUp(dataSource);
-    await run(dataSource);
-  } finally {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    if (serverUrl && created && process.env.BENCH_KEEP_DB !== "1") {
-      await admin(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch((error) => log.warn({ err: error }, "dropping the bench database failed"));
-    }
-    await postgres?.stop();
-  }
-  say(`\ntotal run time: ${(msSince(started) / 1000).toFixed(1)} s`);
-}
-
-async function run(dataSource: DataSource): Promise<void> {
-  const pool = pgPool(dataSource);
-  const settings = await pool.query<{ version: string; fsync: string; sync: string; sb: string }>(
-    `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-            current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS sb`,
-  );
-  const s = settings.rows[0];
-  say(`PostgreSQL ${s?.version}: fsync=${s?.fsync} synchronous_commit=${s?.sync} shared_buffers=${s?.sb}`);
-
-  const calendar = createMarketCalendar();
-  if (!calendar.isMarketOpen(NOW) || calendar.tradingDayOf(NOW) !== TRADING_DAY) {
-    throw new Error(`the fixed clock ${NOW.toISOString()} must fall in the regular session of ${TRADING_DAY}`);
-  }
+  assertClockInSession();
 
   measureEvaluation();
   await measureTickToHalt(dataSource, pool);
-  await measureGuard(dataSource, pool);
+  await measureGuard(dataSource, pool, results);
 
-  say(`\n${"=".repeat(24)} summary ${"=".repeat(24)}`);
-  say(formatTable(["metric", "result", "target", "status"], results.map((r) => [r.metric, r.result, r.target, r.status])));
-  const failed = results.filter((r) => r.status === "FAIL").length;
-  say(failed === 0 ? "\nall targets met" : `\n${failed} target(s) missed (a measurement, not an error: exit code stays 0)`);
+  results.printSummary();
 }
 
 /** 1. The pure trigger evaluation, as checkTriggers runs it after reading the snapshot. */
@@ -314,143 +234,6 @@ async function measureTickToHalt(dataSource: DataSource, pool: pg.Pool): Promise
   record("  trial accounts HALTED (separate query)", `${haltedRows} of ${total}`, `${total} of ${total}`, haltedRows === total ? "PASS" : "FAIL");
 }
 
-/** The very statement Guarded.insertOrder sends, for the unguarded baseline. */
-const PLAIN_INSERT = `INSERT INTO orders (account_id, idempotency_key, source, side, ticker, quantity, order_type, limit_price, stop_price, requested_by, trading_day, proposal_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`;
-
-function plainInsert(pool: pg.Pool, order: NewOrder): Promise<string | undefined> {
-  return pool
-    .query<{ id: string }>(PLAIN_INSERT, [
-      order.accountId,
-      order.idempotencyKey,
-      order.source,
-      order.side,
-      order.ticker,
-      order.quantity,
-      order.orderType,
-      order.limitPrice?.toFixed() ?? null,
-      order.stopPrice?.toFixed() ?? null,
-      order.requestedBy,
-      order.tradingDay,
-      order.proposalId ?? null,
-    ])
-    .then((r) => r.rows[0]?.id);
-}
-
-/** 3. What the guard adds to each order, and how orders on one account serialise behind it. */
-async function measureGuard(dataSource: DataSource, pool: pg.Pool): Promise<void> {
-  say(`\n[3] order guard: whenAllowed(account, false, tx => tx.insertOrder(...)) vs one plain autocommit INSERT of the same row, same pool`);
-  const [sequential, concurrent] = await createAccounts(pool, ["bench-risk-guard", "bench-risk-guard-concurrent"], "100000");
-  if (!sequential || !concurrent) throw new Error("guard accounts were not created");
-  await settle(pool, "orders, kill_switch_states");
-  const gate = new TradingGateRepository(dataSource);
-
-  const guarded = async (key: string): Promise<void> => {
-    const result = await gate.whenAllowed(sequential, false, (tx) => tx.insertOrder(marketOrder(sequential, key)));
-    if (!result.allowed || !result.value) throw new Error(`guarded order ${key} was not recorded: ${JSON.stringify(result)}`);
-  };
-  const baseline = async (key: string): Promise<void> => {
-    if (!(await plainInsert(pool, marketOrder(sequential, key)))) throw new Error(`plain order ${key} was not recorded`);
-  };
-  // Diagnostic only: the guard's transaction shape and round trips, without the row lock.
-  const unlocked = async (key: string): Promise<void> => {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query("SET LOCAL lock_timeout = '5s'");
-      const { rows } = await client.query<{ state: string }>("SELECT state, reason FROM kill_switch_states WHERE account_id = $1", [sequential]);
-      if (rows[0]?.state !== "ACTIVE") throw new Error("the guard account is not ACTIVE");
-      const order = marketOrder(sequential, key);
-      const inserted = await client.query(PLAIN_INSERT, [order.accountId, order.idempotencyKey, order.source, order.side, order.ticker, order.quantity, order.orderType, null, null, order.requestedBy, order.tradingDay, null]);
-      if (inserted.rowCount !== 1) throw new Error(`unlocked order ${key} was not recorded`);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
-  const time = async (fn: () => Promise<void>): Promise<number> => {
-    const c = process.hrtime.bigint();
-    await fn();
-    return msSince(c);
-  };
-
-  for (let i = 0; i < GUARD_WARMUP; i += 1) {
-    await guarded(`warm-g-${i}`);
-    await baseline(`warm-b-${i}`);
-    await unlocked(`warm-u-${i}`);
-  }
-  // Interleaved, rotating which goes first, so all see the same table size, cache and checkpoint state.
-  const guardedMs: number[] = [];
-  const baselineMs: number[] = [];
-  const unlockedMs: number[] = [];
-  let variantRound = 0;
-  const variants = [
-    () => time(() => guarded(`g-${variantRound}`)).then((ms) => guardedMs.push(ms)),
-    () => time(() => baseline(`b-${variantRound}`)).then((ms) => baselineMs.push(ms)),
-    () => time(() => unlocked(`u-${variantRound}`)).then((ms) => unlockedMs.push(ms)),
-  ];
-  let t = process.hrtime.bigint();
-  for (; variantRound < GUARD_ORDERS; variantRound += 1) {
-    for (let k = 0; k < variants.length; k += 1) await variants[(variantRound + k) % variants.length]!();
-  }
-  const sequentialMs = msSince(t);
-  const g = summarize(guardedMs);
-  const b = summarize(baselineMs);
-  const u = summarize(unlockedMs);
-  const sumG = guardedMs.reduce((x, y) => x + y, 0);
-  say(`    ${formatInt(GUARD_WARMUP)} warm-up + ${formatInt(GUARD_ORDERS)} timed orders per variant, interleaved, in ${formatMs(sequentialMs)}`);
-  say(`    guarded:  ${formatSummary(g)}`);
-  say(`    baseline: ${formatSummary(b)}`);
-  say(`    diagnostic, the guard's transaction without FOR UPDATE: ${formatSummary(u)}`);
-  say(`    guard adds: p50 ${signedMs(g.p50 - b.p50)}, p99 ${signedMs(g.p99 - b.p99)}; ratio guarded/baseline p50 ${(g.p50 / b.p50).toFixed(2)}x, p99 ${(g.p99 / b.p99).toFixed(2)}x`);
-  say("    (guarded = pool checkout, BEGIN, SET LOCAL lock_timeout, SELECT ... FOR UPDATE, INSERT, COMMIT; baseline = one INSERT that commits itself)");
-  say(`    one sequential submitter, guarded: ${formatRate((GUARD_ORDERS / sumG) * 1000, "orders")}`);
-  record("guarded order p99", `${formatMs(g.p99)} (p50 ${formatMs(g.p50)}, p95 ${formatMs(g.p95)})`, `<= ${TARGET.guardedP99Ms} ms`, check(g.p99, "<=", TARGET.guardedP99Ms));
-  record("  plain INSERT baseline p99", `${formatMs(b.p99)} (p50 ${formatMs(b.p50)}, p95 ${formatMs(b.p95)})`, "-", "info");
-  record("  guard added cost", `p50 ${signedMs(g.p50 - b.p50)}, p99 ${signedMs(g.p99 - b.p99)}`, "-", "info");
-  record("  same transaction without FOR UPDATE p99", `${formatMs(u.p99)} (p50 ${formatMs(u.p50)}) - diagnostic`, "-", "info");
-  record("  ratio guarded / baseline", `p50 ${(g.p50 / b.p50).toFixed(2)}x, p99 ${(g.p99 / b.p99).toFixed(2)}x`, "-", "info");
-
-  // Concurrent submitters on one account: each waits for the row lock of the one before.
-  say(`\n    ${CONCURRENT_SUBMITTERS} concurrent submitters, ${formatInt(CONCURRENT_ORDERS)} guarded orders on one account`);
-  const concurrentMs: number[] = [];
-  let next = 0;
-  t = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENT_SUBMITTERS }, async (_, worker) => {
-      while (next < CONCURRENT_ORDERS) {
-        const key = `c-${worker}-${next}`;
-        next += 1;
-        const c = process.hrtime.bigint();
-        const result = await gate.whenAllowed(concurrent, false, (tx) => tx.insertOrder(marketOrder(concurrent, key)));
-        concurrentMs.push(msSince(c));
-        if (!result.allowed || !result.value) throw new Error(`concurrent order ${key} was not recorded`);
-      }
-    }),
-  );
-  const concurrentWall = msSince(t);
-  const c = summarize(concurrentMs);
-  const rate = (CONCURRENT_ORDERS / concurrentWall) * 1000;
-  const counts = await pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM orders WHERE account_id = ANY($1::uuid[]) GROUP BY account_id`, [[sequential, concurrent]]);
-  const count = (id: string) => counts.rows.find((r) => r.account_id === id)?.n ?? 0;
-  if (count(sequential) !== 3 * (GUARD_WARMUP + GUARD_ORDERS) || count(concurrent) !== CONCURRENT_ORDERS) {
-    throw new Error(`orders recorded: ${count(sequential)} and ${count(concurrent)}, expected ${3 * (GUARD_WARMUP + GUARD_ORDERS)} and ${CONCURRENT_ORDERS}`);
-  }
-  say(`    ${formatInt(CONCURRENT_ORDERS)} orders in ${formatMs(concurrentWall)} -> ${formatRate(rate, "orders")}`);
-  say(`    per order (incl. waiting for the lock): ${formatSummary(c)}`);
-  say("    they serialise on the account's kill-switch row lock by design: the rate is bounded by one lock holder's round trips and commit");
-  record(`${CONCURRENT_SUBMITTERS} concurrent submitters, one account`, `${formatRate(rate, "orders")} (p50 ${formatMs(c.p50)}, p99 ${formatMs(c.p99)})`, "-", "info");
-}
-
-/** +0.396 ms / -0.043 ms: a difference of latencies. */
-function signedMs(ms: number): string {
-  return `${ms < 0 ? "-" : "+"}${formatMs(Math.abs(ms))}`;
-}
-
 /** Runs `work` over `items` with at most `limit` in flight; the first failure is thrown. */
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -465,20 +248,4 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, work: 
   );
 }
 
-/**
- * Phase boundary, as in bench/db.ts: VACUUM (ANALYZE) does now what autovacuum would do in the
- * middle of the next measurement, and CHECKPOINT writes out the setup's dirty buffers.
- */
-async function settle(pool: pg.Pool, tables: string): Promise<void> {
-  let t = process.hrtime.bigint();
-  await pool.query(`VACUUM (ANALYZE) ${tables}`);
-  const vacuumMs = msSince(t);
-  t = process.hrtime.bigint();
-  await pool.query("CHECKPOINT");
-  say(`    settle: VACUUM (ANALYZE) ${formatMs(vacuumMs)}, CHECKPOINT ${formatMs(msSince(t))}`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:risk failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark("bench:risk", () => withBenchDatabase({ database: DATABASE, poolSize: POOL_SIZE, applicationName: "bench-risk" }, run));

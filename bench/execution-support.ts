@@ -38,6 +38,7 @@ export const STEPS = {
   orderGet: "re-read order (SELECT)",
   snapshot: "trigger re-check: snapshot read",
   lockedCheck: "trigger re-check: locked readings tx + COMMIT",
+  quietReadings: "trigger re-check: quiet readings (UPDATE, autocommit)",
   notify: "notifier hand-off (RecordingNotifier)",
   priceUpsert: "price upsert + commit",
   holders: "accountIdsHolding",
@@ -186,6 +187,7 @@ function timedStore(store: KillSwitchStore, timer: StepTimer): KillSwitchStore {
     accountIdsHolding: (tickers) => timer.time("holders", () => store.accountIdsHolding(tickers)),
     status: (accountId) => store.status(accountId),
     withLock: (accountId, work) => timer.time("lockedCheck", () => store.withLock(accountId, work)),
+    recordQuietReadings: (accountId, input) => timer.time("quietReadings", () => store.recordQuietReadings(accountId, input)),
   };
 }
 

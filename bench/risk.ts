@@ -120,6 +120,7 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     accountIdsHolding: (tickers) => store.accountIdsHolding(tickers).then(stamp("holdersFound")),
     status: (accountId) => store.status(accountId),
     withLock: (accountId, work) => store.withLock(accountId, work).then(stamp("lockCommitted")),
+    recordQuietReadings: (accountId, input) => store.recordQuietReadings(accountId, input),
   };
   const timedSnapshots: SnapshotSource = { load: (request) => snapshots.load(request).then(stamp("snapshotRead")) };
   return { timedPrices, timedStore, timedSnapshots };

@@ -27,11 +27,19 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
   const loaded = await deps.snapshots.load({ accountId, tradingDay, marketOpen, now });
   if (!loaded) throw new Error(`account ${accountId} does not exist`);
   const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
+  const peakEquity = loaded.snapshot.peakEquity ?? loaded.snapshot.equity;
+
+  // The common case after a fill or a tick: nothing fires and nothing is suppressed, so there is
+  // nothing to decide under the lock; the readings are stored in one statement.
+  if (!loaded.anySuppressed && readings.every((r) => !r.fired)) {
+    await deps.store.recordQuietReadings(accountId, { readings, checkedAt: now, peakEquity });
+    return { accountId, accountName: loaded.accountName, readings, fired: [], halted: false };
+  }
 
   const outcome = await deps.store.withLock(accountId, async (locked) => {
     const fired = haltingReadings(readings, locked.status.suppressedTriggers, tradingDay);
     const suppressed = remainingSuppressions(readings, locked.status.suppressedTriggers, tradingDay);
-    await locked.saveReadings({ readings, checkedAt: now, suppressed, peakEquity: loaded.snapshot.peakEquity ?? loaded.snapshot.equity });
+    await locked.saveReadings({ readings, checkedAt: now, suppressed, peakEquity });
     let halted = false;
     if (fired.length > 0) {
       const first = fired[0]!;
@@ -42,7 +50,7 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
         details: { readings: fired, tradingDay },
       });
     }
-    return { fired, halted, wasHalted: locked.status.state === "HALTED" };
+    return { fired, halted };
   });
 
   // Alert on a new halt; a trigger that fires on an already-halted account was recorded as an event only.

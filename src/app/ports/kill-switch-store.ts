@@ -40,4 +40,9 @@ export interface KillSwitchStore {
   /** Undefined when the account has no kill-switch row; a read error throws. Callers treat both as halted. */
   status(accountId: string): Promise<KillSwitchStatus | undefined>;
   withLock<T>(accountId: string, work: (locked: LockedKillSwitch) => Promise<T>): Promise<T>;
+  /**
+   * Stores readings that decide nothing (no trigger fired, none suppressed) in one statement,
+   * without the row lock: they are for display, and the peak only ever rises (GREATEST).
+   */
+  recordQuietReadings(accountId: string, input: { readings: readonly Reading[]; checkedAt: Date; peakEquity: Dec }): Promise<void>;
 }

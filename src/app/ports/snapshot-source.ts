@@ -1,5 +1,6 @@
 import type { AccountSnapshot } from "../../domain/kill-switch/triggers.js";
 
+
 export interface SnapshotRequest {
   accountId: string;
   tradingDay: string;
@@ -13,5 +14,12 @@ export interface SnapshotSource {
    * count and today's orders in one round trip. Records the start-of-day equity when the trading
    * day has none yet. Undefined when the account does not exist.
    */
-  load(request: SnapshotRequest): Promise<{ accountName: string; snapshot: AccountSnapshot } | undefined>;
+  load(request: SnapshotRequest): Promise<LoadedSnapshot | undefined>;
+}
+
+export interface LoadedSnapshot {
+  accountName: string;
+  snapshot: AccountSnapshot;
+  /** Whether any trigger is suppressed (acknowledged at resume) right now. */
+  anySuppressed: boolean;
 }

@@ -48,6 +48,15 @@ export class KillSwitchRepository implements KillSwitchStore {
     return rows[0] ? toStatus(rows[0]) : undefined;
   }
 
+  async recordQuietReadings(accountId: string, input: { readings: readonly Reading[]; checkedAt: Date; peakEquity: Dec }): Promise<void> {
+    await this.pool.query(
+      `UPDATE kill_switch_states SET last_readings = $2, last_checked_at = $3,
+         peak_equity = GREATEST(COALESCE(peak_equity, $4::numeric), $4::numeric)
+       WHERE account_id = $1`,
+      [accountId, JSON.stringify(input.readings), input.checkedAt, input.peakEquity.toFixed()],
+    );
+  }
+
   withLock<T>(accountId: string, work: (locked: LockedKillSwitch) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<StatusRow>(`${STATUS_SQL} FOR UPDATE OF k`, [accountId]);

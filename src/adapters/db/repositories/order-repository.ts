@@ -8,8 +8,12 @@ import type { OrderStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
 
-const ORDER_COLUMNS = `id, account_id, side, ticker, quantity, filled_quantity, order_type, limit_price::text, stop_price::text,
-  status, status_reason, broker_order_id, average_fill_price::text`;
+/** The order columns a StoredOrder maps, qualified with a table alias when one is given. */
+const orderColumns = (alias = "") =>
+  ["id", "account_id", "side", "ticker", "quantity", "filled_quantity", "order_type", "limit_price::text", "stop_price::text", "status", "status_reason", "broker_order_id", "average_fill_price::text"]
+    .map((column) => (alias ? `${alias}.${column}` : column))
+    .join(", ");
+const ORDER_COLUMNS = orderColumns();
 
 interface OrderRow {
   id: string;
@@ -25,6 +29,53 @@ interface OrderRow {
   status_reason: string | null;
   broker_order_id: string | null;
   average_fill_price: string | null;
+}
+
+/**
+ * Everything booking a fill needs, in one read: the order and its account locked (the account
+ * row lock serialises every change to that account's cash and positions), the held position,
+ * and whether this broker fill was booked already.
+ */
+const FILL_CONTEXT = {
+  name: "fill_context",
+  text: `
+  SELECT ${orderColumns("o")}, a.cash::text AS account_cash,
+         p.quantity AS held_quantity, p.cost_basis::text AS held_cost, p.realized_pnl::text AS held_pnl, p.stop_price::text AS held_stop,
+         EXISTS (SELECT 1 FROM fills f WHERE f.order_id = o.id AND f.broker_fill_id = $2) AS seen
+  FROM orders o
+  JOIN accounts a ON a.id = o.account_id
+  LEFT JOIN positions p ON p.account_id = o.account_id AND p.ticker = o.ticker
+  WHERE o.id = $1
+  FOR UPDATE OF o, a`,
+};
+
+/** Every write of a booked fill in one statement: position, cash, the fill row, the order. */
+const BOOK_FILL = {
+  name: "book_fill",
+  text: `
+  WITH position AS (
+    INSERT INTO positions (account_id, ticker, quantity, cost_basis, realized_pnl, stop_price) VALUES ($2, $3, $4, $5, $6, $7)
+    ON CONFLICT (account_id, ticker) DO UPDATE SET quantity = EXCLUDED.quantity, cost_basis = EXCLUDED.cost_basis,
+      realized_pnl = EXCLUDED.realized_pnl, stop_price = EXCLUDED.stop_price, updated_at = now(),
+      opened_at = CASE WHEN positions.quantity = 0 THEN now() ELSE positions.opened_at END
+  ), cash AS (
+    UPDATE accounts SET cash = $8, updated_at = now() WHERE id = $2
+  ), fill AS (
+    INSERT INTO fills (order_id, account_id, ticker, side, quantity, price, commission, realized_pnl, broker_fill_id, filled_at)
+    VALUES ($1, $2, $3, $9, $10, $11, $12, $13, $14, $15)
+  )
+  UPDATE orders SET filled_quantity = $16, average_fill_price = $17, status = $18,
+    broker_order_id = COALESCE($19, broker_order_id), updated_at = now()
+  WHERE id = $1`,
+};
+
+interface FillContextRow extends OrderRow {
+  account_cash: string;
+  held_quantity: number | null;
+  held_cost: string | null;
+  held_pnl: string | null;
+  held_stop: string | null;
+  seen: boolean;
 }
 
 const toOrder = (r: OrderRow): StoredOrder => ({
@@ -65,50 +116,52 @@ export class OrderRepository implements OrderStore {
 
   recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
     return inTransaction(this.pool, async (client) => {
-      const { rows: orders } = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
-      const order = orders[0] ? toOrder(orders[0]) : undefined;
-      if (!order) throw new Error(`order ${orderId} does not exist`);
+      const { rows } = await client.query<FillContextRow>({ ...FILL_CONTEXT, values: [orderId, fill.brokerFillId] });
+      const row = rows[0];
+      if (!row) throw new Error(`order ${orderId} does not exist`);
       // The same broker fill twice (a retried job, a reconciliation) books once.
-      const seen = await client.query("SELECT 1 FROM fills WHERE order_id = $1 AND broker_fill_id = $2", [orderId, fill.brokerFillId]);
-      if (seen.rowCount) return undefined;
+      if (row.seen) return undefined;
+      const order = toOrder(row);
       if (order.filledQuantity + fill.quantity > order.quantity) throw new Error(`fill of ${fill.quantity} overfills order ${orderId}`);
 
-      // The account row lock serialises every change to cash and positions of this account.
-      const { rows: accounts } = await client.query<{ cash: string }>("SELECT cash::text AS cash FROM accounts WHERE id = $1 FOR UPDATE", [order.accountId]);
-      const { rows: held } = await client.query<{ quantity: number; cost_basis: string; realized_pnl: string; stop_price: string | null }>(
-        "SELECT quantity, cost_basis::text AS cost_basis, realized_pnl::text AS realized_pnl, stop_price::text AS stop_price FROM positions WHERE account_id = $1 AND ticker = $2 FOR UPDATE",
-        [order.accountId, order.ticker],
-      );
-      const before: PositionState | undefined = held[0]
-        ? { ticker: order.ticker, quantity: held[0].quantity, costBasis: new Dec(held[0].cost_basis), realizedPnl: new Dec(held[0].realized_pnl) }
-        : undefined;
+      const before: PositionState | undefined =
+        row.held_quantity === null
+          ? undefined
+          : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!) };
       const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
       const position = result.position;
-      const stop = stopAfter(order, held[0]?.stop_price ?? null, position, defaultStopPct);
-      const cashAfter = new Dec(accounts[0]!.cash).plus(result.cashDelta);
+      const stop = stopAfter(order, row.held_stop, position, defaultStopPct);
+      const cashAfter = new Dec(row.account_cash).plus(result.cashDelta);
       if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
-
-      await client.query(
-        `INSERT INTO positions (account_id, ticker, quantity, cost_basis, realized_pnl, stop_price) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account_id, ticker) DO UPDATE SET quantity = EXCLUDED.quantity, cost_basis = EXCLUDED.cost_basis,
-           realized_pnl = EXCLUDED.realized_pnl, stop_price = EXCLUDED.stop_price, updated_at = now(),
-           opened_at = CASE WHEN positions.quantity = 0 THEN now() ELSE positions.opened_at END`,
-        [order.accountId, order.ticker, position.quantity, position.costBasis.toFixed(), position.realizedPnl.toFixed(), stop?.toFixed() ?? null],
-      );
-      await client.query("UPDATE accounts SET cash = $2, updated_at = now() WHERE id = $1", [order.accountId, cashAfter.toFixed()]);
-      await client.query(
-        `INSERT INTO fills (order_id, account_id, ticker, side, quantity, price, commission, realized_pnl, broker_fill_id, filled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [orderId, order.accountId, order.ticker, order.side, fill.quantity, fill.price.toFixed(), fill.commission.toFixed(), result.realizedPnl.toFixed(), fill.brokerFillId, fill.at],
-      );
       const filled = order.filledQuantity + fill.quantity;
       const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
       const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
       const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
-      await client.query(
-        "UPDATE orders SET filled_quantity = $2, average_fill_price = $3, status = $4, broker_order_id = COALESCE($5, broker_order_id), updated_at = now() WHERE id = $1",
-        [orderId, filled, averageFill.toFixed(), status, brokerOrderId ?? null],
-      );
+
+      await client.query({
+        ...BOOK_FILL,
+        values: [
+          orderId,
+          order.accountId,
+          order.ticker,
+          position.quantity,
+          position.costBasis.toFixed(),
+          position.realizedPnl.toFixed(),
+          stop?.toFixed() ?? null,
+          cashAfter.toFixed(),
+          order.side,
+          fill.quantity,
+          fill.price.toFixed(),
+          fill.commission.toFixed(),
+          result.realizedPnl.toFixed(),
+          fill.brokerFillId,
+          fill.at,
+          filled,
+          averageFill.toFixed(),
+          status,
+          brokerOrderId ?? null,
+        ],
+      });
       return {
         orderId,
         accountId: order.accountId,

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { DataSource } from "typeorm";
-import type { SnapshotRequest, SnapshotSource } from "../../../app/ports/snapshot-source.js";
+import type { LoadedSnapshot, SnapshotRequest, SnapshotSource } from "../../../app/ports/snapshot-source.js";
 import { Dec } from "../../../domain/decimal.js";
-import type { AccountSnapshot, HeldPosition } from "../../../domain/kill-switch/triggers.js";
+import type { HeldPosition } from "../../../domain/kill-switch/triggers.js";
 import { pgPool } from "../pool.js";
 
 /** One statement: the kill switch's whole view of an account, with each held ticker's newest price. */
@@ -10,6 +10,7 @@ const SNAPSHOT = {
   name: "kill_switch_snapshot",
   text: `
   SELECT a.name, a.cash::text AS cash, k.consecutive_api_errors, k.peak_equity::text AS peak_equity,
+    k.suppressed_triggers <> '{}'::jsonb AS any_suppressed,
     (SELECT e.equity::text FROM equity_snapshots e
       WHERE e.account_id = a.id AND e.trading_day = $2 AND e.kind = 'start_of_day') AS start_of_day,
     (SELECT count(*)::int FROM orders o
@@ -27,6 +28,7 @@ interface SnapshotRow {
   cash: string;
   consecutive_api_errors: number;
   peak_equity: string | null;
+  any_suppressed: boolean;
   start_of_day: string | null;
   orders_today: number;
   positions: { ticker: string; quantity: number; close: string | null; time: string | null }[];
@@ -39,7 +41,7 @@ export class SnapshotRepository implements SnapshotSource {
     this.pool = pgPool(dataSource);
   }
 
-  async load(request: SnapshotRequest): Promise<{ accountName: string; snapshot: AccountSnapshot } | undefined> {
+  async load(request: SnapshotRequest): Promise<LoadedSnapshot | undefined> {
     const { rows } = await this.pool.query<SnapshotRow>({ ...SNAPSHOT, values: [request.accountId, request.tradingDay] });
     const row = rows[0];
     if (!row) return undefined;
@@ -57,6 +59,7 @@ export class SnapshotRepository implements SnapshotSource {
     const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
     return {
       accountName: row.name,
+      anySuppressed: row.any_suppressed,
       snapshot: {
         equity,
         startOfDayEquity: startOfDay,

@@ -165,6 +165,7 @@ function timedOrders(orders: OrderStore, timer: StepTimer): OrderStore {
 function timedBroker(broker: Broker, timer: StepTimer): Broker {
   return {
     name: broker.name,
+    fillsInline: broker.fillsInline,
     submit: (order, account) => timer.time("broker", () => broker.submit(order, account)),
     cancel: (id) => broker.cancel(id),
     quote: (ticker) => broker.quote(ticker),

@@ -1,10 +1,10 @@
 import type { Dec } from "../../domain/decimal.js";
 import { validateOrderRequest, type OrderRequest, type ValidOrder } from "../../domain/orders/order-request.js";
-import { isRiskReducing, preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
+import { preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
 import { checkTriggers } from "../kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import { haltTrading } from "../kill-switch/halt-trading.js";
-import type { Broker, BrokerFill, SubmitResult } from "../ports/broker.js";
+import type { Broker, BrokerFill, BrokerOrder, SubmitResult } from "../ports/broker.js";
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
 import type { TradingGate } from "../ports/trading-gate.js";
 
@@ -54,9 +54,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
   const gated = await deps.gate.whenAllowed(order.accountId, order.side === "SELL", async (tx, state) => {
-    const existing = await tx.findOrderByKey(order.idempotencyKey);
-    if (existing) return { kind: "duplicate" as const, orderId: existing.id };
-    const view = await tx.preTradeView(order.ticker, tradingDay);
+    const view = await tx.preTradeView(order.ticker, tradingDay, order.idempotencyKey);
+    if (view.existing) return { kind: "duplicate" as const, orderId: view.existing.id };
     const refusals = preTradeChecks(order, {
       killSwitch: state,
       phase: view.phase,
@@ -78,7 +77,21 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     if (options.checkOnly) return { kind: "checked" as const };
     const orderId = await tx.insertOrder({ ...order, tradingDay });
     if (!orderId) throw new Error("the order's idempotency key was taken while the account was locked");
-    return { kind: "recorded" as const, orderId, cash: view.cash, reducing: isRiskReducing(order, view) };
+    const quote = view.lastPrice && view.priceTime ? { price: view.lastPrice, at: view.priceTime } : undefined;
+    if (deps.broker.fillsInline) {
+      // A simulated broker decides without I/O: book its fill in this same transaction.
+      const result = await deps.broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote });
+      if (result.status === "filled") {
+        const booked: RecordedFill[] = [];
+        for (const fill of result.fills) {
+          const recorded = await tx.bookFill(orderId, fill, deps.settings.defaultStopPct, result.brokerOrderId);
+          if (recorded) booked.push(recorded);
+        }
+        return { kind: "filled" as const, orderId, booked };
+      }
+      return { kind: "answered" as const, orderId, result };
+    }
+    return { kind: "recorded" as const, orderId, cash: view.cash, quote };
   });
 
   if (!gated.allowed) {
@@ -89,23 +102,37 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   const step = gated.value;
   if (step.kind === "duplicate") return { status: "duplicate", orderId: step.orderId };
   if (step.kind === "checked") return { status: "would_pass" };
+  if (step.kind === "filled") {
+    await afterFills(deps, step.booked);
+    return filledOutcome(step.orderId, step.booked);
+  }
+  if (step.kind === "answered") return settleAnswer(deps, step.orderId, step.result);
   if (step.kind === "refused") {
     // The 21st order of the day is refused and halts the account (DESIGN.md section 3); a dry run only reports.
     const overLimit = options.checkOnly ? undefined : step.refusals.find((r) => r.code === "daily_trade_limit");
     if (overLimit) await haltTrading(deps.killSwitch, { accountId: order.accountId, reason: overLimit.message, actor: `system:${order.source}`, trigger: "daily_trade_limit" });
     return { status: "refused", refusals: step.refusals, halted: overLimit !== undefined };
   }
-  return submit(deps, order, step.orderId, step.cash);
-}
-
-async function submit(deps: ExecutionDeps, order: ValidOrder, orderId: string, cash: Dec): Promise<OrderOutcome> {
   let result: SubmitResult;
   try {
-    result = await deps.broker.submit({ orderId, accountId: order.accountId, side: order.side, ticker: order.ticker, quantity: order.quantity, orderType: order.orderType, limitPrice: order.limitPrice }, { cash });
+    result = await deps.broker.submit(brokerOrder(order, step.orderId), { cash: step.cash, quote: step.quote });
   } catch (error) {
     // Not knowing whether the broker took the order is not the same as a rejection: never resubmit, reconcile.
     result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };
   }
+  return settleAnswer(deps, step.orderId, result);
+}
+
+function brokerOrder(order: ValidOrder, orderId: string): BrokerOrder {
+  return { orderId, accountId: order.accountId, side: order.side, ticker: order.ticker, quantity: order.quantity, orderType: order.orderType, limitPrice: order.limitPrice };
+}
+
+function filledOutcome(orderId: string, fills: RecordedFill[]): OrderOutcome {
+  return { status: fills.at(-1)?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
+}
+
+/** Records what the broker answered for an order it did not fill inline. */
+async function settleAnswer(deps: ExecutionDeps, orderId: string, result: SubmitResult): Promise<OrderOutcome> {
   switch (result.status) {
     case "rejected":
       await deps.orders.markSubmission(orderId, { status: "rejected", reason: result.reason });
@@ -118,9 +145,7 @@ async function submit(deps: ExecutionDeps, order: ValidOrder, orderId: string, c
       return { status: "resting", orderId };
     case "filled": {
       // The fill's own transaction records the broker's order id: one commit fewer per order.
-      const fills = await bookFills(deps, orderId, result.fills, result.brokerOrderId);
-      const last = fills.at(-1);
-      return { status: last?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
+      return filledOutcome(orderId, await bookFills(deps, orderId, result.fills, result.brokerOrderId));
     }
   }
 }
@@ -132,8 +157,14 @@ export async function bookFills(deps: ExecutionDeps, orderId: string, fills: rea
     const recorded = await deps.orders.recordFill(orderId, fill, deps.settings.defaultStopPct, brokerOrderId);
     if (recorded) booked.push(recorded);
   }
+  await afterFills(deps, booked);
+  return booked;
+}
+
+/** After fills are booked: re-evaluate the kill switch, then tell the admins. */
+async function afterFills(deps: ExecutionDeps, booked: readonly RecordedFill[]): Promise<void> {
   const accountId = booked[0]?.accountId;
-  if (!accountId) return booked;
+  if (!accountId) return;
   const check = await checkTriggers(deps.killSwitch, accountId, "fill");
   for (const f of booked) {
     await deps.killSwitch.notifier.notifyAdmins({
@@ -150,5 +181,4 @@ export async function bookFills(deps: ExecutionDeps, orderId: string, fills: rea
       at: deps.killSwitch.clock.now(),
     });
   }
-  return booked;
 }

@@ -35,8 +35,18 @@ export interface BrokerPosition {
 /** What every broker (paper, KIS) offers the order path. */
 export interface Broker {
   readonly name: "paper" | "kis";
-  /** `cash` is what the desk knows the account has: a broker refuses what it cannot cover. */
-  submit(order: BrokerOrder, account: { cash: Dec }): Promise<SubmitResult>;
+  /**
+   * A simulated broker that decides from the quote it is given, without I/O: its fills are
+   * booked in the transaction that records the order. A real broker is never called while
+   * the account is locked.
+   */
+  readonly fillsInline: boolean;
+  /**
+   * `cash` is what the desk knows the account has: a broker refuses what it cannot cover.
+   * `quote` is the newest price the desk read for the pre-trade checks; a simulated broker may
+   * fill at it instead of reading it again, a real one ignores it.
+   */
+  submit(order: BrokerOrder, account: { cash: Dec; quote?: { price: Dec; at: Date } }): Promise<SubmitResult>;
   cancel(brokerOrderId: string): Promise<boolean>;
   quote(ticker: string): Promise<{ price: Dec; at: Date } | undefined>;
   positions(accountId: string): Promise<BrokerPosition[]>;

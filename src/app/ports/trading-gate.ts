@@ -1,6 +1,8 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { OrderTerms } from "../../domain/orders/order-request.js";
 import type { AccountMode, OrderStatus, Phase } from "../../domain/vocabulary.js";
+import type { BrokerFill } from "./broker.js";
+import type { RecordedFill } from "./order-store.js";
 
 export interface NewOrder extends OrderTerms {
   tradingDay: string;
@@ -19,13 +21,16 @@ export interface PreTradeView {
   lastPrice: Dec | null;
   priceTime: Date | null;
   ordersToday: number;
+  /** The order already recorded under the request's idempotency key, if any. */
+  existing: { id: string; status: OrderStatus } | undefined;
 }
 
 /** The reads and writes an order may make while the account's kill-switch row is locked. */
 export interface GuardedTransaction {
-  /** The order already recorded under this idempotency key, if any. */
-  findOrderByKey(idempotencyKey: string): Promise<{ id: string; status: OrderStatus } | undefined>;
-  preTradeView(ticker: string, tradingDay: string): Promise<PreTradeView>;
+  /** One read: the account, its positions at their newest prices, the ticker's price, today's orders, and an order under this key. */
+  preTradeView(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeView>;
+  /** Books a fill of an order recorded in this transaction (a broker that fills inline). */
+  bookFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId: string): Promise<RecordedFill | undefined>;
   /** Records the order; undefined when an order with the same idempotency key exists already. */
   insertOrder(order: NewOrder): Promise<string | undefined>;
 }

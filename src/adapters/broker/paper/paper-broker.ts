@@ -24,11 +24,12 @@ export interface PaperBrokerOptions {
  */
 export class PaperBroker implements Broker {
   readonly name = "paper" as const;
+  readonly fillsInline = true;
 
   constructor(private readonly options: PaperBrokerOptions) {}
 
-  async submit(order: BrokerOrder, account: { cash: Dec }): Promise<SubmitResult> {
-    const quote = await this.quote(order.ticker);
+  async submit(order: BrokerOrder, account: { cash: Dec; quote?: { price: Dec; at: Date } }): Promise<SubmitResult> {
+    const quote = account.quote ?? (await this.quote(order.ticker));
     if (!quote) return { status: "rejected", reason: `no price for ${order.ticker}` };
     const fill = this.fillAt(order, quote.price, 1);
     if (!fill) return { status: "accepted", brokerOrderId: brokerOrderId(order) };

@@ -115,67 +115,7 @@ export class OrderRepository implements OrderStore {
   }
 
   recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
-    return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<FillContextRow>({ ...FILL_CONTEXT, values: [orderId, fill.brokerFillId] });
-      const row = rows[0];
-      if (!row) throw new Error(`order ${orderId} does not exist`);
-      // The same broker fill twice (a retried job, a reconciliation) books once.
-      if (row.seen) return undefined;
-      const order = toOrder(row);
-      if (order.filledQuantity + fill.quantity > order.quantity) throw new Error(`fill of ${fill.quantity} overfills order ${orderId}`);
-
-      const before: PositionState | undefined =
-        row.held_quantity === null
-          ? undefined
-          : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!) };
-      const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
-      const position = result.position;
-      const stop = stopAfter(order, row.held_stop, position, defaultStopPct);
-      const cashAfter = new Dec(row.account_cash).plus(result.cashDelta);
-      if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
-      const filled = order.filledQuantity + fill.quantity;
-      const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
-      const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
-      const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
-
-      await client.query({
-        ...BOOK_FILL,
-        values: [
-          orderId,
-          order.accountId,
-          order.ticker,
-          position.quantity,
-          position.costBasis.toFixed(),
-          position.realizedPnl.toFixed(),
-          stop?.toFixed() ?? null,
-          cashAfter.toFixed(),
-          order.side,
-          fill.quantity,
-          fill.price.toFixed(),
-          fill.commission.toFixed(),
-          result.realizedPnl.toFixed(),
-          fill.brokerFillId,
-          fill.at,
-          filled,
-          averageFill.toFixed(),
-          status,
-          brokerOrderId ?? null,
-        ],
-      });
-      return {
-        orderId,
-        accountId: order.accountId,
-        ticker: order.ticker,
-        side: order.side,
-        quantity: fill.quantity,
-        price: fill.price,
-        commission: fill.commission,
-        realizedPnl: result.realizedPnl,
-        cashAfter,
-        positionAfter: { quantity: position.quantity, costBasis: position.costBasis, stopPrice: stop },
-        orderStatus: status,
-      };
-    });
+    return inTransaction(this.pool, (client) => bookFillOn(client, orderId, fill, defaultStopPct, brokerOrderId));
   }
 
   async restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]> {
@@ -202,4 +142,70 @@ function stopAfter(order: StoredOrder, current: string | null, position: Positio
   if (current !== null) return new Dec(current);
   const entry = averagePrice(position);
   return entry ? defaultStopPrice(entry, defaultStopPct) : null;
+}
+
+/**
+ * Books one fill on the caller's transaction: the order's own (recordFill) or, for a broker that
+ * fills inline, the guarded transaction that recorded the order.
+ */
+export async function bookFillOn(client: pg.PoolClient, orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
+  const { rows } = await client.query<FillContextRow>({ ...FILL_CONTEXT, values: [orderId, fill.brokerFillId] });
+  const row = rows[0];
+  if (!row) throw new Error(`order ${orderId} does not exist`);
+  // The same broker fill twice (a retried job, a reconciliation) books once.
+  if (row.seen) return undefined;
+  const order = toOrder(row);
+  if (order.filledQuantity + fill.quantity > order.quantity) throw new Error(`fill of ${fill.quantity} overfills order ${orderId}`);
+
+  const before: PositionState | undefined =
+    row.held_quantity === null
+      ? undefined
+      : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!) };
+  const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
+  const position = result.position;
+  const stop = stopAfter(order, row.held_stop, position, defaultStopPct);
+  const cashAfter = new Dec(row.account_cash).plus(result.cashDelta);
+  if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
+  const filled = order.filledQuantity + fill.quantity;
+  const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
+  const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
+  const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
+
+  await client.query({
+    ...BOOK_FILL,
+    values: [
+      orderId,
+      order.accountId,
+      order.ticker,
+      position.quantity,
+      position.costBasis.toFixed(),
+      position.realizedPnl.toFixed(),
+      stop?.toFixed() ?? null,
+      cashAfter.toFixed(),
+      order.side,
+      fill.quantity,
+      fill.price.toFixed(),
+      fill.commission.toFixed(),
+      result.realizedPnl.toFixed(),
+      fill.brokerFillId,
+      fill.at,
+      filled,
+      averageFill.toFixed(),
+      status,
+      brokerOrderId ?? null,
+    ],
+  });
+  return {
+    orderId,
+    accountId: order.accountId,
+    ticker: order.ticker,
+    side: order.side,
+    quantity: fill.quantity,
+    price: fill.price,
+    commission: fill.commission,
+    realizedPnl: result.realizedPnl,
+    cashAfter,
+    positionAfter: { quantity: position.quantity, costBasis: position.costBasis, stopPrice: stop },
+    orderStatus: status,
+  };
 }

@@ -3,7 +3,10 @@ import type { DataSource } from "typeorm";
 import type { GateResult, GuardedTransaction, NewOrder, PreTradeView, TradingGate } from "../../../app/ports/trading-gate.js";
 import { Dec } from "../../../domain/decimal.js";
 import type { AccountMode, KillSwitchState, OrderStatus, Phase } from "../../../domain/vocabulary.js";
+import type { BrokerFill } from "../../../app/ports/broker.js";
+import type { RecordedFill } from "../../../app/ports/order-store.js";
 import { pgPool } from "../pool.js";
+import { bookFillOn } from "./order-repository.js";
 import { inTransaction } from "../transaction.js";
 
 /** The pre-trade view in one round trip: account, today's order count, positions at their newest prices, the ticker's newest price. */
@@ -16,7 +19,8 @@ const PRE_TRADE_VIEW = {
       FROM positions p
       LEFT JOIN LATERAL (SELECT s.close FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
       WHERE p.account_id = a.id AND p.quantity > 0), '[]') AS positions,
-    (SELECT json_build_object('close', s.close::text, 'time', s.time) FROM stock_prices s WHERE s.ticker = $3 ORDER BY s.time DESC LIMIT 1) AS last
+    (SELECT json_build_object('close', s.close::text, 'time', s.time) FROM stock_prices s WHERE s.ticker = $3 ORDER BY s.time DESC LIMIT 1) AS last,
+    (SELECT json_build_object('id', o.id, 'status', o.status) FROM orders o WHERE o.account_id = a.id AND o.idempotency_key = $4) AS existing
   FROM accounts a WHERE a.id = $1`,
 };
 
@@ -28,6 +32,7 @@ interface ViewRow {
   orders_today: number;
   positions: { ticker: string; quantity: number; cost: string; close: string | null }[];
   last: { close: string; time: string } | null;
+  existing: { id: string; status: OrderStatus } | null;
 }
 
 /** How long an order waits for a halt in progress before giving up (and not trading). */
@@ -61,16 +66,8 @@ class Guarded implements GuardedTransaction {
     private readonly accountId: string,
   ) {}
 
-  async findOrderByKey(idempotencyKey: string): Promise<{ id: string; status: OrderStatus } | undefined> {
-    const { rows } = await this.client.query<{ id: string; status: OrderStatus }>(
-      "SELECT id, status FROM orders WHERE account_id = $1 AND idempotency_key = $2",
-      [this.accountId, idempotencyKey],
-    );
-    return rows[0];
-  }
-
-  async preTradeView(ticker: string, tradingDay: string): Promise<PreTradeView> {
-    const { rows } = await this.client.query<ViewRow>({ ...PRE_TRADE_VIEW, values: [this.accountId, tradingDay, ticker] });
+  async preTradeView(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeView> {
+    const { rows } = await this.client.query<ViewRow>({ ...PRE_TRADE_VIEW, values: [this.accountId, tradingDay, ticker, idempotencyKey] });
     const row = rows[0];
     if (!row) throw new Error(`account ${this.accountId} does not exist`);
     const cash = new Dec(row.cash);
@@ -92,7 +89,12 @@ class Guarded implements GuardedTransaction {
       lastPrice: row.last ? new Dec(row.last.close) : null,
       priceTime: row.last ? new Date(row.last.time) : null,
       ordersToday: row.orders_today,
+      existing: row.existing ?? undefined,
     };
+  }
+
+  bookFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId: string): Promise<RecordedFill | undefined> {
+    return bookFillOn(this.client, orderId, fill, defaultStopPct, brokerOrderId);
   }
 
   async insertOrder(order: NewOrder): Promise<string | undefined> {

@@ -1,49 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
 import { AccountRepository } from "../../src/adapters/db/repositories/account-repository.js";
-import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
-import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
-import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { decideProposal } from "../../src/app/approvals/decide-proposal.js";
 import { expireProposals } from "../../src/app/approvals/expire-proposals.js";
 import { requestOrder, type ApprovalDeps } from "../../src/app/approvals/request-order.js";
 import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
 import { Dec } from "../../src/domain/decimal.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
+import { executionDeps, flatBar } from "../support/desk.js";
 
 const db = useTestDatabase();
 const START = new Date("2026-11-24T16:00:00Z");
 const clock = { at: START, now() { return this.at; } };
 
 function deps(fourEyes = true): ApprovalDeps {
-  const prices = new PriceRepository(db.dataSource);
   return {
     proposals: new ProposalRepository(db.dataSource),
     policy: { shadowRequiresApproval: true, fourEyes },
     expiryMinutes: 10,
     accountMode: async (id) => (await new AccountRepository(db.dataSource).phaseOf(id))?.mode,
-    execution: {
-      gate: new TradingGateRepository(db.dataSource),
-      orders: new OrderRepository(db.dataSource),
-      broker: new PaperBroker({ prices, clock, slippageBps: 0, commissionPerOrder: new Dec(0), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } }),
-      killSwitch: {
-        store: new KillSwitchRepository(db.dataSource),
-        snapshots: new SnapshotRepository(db.dataSource),
-        notifier: new RecordingNotifier(),
-        calendar: createMarketCalendar(),
-        clock,
-        thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-        resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-        overrideCode: undefined,
-      },
-      settings: { priceCollarPct: 10, concentrationPct: 30, dailyTradeLimit: 20, staleDataSeconds: 300, slippageBps: 0, commissionPerOrder: new Dec(0), defaultStopPct: 5 },
-    },
+    execution: executionDeps(db.dataSource, { clock, slippageBps: 0, commission: new Dec(0) }),
   };
 }
 
@@ -51,8 +29,7 @@ let n = 0;
 async function propose(d: ApprovalDeps, account: string, requestedBy = "tg:10") {
   n += 1;
   clock.at = START;
-  const c = new Dec("50");
-  await new PriceRepository(db.dataSource).upsert([{ ticker: "APV", time: new Date(START.getTime() - 10_000), open: c, high: c, low: c, close: c, adjClose: null, volume: 1n, source: "t" }], "update");
+  await new PriceRepository(db.dataSource).upsert([flatBar("APV", "50", new Date(START.getTime() - 10_000), "t")], "update");
   const outcome = await requestOrder(d, { accountId: account, idempotencyKey: `req-${n}`, source: "operator", side: "BUY", ticker: "APV", quantity: 10, requestedBy });
   if (outcome.status !== "pending_approval") throw new Error(`expected a proposal, got ${JSON.stringify(outcome)}`);
   return outcome.proposal;

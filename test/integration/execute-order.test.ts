@@ -1,46 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
-import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
-import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
-import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
-import { Dec } from "../../src/domain/decimal.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import type { OrderRequest } from "../../src/domain/orders/order-request.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
+import { executionDeps, price as storePrice } from "../support/desk.js";
 
 const db = useTestDatabase();
 // Tuesday 2026-11-24, 11:00 New York: the market is open.
 const NOW = new Date("2026-11-24T16:00:00Z");
 
 function deps(notifier = new RecordingNotifier()): ExecutionDeps {
-  const clock = { now: () => NOW };
-  const prices = new PriceRepository(db.dataSource);
-  return {
-    gate: new TradingGateRepository(db.dataSource),
-    orders: new OrderRepository(db.dataSource),
-    broker: new PaperBroker({ prices, clock, slippageBps: 5, commissionPerOrder: new Dec("1"), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } }),
-    killSwitch: {
-      store: new KillSwitchRepository(db.dataSource),
-      snapshots: new SnapshotRepository(db.dataSource),
-      notifier,
-      calendar: createMarketCalendar(),
-      clock,
-      thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-      resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-      overrideCode: undefined,
-    },
-    settings: { priceCollarPct: 10, concentrationPct: 30, dailyTradeLimit: 20, staleDataSeconds: 300, slippageBps: 5, commissionPerOrder: new Dec("1"), defaultStopPct: 5 },
-  };
+  return executionDeps(db.dataSource, { clock: { now: () => NOW }, notifier });
 }
 
 async function price(ticker: string, close: string): Promise<void> {
-  const c = new Dec(close);
-  await new PriceRepository(db.dataSource).upsert([{ ticker, time: new Date(NOW.getTime() - 30_000), open: c, high: c, low: c, close: c, adjClose: null, volume: 1n, source: "test" }], "update");
+  await storePrice(db.dataSource, ticker, close, new Date(NOW.getTime() - 30_000));
 }
 
 let keys = 0;

@@ -3,18 +3,15 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
 import { createHttpMetrics } from "../../src/adapters/http/metrics.js";
 import { buildHttpServer, type ReadinessChecks } from "../../src/adapters/http/server.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { hashOverrideCode, OverrideCodeVerifier } from "../../src/adapters/security/override-code.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
 import type { KillSwitchStore } from "../../src/app/ports/kill-switch-store.js";
-import { Dec } from "../../src/domain/decimal.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
+import { killSwitchDeps, price } from "../support/desk.js";
 import { useTestRedis } from "../support/redis.js";
 
 const db = useTestDatabase();
@@ -49,16 +46,12 @@ afterAll(() => {
 
 function deps(options: { notifier?: RecordingNotifier; now?: Date; overrideCode?: KillSwitchDeps["overrideCode"]; store?: KillSwitchStore } = {}): KillSwitchDeps {
   const now = options.now ?? NOW;
-  return {
-    store: options.store ?? new KillSwitchRepository(db.dataSource),
-    snapshots: new SnapshotRepository(db.dataSource),
-    notifier: options.notifier ?? new RecordingNotifier(),
-    calendar: createMarketCalendar(),
+  return killSwitchDeps(db.dataSource, {
+    store: options.store,
+    notifier: options.notifier,
     clock: { now: () => now },
-    thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
     overrideCode: "overrideCode" in options ? options.overrideCode : verifier,
-  };
+  });
 }
 
 async function databaseCheck(): Promise<void> {
@@ -90,11 +83,6 @@ async function call(app: FastifyInstance, method: "GET" | "POST", url: string, b
   });
   bodies.push(response.body);
   return response;
-}
-
-async function price(ticker: string, close: string, at: Date): Promise<void> {
-  const c = new Dec(close);
-  await new PriceRepository(db.dataSource).upsert([{ ticker, time: at, open: c, high: c, low: c, close: c, adjClose: null, volume: 1n, source: "test" }], "update");
 }
 
 async function stateOf(accountId: string): Promise<string | undefined> {
@@ -269,7 +257,7 @@ describe("kill-switch API", () => {
     // 75,000 cash + 250 x 100 = 100,000 equity; the position is 25% of it (under the 30% line).
     const account = await createAccount(db.dataSource, { cash: "75000" });
     await holdPosition(db.dataSource, account, "HTTPA", 250, "100");
-    await price("HTTPA", "100", new Date(NOW.getTime() - 60_000));
+    await price(db.dataSource, "HTTPA", "100", new Date(NOW.getTime() - 60_000));
     const notifier = new RecordingNotifier();
     const app = server({ deps: deps({ notifier }) });
 
@@ -279,7 +267,7 @@ describe("kill-switch API", () => {
     const firstReadings = first.json().results[0].readings as { trigger: string }[];
     expect(firstReadings.find((r) => r.trigger === "daily_loss")).toMatchObject({ value: "0.0000", fired: false });
 
-    await price("HTTPA", "79", new Date(NOW.getTime() - 1000)); // -5.25%
+    await price(db.dataSource, "HTTPA", "79", new Date(NOW.getTime() - 1000)); // -5.25%
     const all = await call(app, "POST", "/api/kill-switch/check"); // no body: every account
     expect(all.statusCode).toBe(200);
     const mine = (all.json().results as { accountId: string; halted: boolean; fired: { trigger: string }[] }[]).find((r) => r.accountId === account);

@@ -5,14 +5,13 @@ import { z } from "zod";
 import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
 import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { startJobRunner } from "../../src/adapters/queue/job-runner.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { createLogger } from "../../src/logger.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
+import { killSwitchDeps } from "../support/desk.js";
 import { useTestRedis } from "../support/redis.js";
 
 const db = useTestDatabase();
@@ -26,16 +25,7 @@ async function dropPrefix(prefix: string): Promise<void> {
 const log = createLogger("silent");
 
 function deps(notifier: RecordingNotifier): KillSwitchDeps {
-  return {
-    store: new KillSwitchRepository(db.dataSource),
-    snapshots: new SnapshotRepository(db.dataSource),
-    notifier,
-    calendar: createMarketCalendar(),
-    clock: { now: () => new Date("2026-11-24T16:00:00Z") },
-    thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-    overrideCode: undefined,
-  };
+  return killSwitchDeps(db.dataSource, { notifier, clock: { now: () => new Date("2026-11-24T16:00:00Z") } });
 }
 
 describe("job runner", () => {

@@ -4,7 +4,6 @@ import { createDataSource } from "../../src/adapters/db/data-source.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
 import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
 import { checkTriggers } from "../../src/app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
@@ -13,9 +12,9 @@ import { resumeTrading } from "../../src/app/kill-switch/resume-trading.js";
 import { recordPriceBatch } from "../../src/app/prices/record-price-batch.js";
 import type { NewOrder } from "../../src/app/ports/trading-gate.js";
 import { Dec } from "../../src/domain/decimal.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
+import { killSwitchDeps, price } from "../support/desk.js";
 
 const db = useTestDatabase();
 const CODE = randomBytes(12).toString("base64url");
@@ -23,26 +22,16 @@ const CODE = randomBytes(12).toString("base64url");
 const NOW = new Date("2026-11-24T16:00:00Z");
 
 function deps(notifier = new RecordingNotifier(), now = NOW): KillSwitchDeps {
-  return {
-    store: new KillSwitchRepository(db.dataSource),
-    snapshots: new SnapshotRepository(db.dataSource),
+  return killSwitchDeps(db.dataSource, {
     notifier,
-    calendar: createMarketCalendar(),
     clock: { now: () => now },
-    thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
     // Stands in for the scrypt verifier: these tests are about the rules around the code.
     overrideCode: { verify: (code: string) => Promise.resolve(code === CODE) },
-  };
+  });
 }
 
 function order(accountId: string, key: string): NewOrder {
   return { accountId, idempotencyKey: key, source: "operator", side: "BUY", ticker: "NVDA", quantity: 1, orderType: "market", limitPrice: null, stopPrice: null, requestedBy: "tg:1", tradingDay: "2026-11-24" };
-}
-
-async function price(ticker: string, close: string, at: Date): Promise<void> {
-  const c = new Dec(close);
-  await new PriceRepository(db.dataSource).upsert([{ ticker, time: at, open: c, high: c, low: c, close: c, adjClose: null, volume: 1n, source: "test" }], "update");
 }
 
 describe("kill switch", () => {
@@ -123,12 +112,12 @@ describe("kill switch", () => {
     // 75,000 cash + 250 x 100 = 100,000 equity; the position is 25% of it (under the 30% line).
     const account = await createAccount(db.dataSource, { cash: "75000" });
     await holdPosition(db.dataSource, account, "DLS", 250, "100");
-    await price("DLS", "100", new Date(NOW.getTime() - 60_000));
+    await price(db.dataSource, "DLS", "100", new Date(NOW.getTime() - 60_000));
     const first = await checkTriggers(deps(), account, "schedule"); // fixes start-of-day equity at 100,000
     expect(first.halted).toBe(false);
     expect(first.readings.find((r) => r.trigger === "daily_loss")?.value).toBe("0.0000");
 
-    await price("DLS", "80", new Date(NOW.getTime() - 1000)); // 75,000 + 250 x 80 = 95,000: exactly -5%
+    await price(db.dataSource, "DLS", "80", new Date(NOW.getTime() - 1000)); // 75,000 + 250 x 80 = 95,000: exactly -5%
     const notifier = new RecordingNotifier();
     const second = await checkTriggers(deps(notifier), account, "price-batch");
     expect(second.halted).toBe(true);
@@ -144,9 +133,9 @@ describe("kill switch", () => {
   it("resumes only with the right code, locks after three wrong ones, and needs an acknowledgement while a trigger holds", async () => {
     const account = await createAccount(db.dataSource, { cash: "75000" });
     await holdPosition(db.dataSource, account, "RSM", 250, "100");
-    await price("RSM", "100", new Date(NOW.getTime() - 60_000));
+    await price(db.dataSource, "RSM", "100", new Date(NOW.getTime() - 60_000));
     await checkTriggers(deps(), account, "schedule");
-    await price("RSM", "79", new Date(NOW.getTime() - 1000)); // -5.25%
+    await price(db.dataSource, "RSM", "79", new Date(NOW.getTime() - 1000)); // -5.25%
     expect((await checkTriggers(deps(), account, "price-batch")).halted).toBe(true);
 
     const notifier = new RecordingNotifier();
@@ -162,7 +151,7 @@ describe("kill switch", () => {
 
     // Sixteen minutes later, with a fresh price: the right code, but daily_loss still holds.
     const later = deps(notifier, new Date(NOW.getTime() + 16 * 60_000));
-    await price("RSM", "79", new Date(NOW.getTime() + 15 * 60_000));
+    await price(db.dataSource, "RSM", "79", new Date(NOW.getTime() + 15 * 60_000));
     const needsAck = await resumeTrading(later, { ...request, code: CODE });
     expect(needsAck.outcome).toBe("needs_acknowledgement");
     expect(needsAck.outcome === "needs_acknowledgement" && needsAck.stillFiring.map((r) => r.trigger)).toEqual(["daily_loss"]);
@@ -190,8 +179,8 @@ describe("price batches", () => {
     const bystander = await createAccount(db.dataSource, { cash: "75000" });
     await holdPosition(db.dataSource, exposed, "PBX", 250, "100");
     await holdPosition(db.dataSource, bystander, "PBY", 250, "100");
-    await price("PBX", "100", new Date(NOW.getTime() - 60_000));
-    await price("PBY", "100", new Date(NOW.getTime() - 60_000));
+    await price(db.dataSource, "PBX", "100", new Date(NOW.getTime() - 60_000));
+    await price(db.dataSource, "PBY", "100", new Date(NOW.getTime() - 60_000));
     await checkTriggers(deps(), exposed, "schedule");
 
     const notifier = new RecordingNotifier();

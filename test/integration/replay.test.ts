@@ -1,19 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
-import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { ReplayAccountRepository } from "../../src/adapters/db/repositories/replay-account-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
-import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { systemClock } from "../../src/app/ports/clock.js";
 import { ReplayClock, ReplayRequestError, runReplay, type ReplayDeps, type ReplayResult, type ReplayTrade } from "../../src/app/replay/run-replay.js";
 import { Dec } from "../../src/domain/decimal.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { parseYahooCsv } from "../../src/domain/yahoo-csv.js";
 import { useTestDatabase } from "../support/database.js";
+import { executionDeps } from "../support/desk.js";
 
 const db = useTestDatabase();
 const CSV = readFileSync("test/fixtures/prices/nvda-daily.csv", "utf8");
@@ -27,22 +22,7 @@ function deps(): ReplayDeps {
   const notifier = new RecordingNotifier();
   const prices = new PriceRepository(db.dataSource);
   return {
-    execution: {
-      gate: new TradingGateRepository(db.dataSource),
-      orders: new OrderRepository(db.dataSource),
-      broker: new PaperBroker({ prices, clock, slippageBps: 5, commissionPerOrder: new Dec("1"), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } }),
-      killSwitch: {
-        store: new KillSwitchRepository(db.dataSource),
-        snapshots: new SnapshotRepository(db.dataSource),
-        notifier,
-        calendar: createMarketCalendar(),
-        clock,
-        thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20 },
-        resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-        overrideCode: undefined,
-      },
-      settings: { priceCollarPct: 10, concentrationPct: 30, dailyTradeLimit: 20, staleDataSeconds: 300, slippageBps: 5, commissionPerOrder: new Dec("1"), defaultStopPct: 5 },
-    },
+    execution: executionDeps(db.dataSource, { clock, notifier }),
     prices,
     accounts: new ReplayAccountRepository(db.dataSource),
     clock,

@@ -103,8 +103,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     adminUrl: urlFor("postgres"),
     urlFor,
     port,
-    stop: () => server.stop(),
+    stop: () => stopPostmaster(server, clusterDir),
   };
+}
+
+/**
+ * Stops the cluster we started. A Ctrl-C in a terminal reaches PostgreSQL too (same process
+ * group), and the library's stop() waits for an exit event that then never comes: so we wait for
+ * the postmaster's pid to be gone instead, whoever stopped it.
+ */
+async function stopPostmaster(server: { stop(): Promise<void> }, clusterDir: string): Promise<void> {
+  const pid = Number.parseInt((await readFile(resolve(clusterDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  void server.stop().catch(() => undefined);
+  if (!(await waitForExit(pid, 30_000))) process.kill(pid, "SIGQUIT");
 }
 
 /** Creates the database when it does not exist yet. */

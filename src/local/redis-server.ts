@@ -70,7 +70,9 @@ export async function startRedisServer(options: LocalRedisOptions): Promise<Loca
     "--maxmemory-policy", "noeviction",
     "--loglevel", "warning",
   ];
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: a Ctrl-C in the terminal must not stop Redis before the workers that
+  // use it have closed. We stop it last; a leftover after SIGKILL is found through the pid file.
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     output.push(chunk.toString("utf8"));

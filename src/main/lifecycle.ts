@@ -13,6 +13,12 @@ export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void 
     }
     stopping = true;
     log.info({ reason }, "shutting down");
+    // Never hang on the way out: a stuck close (a service gone away underneath) ends in an exit.
+    const deadline = setTimeout(() => {
+      log.error("shutdown did not finish within 30 s: exiting");
+      process.exit(1);
+    }, 30_000);
+    deadline.unref();
     try {
       await shutdown();
       log.info("stopped cleanly");

@@ -58,6 +58,18 @@ describe("npm start", () => {
     expect(await new Promise((done) => third.once("exit", done))).toBe(0);
   });
 
+  it("stops cleanly on a terminal's Ctrl-C, which reaches PostgreSQL and Redis at the same moment", { timeout: 120_000 }, async () => {
+    const desk = spawnEntry("src/main/start.ts", [], env, { ownProcessGroup: true });
+    await waitForOutput(desk, READY, 120_000);
+    // A terminal sends SIGINT to the whole foreground process group.
+    process.kill(-desk.pid!, "SIGINT");
+    const code = await new Promise((done) => desk.once("exit", done));
+    expect(code).toBe(0);
+    expect(desk.output()).toContain("stopped cleanly");
+    expect(desk.output()).not.toContain("Unhandled error event");
+    expect(pidFrom(join(dataDir, "redis", "redis.pid")) === undefined || !isAlive(pidFrom(join(dataDir, "redis", "redis.pid"))!)).toBe(true);
+  });
+
   it("stops at once, naming the variable, when the configuration is wrong", async () => {
     const result = await runEntry("src/main/start.ts", [], { ...env, KS_DAILY_LOSS_PCT: "five", REDIS_URL: "localhost" });
     expect(result.code).toBe(78);

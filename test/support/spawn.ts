@@ -4,10 +4,17 @@ import { resolve } from "node:path";
 const TSX_LOADER = resolve("node_modules/tsx/dist/loader.mjs");
 
 /** Starts one of the project's entry points the way `npm run` does (node + the tsx loader), without npm in between. */
-export function spawnEntry(entry: string, args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
+export function spawnEntry(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { ownProcessGroup?: boolean } = {},
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ["--import", TSX_LOADER, entry, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, like a program in a terminal: a signal to the group reaches its children too.
+    detached: options.ownProcessGroup ?? false,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -30,6 +30,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   connection.on("error", (error) => options.log.error({ err: error.message }, "job queue redis error"));
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
+  const workerConnections: Redis[] = [];
   const prefix = options.prefix ?? "war-room";
   for (const definition of options.definitions) {
     const queue = new Queue(definition.name, {
@@ -40,7 +41,11 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     queues.set(definition.name, queue);
     if (definition.schedule) await queue.upsertJobScheduler(definition.name, definition.schedule, { name: definition.name, data: {} });
     if (options.work === false) continue;
-    const worker = new Worker(definition.name, (job: Job) => run(definition, job, options), { connection: connection.duplicate(), prefix, concurrency: 1 });
+    // Workers block on their own connection; we own it, so we listen to it and close it.
+    const workerConnection = connection.duplicate();
+    workerConnection.on("error", (error) => options.log.error({ job: definition.name, err: error.message }, "job worker redis error"));
+    workerConnections.push(workerConnection);
+    const worker = new Worker(definition.name, (job: Job) => run(definition, job, options), { connection: workerConnection, prefix, concurrency: 1 });
     worker.on("error", (error) => options.log.error({ job: definition.name, err: error.message }, "job worker error"));
     worker.on("failed", (job, error) => options.log.warn({ job: definition.name, id: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"));
     workers.push(worker);
@@ -48,12 +53,19 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   return {
     queues,
     async close() {
-      // Workers first: they finish the job in hand, then the queues and the shared connection.
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([...queues.values()].map((q) => q.close()));
-      await connection.quit();
+      // Workers first: they finish the job in hand (for at most 10 s), then the queues and the connections.
+      await withTimeout(Promise.all(workers.map((w) => w.close())), 10_000);
+      await withTimeout(Promise.all([...queues.values()].map((q) => q.close())), 5_000);
+      for (const c of [...workerConnections, connection]) c.disconnect();
     },
   };
+}
+
+/** Waits for `work` at most `ms`; a close that cannot finish (Redis gone) must not hold the exit. */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((done) => (timer = setTimeout(done, ms)))]);
+  clearTimeout(timer);
 }
 
 async function run(definition: JobDefinition, job: Job, options: JobRunnerOptions): Promise<unknown> {

@@ -204,6 +204,9 @@ describe("npm run override:hash (stdin piped)", () => {
 });
 
 /** `script` (util-linux) gives the CLI a real terminal, so the hidden, ask-twice path runs. */
+// The terminal tests need a real pseudo-terminal, which util-linux's `script` provides (it is in
+// every Debian base image). Where it is missing they are skipped rather than faked: the piped
+// tests above still cover the CLI.
 const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
 
 function runOnTerminal(steps: string[]): Promise<{ code: number | null; output: string }> {

@@ -122,7 +122,7 @@ export interface BenchDeps {
 /**
  * ExecutionDeps as test/integration/execute-order.test.ts builds them (slippage 5 bps, $1
  * commission, 5% default stop, 10% collar, 300 s staleness, 30% concentration), each port timed
- * by `timer`. `dailyTradeLimit` goes into both the pre-trade settings and the trigger thresholds.
+ * by `timer`. `dailyTradeLimit` is the kill switch's threshold, which the pre-trade check also uses.
  */
 export function buildDeps(dataSource: DataSource, options: { clock: { now(): Date }; timer: StepTimer; dailyTradeLimit: number }): BenchDeps {
   const { clock, timer } = options;
@@ -144,7 +144,7 @@ export function buildDeps(dataSource: DataSource, options: { clock: { now(): Dat
     orders: timedOrders(new OrderRepository(dataSource), timer),
     broker: timedBroker(paper, timer),
     killSwitch,
-    settings: { priceCollarPct: 10, concentrationPct: THRESHOLDS.concentrationPct, dailyTradeLimit: options.dailyTradeLimit, staleDataSeconds: THRESHOLDS.staleDataSeconds, slippageBps: 5, commissionPerOrder: new Dec("1"), defaultStopPct: 5 },
+    settings: { priceCollarPct: 10, slippageBps: 5, commissionPerOrder: new Dec("1"), defaultStopPct: 5 },
   };
   return { deps, prices, notifier };
 }

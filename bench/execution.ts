@@ -118,7 +118,7 @@ async function measureOrders(dataSource: DataSource, pool: pg.Pool): Promise<voi
   say(`\n[1] executeOrder end to end on the paper broker: ${ACCOUNTS} ACTIVE shadow accounts with $${formatInt(Number(STARTING_CASH))} cash each, ${TICKERS.length} tickers`);
   say(`    (${TICKERS.map(([t, p]) => `${t} ${p}`).join(", ")}) quoted 30 s before the fixed clock ${NOW.toISOString()} (market open);`);
   say(`    each account alternates BUY n / SELL n of one ticker (n = 100 or 200 shares, at most 5% of equity: concentration stays far under 30%)`);
-  say(`    daily trade limit raised from the desk's ${THRESHOLDS.dailyTradeLimit} to ${formatInt(BENCH_DAILY_TRADE_LIMIT)} in settings.dailyTradeLimit and thresholds.dailyTradeLimit,`);
+  say(`    daily trade limit raised from the desk's ${THRESHOLDS.dailyTradeLimit} to ${formatInt(BENCH_DAILY_TRADE_LIMIT)} in thresholds.dailyTradeLimit (used by the pre-trade check too),`);
   say(`    so no account is refused or halted; everything else as the integration tests: slippage 5 bps, $1 commission, 5% default stop`);
   let t = process.hrtime.bigint();
   const accountIds = await createAccounts(

@@ -1,13 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
-import { PaperBroker } from "../adapters/broker/paper/paper-broker.js";
-import { OrderRepository } from "../adapters/db/repositories/order-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { ReplayAccountRepository } from "../adapters/db/repositories/replay-account-repository.js";
-import { TradingGateRepository } from "../adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../adapters/notifier/recording-notifier.js";
-import type { ExecutionDeps } from "../app/orders/execute-order.js";
 import { systemClock } from "../app/ports/clock.js";
 import { ReplayClock, ReplayRequestError, runReplay, type ReplayResult } from "../app/replay/run-replay.js";
 import { ConfigError, loadConfig } from "../config/load.js";
@@ -20,6 +16,7 @@ import { TICKER_PATTERN } from "../domain/vocabulary.js";
 import { parseYahooCsv } from "../domain/yahoo-csv.js";
 import { buildKillSwitchDeps } from "./kill-switch-deps.js";
 import { bootRuntime } from "./runtime.js";
+import { buildExecutionDeps } from "./services.js";
 
 const USAGE = `usage: npm run replay -- --ticker NVDA --csv FILE --from YYYY-MM-DD --to YYYY-MM-DD --strategy sma-cross
                       [--capital 100000] [--fast 10] [--slow 30] [--size-pct 20]
@@ -120,23 +117,7 @@ async function main(): Promise<number> {
     const notifier = new RecordingNotifier();
     const prices = new PriceRepository(dataSource);
     const killSwitch = { ...buildKillSwitchDeps(config, dataSource, notifier), clock, overrideCode: undefined };
-    const risk = config.risk;
-    const execution: ExecutionDeps = {
-      gate: new TradingGateRepository(dataSource),
-      orders: new OrderRepository(dataSource),
-      // The replay never reconciles: the paper book's read side is not needed.
-      broker: new PaperBroker({ prices, clock, slippageBps: config.broker.paperSlippageBps, commissionPerOrder: new Dec(config.broker.paperCommissionPerOrder), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } }),
-      killSwitch,
-      settings: {
-        priceCollarPct: risk.priceCollarPct,
-        concentrationPct: risk.concentrationPct,
-        dailyTradeLimit: risk.dailyTradeLimit,
-        staleDataSeconds: risk.staleDataSeconds,
-        slippageBps: config.broker.paperSlippageBps,
-        commissionPerOrder: new Dec(config.broker.paperCommissionPerOrder),
-        defaultStopPct: risk.defaultStopLossPct,
-      },
-    };
+    const execution = buildExecutionDeps(config, dataSource, killSwitch);
     const result = await runReplay(
       { execution, prices, accounts: new ReplayAccountRepository(dataSource), clock, notifier, wallClock: systemClock },
       { ticker: args.ticker, bars, from: args.from, to: args.to, capital: args.capital, strategy: { name: "sma-cross", params: args.params } },

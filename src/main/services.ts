@@ -10,7 +10,8 @@ import { ProposalRepository } from "../adapters/db/repositories/proposal-reposit
 import type { ApprovalDeps } from "../app/approvals/request-order.js";
 import type { KillSwitchDeps } from "../app/kill-switch/deps.js";
 import type { ExecutionDeps } from "../app/orders/execute-order.js";
-import { systemClock } from "../app/ports/clock.js";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config/load.js";
 import { Dec } from "../domain/decimal.js";
 import { buildKillSwitchDeps } from "./kill-switch-deps.js";
 import type { Runtime } from "./runtime.js";
@@ -28,7 +29,7 @@ export interface DeskServices {
 export function buildDeskServices(runtime: Runtime): DeskServices {
   // Alerts go to the log until the Telegram notifier exists.
   const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, new LoggingNotifier(runtime.log));
-  const execution = buildExecutionDeps(runtime, killSwitch);
+  const execution = buildExecutionDeps(runtime.config, runtime.dataSource, killSwitch);
   return { killSwitch, execution, approvals: buildApprovalDeps(runtime, execution), metrics: createHttpMetrics() };
 }
 
@@ -44,12 +45,12 @@ function buildApprovalDeps(runtime: Runtime, execution: ExecutionDeps): Approval
   };
 }
 
-function buildExecutionDeps(runtime: Runtime, killSwitch: KillSwitchDeps): ExecutionDeps {
-  const { config, dataSource } = runtime;
+/** The order path on the paper broker, on the kill switch's clock (the system clock, or a replay's). */
+export function buildExecutionDeps(config: Config, dataSource: DataSource, killSwitch: KillSwitchDeps): ExecutionDeps {
   const commissionPerOrder = new Dec(config.broker.paperCommissionPerOrder);
   const broker = new PaperBroker({
     prices: new PriceRepository(dataSource),
-    clock: systemClock,
+    clock: killSwitch.clock,
     slippageBps: config.broker.paperSlippageBps,
     commissionPerOrder,
     book: new PaperBookRepository(dataSource),
@@ -61,9 +62,6 @@ function buildExecutionDeps(runtime: Runtime, killSwitch: KillSwitchDeps): Execu
     killSwitch,
     settings: {
       priceCollarPct: config.risk.priceCollarPct,
-      concentrationPct: config.risk.concentrationPct,
-      dailyTradeLimit: config.risk.dailyTradeLimit,
-      staleDataSeconds: config.risk.staleDataSeconds,
       slippageBps: config.broker.paperSlippageBps,
       commissionPerOrder,
       defaultStopPct: config.risk.defaultStopLossPct,

@@ -65,7 +65,7 @@ export function executionDeps(dataSource: DataSource, options: ExecutionOptions 
     orders: new OrderRepository(dataSource),
     broker: new PaperBroker({ prices: new PriceRepository(dataSource), clock, slippageBps, commissionPerOrder, book: options.book ?? EMPTY_BOOK }),
     killSwitch: killSwitchDeps(dataSource, { clock, notifier: options.notifier, thresholds: options.thresholds }),
-    settings: { priceCollarPct: 10, concentrationPct: 30, dailyTradeLimit: 20, staleDataSeconds: 300, slippageBps, commissionPerOrder, defaultStopPct: 5, ...options.settings },
+    settings: { priceCollarPct: 10, slippageBps, commissionPerOrder, defaultStopPct: 5, ...options.settings },
   };
 }
 

@@ -8,11 +8,12 @@ import type { Broker, BrokerFill, BrokerOrder, SubmitResult } from "../ports/bro
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
 import type { TradingGate } from "../ports/trading-gate.js";
 
+/**
+ * What only the order path needs. The limits it shares with the kill switch (concentration,
+ * daily order count, stale price) come from `killSwitch.thresholds`: one line, not two copies.
+ */
 export interface ExecutionSettings {
   priceCollarPct: number;
-  concentrationPct: number;
-  dailyTradeLimit: number;
-  staleDataSeconds: number;
   slippageBps: number;
   commissionPerOrder: Dec;
   defaultStopPct: number;
@@ -71,7 +72,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
       commission: deps.settings.commissionPerOrder,
       slippageBps: deps.settings.slippageBps,
       now,
-      limits: deps.settings,
+      limits: { ...deps.killSwitch.thresholds, priceCollarPct: deps.settings.priceCollarPct },
     });
     if (refusals.length > 0) return { kind: "refused" as const, refusals };
     if (options.checkOnly) return { kind: "checked" as const };

@@ -1,20 +1,11 @@
-import type { Dec } from "../../domain/decimal.js";
 import type { OrderTerms } from "../../domain/orders/order-request.js";
-import type { OrderSource, OrderType, ProposalStatus, Side } from "../../domain/vocabulary.js";
+import type { ProposalStatus } from "../../domain/vocabulary.js";
 
-export interface Proposal {
+/** A stored proposal: the order's terms (its idempotency key stays in the store) and the decision. */
+export interface Proposal extends Omit<OrderTerms, "idempotencyKey"> {
   id: string;
-  accountId: string;
-  source: OrderSource;
-  side: Side;
-  ticker: string;
-  quantity: number;
-  orderType: OrderType;
-  limitPrice: Dec | null;
-  stopPrice: Dec | null;
   rationale: string;
   status: ProposalStatus;
-  requestedBy: string;
   decidedBy: string | null;
   decidedAt: Date | null;
   decisionReason: string | null;

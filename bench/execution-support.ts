@@ -108,8 +108,8 @@ class TimedRecordingNotifier extends RecordingNotifier {
     super();
   }
 
-  override notifyAdmins(alert: Alert): Promise<void> {
-    return this.timer.time("notify", () => super.notifyAdmins(alert));
+  override notify(alert: Alert): Promise<void> {
+    return this.timer.time("notify", () => super.notify(alert));
   }
 }
 

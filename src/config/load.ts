@@ -44,6 +44,7 @@ export interface Config {
     dailyTradeLimit: number;
     priceCollarPct: number;
     defaultStopLossPct: number;
+    nearStopPct: number;
     approvalExpiryMinutes: number;
     fourEyes: boolean;
     shadowRequiresApproval: boolean;
@@ -126,6 +127,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       dailyTradeLimit: e.KS_DAILY_TRADE_LIMIT,
       priceCollarPct: e.PRICE_COLLAR_PCT,
       defaultStopLossPct: e.DEFAULT_STOP_LOSS_PCT,
+      nearStopPct: e.NEAR_STOP_PCT,
       approvalExpiryMinutes: e.APPROVAL_EXPIRY_MINUTES,
       fourEyes: e.FOUR_EYES,
       shadowRequiresApproval: e.SHADOW_REQUIRES_APPROVAL,

@@ -156,6 +156,7 @@ export const envSchema = z.object({
   KS_DAILY_TRADE_LIMIT: positiveInt(20, "executed orders allowed per trading day", 100_000),
   PRICE_COLLAR_PCT: percent(10, "a limit price must lie within this % of the last price"),
   DEFAULT_STOP_LOSS_PCT: percent(5, "default stop distance under entry for a long"),
+  NEAR_STOP_PCT: percent(2, "a position this close to its stop (in % of the last price) shows as Near"),
   APPROVAL_EXPIRY_MINUTES: positiveInt(10, "minutes before a pending proposal expires", 24 * 60),
   FOUR_EYES: flag(false, "the requester may not approve their own proposal"),
   SHADOW_REQUIRES_APPROVAL: flag(true, "operator and War Room orders on shadow accounts wait for a trader's approval (live accounts always do)"),

@@ -1,23 +1,40 @@
-import { startHttpServer } from "./http.js";
+import { startHttpServer, type HttpHandle } from "./http.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
+import { startLocalChat } from "./local-chat.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
+import { buildBotDeps, buildProposalBoard, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**
- * `npm run bot`: the operator-facing process (no job workers): the REST API now, the Telegram
- * bot with its feature. Deployments scale it and the workers apart.
+ * `npm run bot`: the operator-facing process (no job workers): the Telegram bot and the REST
+ * API. Deployments scale it and the workers apart; only one process may poll one bot token.
  */
 async function main(): Promise<void> {
   const runtime = await bootRuntime("bot");
-  const http = await startHttpServer(runtime, buildDeskServices(runtime)).catch(async (error: unknown) => {
+  let link: TelegramLink | undefined;
+  let bot: BotHandle | undefined;
+  let http: HttpHandle | undefined;
+  let chat: { close(): void } | undefined;
+  const shutdown = async () => {
+    chat?.close();
+    await bot?.close().catch(() => undefined);
+    await http?.close().catch(() => undefined);
+    await link?.close().catch(() => undefined);
     await runtime.close();
+  };
+  exitOnSignals(runtime.log, shutdown);
+  try {
+    link = await openTelegramLink(runtime);
+    const services = buildDeskServices(runtime, link.notifier);
+    bot = prepareBot(runtime, buildBotDeps(runtime, services, link, buildProposalBoard(runtime, link)), link);
+    http = await startHttpServer(runtime, services, bot.mountWebhook);
+    await bot.start();
+  } catch (error) {
+    await shutdown().catch(() => undefined);
     throw error;
-  });
-  exitOnSignals(runtime.log, async () => {
-    await http.close();
-    await runtime.close();
-  });
-  runtime.log.info({ http: http.address }, "bot process is ready");
+  }
+  runtime.log.info({ http: http.address, telegram: link.local ? "local" : runtime.config.telegram.mode }, "bot process is ready");
+  if (link.local) chat = startLocalChat(runtime, link.local, shutdown);
 }
 
 main().catch(failStartup);

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from "fastify";
 import { buildHttpServer } from "../adapters/http/server.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
@@ -10,7 +11,7 @@ export interface HttpHandle {
 }
 
 /** Builds the REST API on the runtime's connections and starts listening on HTTP_HOST:HTTP_PORT. */
-export async function startHttpServer(runtime: Runtime, services: DeskServices): Promise<HttpHandle> {
+export async function startHttpServer(runtime: Runtime, services: DeskServices, extend?: (app: FastifyInstance) => void): Promise<HttpHandle> {
   const { config, log } = runtime;
   const app = buildHttpServer({
     killSwitch: services.killSwitch,
@@ -27,6 +28,7 @@ export async function startHttpServer(runtime: Runtime, services: DeskServices):
     metrics: services.metrics,
     log,
   });
+  extend?.(app);
   try {
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     if (!config.http.apiToken) log.warn("API_TOKEN is not set: the kill-switch API answers 503 (health, readiness and metrics still work)");

@@ -6,6 +6,7 @@ import { triggerCheckJob } from "../../jobs/trigger-check.js";
 import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
+import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -18,13 +19,13 @@ function equityMarkJobs(runtime: Runtime, services: DeskServices): JobDefinition
 }
 
 /** Upserts the job schedulers and starts the BullMQ workers. */
-export async function startJobs(runtime: Runtime, services: DeskServices): Promise<JobRunner> {
+export async function startJobs(runtime: Runtime, services: DeskServices, board?: ProposalBoard): Promise<JobRunner> {
   if (!runtime.infrastructure.redisUrl) throw new Error("jobs need Redis");
   const { schedules } = runtime.config;
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
-    approvalExpiryJob(services.approvals),
+    approvalExpiryJob({ ...services.approvals, ...(board ? { board } : {}) }),
     ...equityMarkJobs(runtime, services),
   ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);

@@ -7,6 +7,7 @@ import { createHttpMetrics, type HttpMetrics } from "../adapters/http/metrics.js
 import { LoggingNotifier } from "../adapters/notifier/logging-notifier.js";
 import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
 import { ProposalRepository } from "../adapters/db/repositories/proposal-repository.js";
+import type { Notifier } from "../app/ports/notifier.js";
 import type { ApprovalDeps } from "../app/approvals/request-order.js";
 import type { KillSwitchDeps } from "../app/kill-switch/deps.js";
 import type { ExecutionDeps } from "../app/orders/execute-order.js";
@@ -26,9 +27,9 @@ export interface DeskServices {
   metrics: HttpMetrics;
 }
 
-export function buildDeskServices(runtime: Runtime): DeskServices {
-  // Alerts go to the log until the Telegram notifier exists.
-  const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, new LoggingNotifier(runtime.log));
+/** Alerts go to the log, and to Telegram when the process runs a bot or can push to one. */
+export function buildDeskServices(runtime: Runtime, notifier: Notifier = new LoggingNotifier(runtime.log)): DeskServices {
+  const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, notifier);
   const execution = buildExecutionDeps(runtime.config, runtime.dataSource, killSwitch);
   return { killSwitch, execution, approvals: buildApprovalDeps(runtime, execution), metrics: createHttpMetrics() };
 }

@@ -2,44 +2,59 @@ import type { JobRunner } from "../adapters/queue/job-runner.js";
 import { startHttpServer, type HttpHandle } from "./http.js";
 import { startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
+import { startLocalChat } from "./local-chat.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
+import { buildBotDeps, buildProposalBoard, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**
  * `npm start`: the whole desk in one process. With no configuration it starts embedded
- * PostgreSQL and a private redis-server under ./data, then the REST API and the job workers.
- * The Telegram bot attaches here with its feature.
+ * PostgreSQL and a private redis-server under ./data, the REST API, the job workers and the
+ * Telegram bot — against the built-in Bot API emulator with a terminal chat when no
+ * TELEGRAM_BOT_TOKEN is set.
  */
 async function main(): Promise<void> {
   const runtime = await bootRuntime("war-room");
+  let link: TelegramLink | undefined;
+  let bot: BotHandle | undefined;
   let http: HttpHandle | undefined;
   let jobs: JobRunner | undefined;
-  // The API stops first (no new requests), then the workers finish the job in hand, then the
-  // connections close, then the local services stop.
-  exitOnSignals(runtime.log, async () => {
-    await http?.close().catch((error: unknown) => runtime.log.error({ err: String(error) }, "closing the HTTP server failed"));
-    await jobs?.close().catch((error: unknown) => runtime.log.error({ err: String(error) }, "closing the job workers failed"));
+  let chat: { close(): void } | undefined;
+  const quietly = (what: string) => (error: unknown) => runtime.log.error({ err: String(error) }, `closing ${what} failed`);
+  // Updates stop first, then the API (no new requests), then the workers finish the job in
+  // hand, then the connections close, then the local services stop.
+  const shutdown = async () => {
+    chat?.close();
+    await bot?.close().catch(quietly("the bot"));
+    await http?.close().catch(quietly("the HTTP server"));
+    await jobs?.close().catch(quietly("the job workers"));
+    await link?.close().catch(quietly("the Bot API emulator"));
     await runtime.close();
-  });
+  };
+  exitOnSignals(runtime.log, shutdown);
   try {
-    const services = buildDeskServices(runtime);
-    http = await startHttpServer(runtime, services);
-    jobs = await startJobs(runtime, services);
+    link = await openTelegramLink(runtime);
+    const services = buildDeskServices(runtime, link.notifier);
+    const board = buildProposalBoard(runtime, link);
+    bot = prepareBot(runtime, buildBotDeps(runtime, services, link, board), link);
+    http = await startHttpServer(runtime, services, bot.mountWebhook);
+    jobs = await startJobs(runtime, services, board);
+    await bot.start();
   } catch (error) {
-    await http?.close().catch(() => undefined);
-    await runtime.close();
+    await shutdown().catch(() => undefined);
     throw error;
   }
   runtime.log.info(
     {
       localDatabase: !runtime.config.database.url,
       localRedis: !runtime.config.redis.url,
-      telegram: runtime.config.telegram.token ? "bot" : "local",
+      telegram: link.local ? "local" : runtime.config.telegram.mode,
       http: http.address,
       jobs: [...jobs.queues.keys()],
     },
     "War Room is ready",
   );
+  if (link.local) chat = startLocalChat(runtime, link.local, shutdown);
 }
 
 main().catch(failStartup);

@@ -2,6 +2,7 @@ import { startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
+import { buildProposalBoard, openTelegramLink } from "./telegram.js";
 
 /**
  * `npm run worker`: only the BullMQ workers, so several can run side by side against one
@@ -10,7 +11,11 @@ import { buildDeskServices } from "./services.js";
  */
 async function main(): Promise<void> {
   const runtime = await bootRuntime("worker");
-  const jobs = await startJobs(runtime, buildDeskServices(runtime)).catch(async (error: unknown) => {
+  // With a bot token the worker pushes alerts and edits proposal messages itself; in local mode
+  // the emulator lives in the bot's process, so a lone worker only logs its alerts.
+  const link = runtime.config.telegram.token ? await openTelegramLink(runtime) : undefined;
+  const services = buildDeskServices(runtime, link?.notifier);
+  const jobs = await startJobs(runtime, services, link ? buildProposalBoard(runtime, link) : undefined).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });

@@ -5,7 +5,7 @@ import type { Logger } from "../../logger.js";
 export class LoggingNotifier implements Notifier {
   constructor(private readonly log: Logger) {}
 
-  notifyAdmins(alert: Alert): Promise<void> {
+  notify(alert: Alert): Promise<void> {
     const level = alert.kind === "resumed" ? "info" : "warn";
     this.log[level]({ alert: alert.kind, account: alert.accountName, lines: alert.lines }, alert.title);
     return Promise.resolve();

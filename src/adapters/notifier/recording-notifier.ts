@@ -5,7 +5,7 @@ export class RecordingNotifier implements Notifier {
   readonly alerts: Alert[] = [];
   private waiters: { match: (a: Alert) => boolean; resolve: (a: Alert) => void }[] = [];
 
-  notifyAdmins(alert: Alert): Promise<void> {
+  notify(alert: Alert): Promise<void> {
     this.alerts.push(alert);
     this.waiters = this.waiters.filter((w) => (w.match(alert) ? (w.resolve(alert), false) : true));
     return Promise.resolve();

@@ -55,7 +55,7 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
 
   // Alert on a new halt; a trigger that fires on an already-halted account was recorded as an event only.
   if (outcome.halted) {
-    await deps.notifier.notifyAdmins({
+    await deps.notifier.notify({
       kind: "halted",
       accountId,
       accountName: loaded.accountName,

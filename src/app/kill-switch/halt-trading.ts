@@ -32,7 +32,7 @@ export async function haltTrading(deps: KillSwitchDeps, request: HaltRequest): P
       return { accountId, accountName: locked.status.accountName, changed };
     });
     results.push(result);
-    await deps.notifier.notifyAdmins({
+    await deps.notifier.notify({
       kind: "halted",
       accountId,
       accountName: result.accountName,

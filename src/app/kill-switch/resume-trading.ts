@@ -67,20 +67,20 @@ export async function resumeTrading(deps: KillSwitchDeps, request: ResumeRequest
 async function notifyOutcome(deps: KillSwitchDeps, request: ResumeRequest, accountName: string, result: ResumeResult, at: Date): Promise<void> {
   const base = { accountId: request.accountId, accountName, at };
   if (result.outcome === "resumed") {
-    await deps.notifier.notifyAdmins({
+    await deps.notifier.notify({
       ...base,
       kind: "resumed",
       title: `RESUMED ${accountName}`,
       lines: [`by: ${request.actor}`, ...(result.suppressed.length ? [`acknowledged and suppressed for today: ${result.suppressed.join(", ")}`] : [])],
     });
   } else if (result.outcome === "wrong_code" && result.lockedUntil) {
-    await deps.notifier.notifyAdmins({
+    await deps.notifier.notify({
       ...base,
       kind: "resume_locked",
       title: `Resume LOCKED for ${accountName}`,
       lines: [`${deps.resumePolicy.maxAttempts} wrong override codes, last by ${request.actor}`, `locked until ${result.lockedUntil.toISOString()}`],
     });
   } else if (result.outcome === "needs_acknowledgement") {
-    await deps.notifier.notifyAdmins({ ...base, kind: "resume_refused", title: `Resume of ${accountName} needs acknowledgement`, lines: result.stillFiring.map(describe) });
+    await deps.notifier.notify({ ...base, kind: "resume_refused", title: `Resume of ${accountName} needs acknowledgement`, lines: result.stillFiring.map(describe) });
   }
 }

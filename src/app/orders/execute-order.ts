@@ -168,7 +168,7 @@ async function afterFills(deps: ExecutionDeps, booked: readonly RecordedFill[]):
   if (!accountId) return;
   const check = await checkTriggers(deps.killSwitch, accountId, "fill");
   for (const f of booked) {
-    await deps.killSwitch.notifier.notifyAdmins({
+    await deps.killSwitch.notifier.notify({
       kind: "fill",
       accountId,
       accountName: check.accountName,

@@ -60,7 +60,7 @@ export async function scanStopLosses(deps: StopLossDeps): Promise<StopLossScanRe
 }
 
 async function alert(deps: StopLossDeps, c: StopLossCandidate, outcome: string): Promise<void> {
-  await deps.killSwitch.notifier.notifyAdmins({
+  await deps.killSwitch.notifier.notify({
     kind: "stop_loss",
     accountId: c.accountId,
     accountName: c.accountName,

@@ -1,6 +1,8 @@
-export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss";
+import type { Role } from "../../domain/vocabulary.js";
 
-/** A message for every admin. Plain data: each transport (log, Telegram) renders it its own way. */
+export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data";
+
+/** A pushed message. Plain data: each transport (log, Telegram) renders it its own way. */
 export interface Alert {
   kind: AlertKind;
   accountId: string;
@@ -11,6 +13,28 @@ export interface Alert {
 }
 
 export interface Notifier {
-  /** Pushes the alert to every admin at once. Must not throw: a failed push is logged, never blocks a halt. */
-  notifyAdmins(alert: Alert): Promise<void>;
+  /** Pushes the alert to every operator of its audience at once. Must not throw: a failed push is logged, never blocks a halt. */
+  notify(alert: Alert): Promise<void>;
+}
+
+/**
+ * Who is told what. Halts and resumes reach every operator (viewers included: everyone should
+ * know trading stopped; admins are among them, as DESIGN section 3 asks); resume refusals and
+ * lockouts are for the admins who can act on them; fills, stop-loss exits and stale data are
+ * for the traders (admins included).
+ */
+export function audienceOf(kind: AlertKind): Role {
+  switch (kind) {
+    case "halted":
+    case "resumed":
+    case "trigger_fired":
+      return "viewer";
+    case "resume_refused":
+    case "resume_locked":
+      return "admin";
+    case "fill":
+    case "stop_loss":
+    case "stale_data":
+      return "trader";
+  }
 }

@@ -1,0 +1,20 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { AuditEntry, AuditLog } from "../../../app/ports/audit-log.js";
+import { pgPool } from "../pool.js";
+
+export class AuditLogRepository implements AuditLog {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.pool.query({
+      name: "audit_insert",
+      text: `INSERT INTO audit_log (actor, action, account_id, subject, details) VALUES ($1, $2, $3, $4, $5)`,
+      values: [entry.actor, entry.action, entry.accountId ?? null, entry.subject ?? null, JSON.stringify(entry.details ?? {})],
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+import type { Operator, OperatorDirectory } from "../../../app/ports/operator-directory.js";
+import type { Role } from "../../../domain/vocabulary.js";
+import { pgPool } from "../pool.js";
+
+/**
+ * Operators from configuration and from the `operators` table. Configuration wins for an id
+ * in both (it is what the person who deployed the desk wrote down); the table adds people
+ * without a redeploy. An inactive row removes nobody who is configured.
+ */
+export class OperatorRepository implements OperatorDirectory {
+  private readonly pool: pg.Pool;
+
+  constructor(dataSource: DataSource, private readonly configured: ReadonlyMap<number, Role>) {
+    this.pool = pgPool(dataSource);
+  }
+
+  async find(userId: number): Promise<Operator | undefined> {
+    if (!Number.isSafeInteger(userId) || userId <= 0) return undefined;
+    const role = this.configured.get(userId);
+    if (role) return { userId, role, displayName: "" };
+    const { rows } = await this.pool.query<{ role: Role; display_name: string }>({
+      name: "operator_by_id",
+      text: `SELECT role, display_name FROM operators WHERE telegram_user_id = $1 AND active`,
+      values: [userId],
+    });
+    return rows[0] ? { userId, role: rows[0].role, displayName: rows[0].display_name } : undefined;
+  }
+
+  async all(): Promise<Operator[]> {
+    const { rows } = await this.pool.query<{ telegram_user_id: string; role: Role; display_name: string }>(
+      `SELECT telegram_user_id, role, display_name FROM operators WHERE active ORDER BY telegram_user_id`,
+    );
+    const byId = new Map<number, Operator>();
+    for (const r of rows) byId.set(Number(r.telegram_user_id), { userId: Number(r.telegram_user_id), role: r.role, displayName: r.display_name });
+    for (const [userId, role] of this.configured) byId.set(userId, { userId, role, displayName: byId.get(userId)?.displayName ?? "" });
+    return [...byId.values()].sort((a, b) => a.userId - b.userId);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Api } from "grammy";
+import { audienceOf, type Alert, type AlertKind, type Notifier } from "../../app/ports/notifier.js";
+import type { OperatorDirectory } from "../../app/ports/operator-directory.js";
+import { bold, esc, splitMessage } from "../../bot/render/html.js";
+import { etDateTime } from "../../bot/render/time.js";
+import { hasRole } from "../../domain/roles.js";
+import type { Logger } from "../../logger.js";
+
+const ICON: Record<AlertKind, string> = {
+  halted: "🚨",
+  resumed: "🟢",
+  trigger_fired: "⚠️",
+  resume_refused: "⛔",
+  resume_locked: "🔒",
+  fill: "✅",
+  stop_loss: "🛑",
+  stale_data: "⏱️",
+};
+
+export function renderAlert(alert: Alert): string {
+  return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), `<i>${esc(alert.accountName)} · ${etDateTime(alert.at)}</i>`].join("\n");
+}
+
+/**
+ * Pushes alerts to the operators of their audience, all at once (a halt must not wait on a slow
+ * chat). Never throws: a failed push is logged, and the log notifier beside it keeps a record.
+ */
+export class TelegramNotifier implements Notifier {
+  constructor(
+    private readonly api: Api,
+    private readonly operators: OperatorDirectory,
+    private readonly log: Logger,
+  ) {}
+
+  async notify(alert: Alert): Promise<void> {
+    try {
+      const audience = audienceOf(alert.kind);
+      const recipients = (await this.operators.all()).filter((o) => hasRole(o.role, audience));
+      const parts = splitMessage(renderAlert(alert));
+      const results = await Promise.allSettled(
+        recipients.map(async (o) => {
+          for (const part of parts) await this.api.sendMessage(o.userId, part, { parse_mode: "HTML" });
+        }),
+      );
+      results.forEach((r, i) => {
+        if (r.status === "rejected") this.log.warn({ err: String(r.reason), operator: recipients[i]!.userId, alert: alert.kind }, "could not push an alert");
+      });
+    } catch (error) {
+      this.log.error({ err: String(error), alert: alert.kind }, "pushing an alert failed");
+    }
+  }
+}
+
+/** Sends every alert to each notifier: the log always, Telegram when the bot runs. */
+export class FanOutNotifier implements Notifier {
+  constructor(private readonly notifiers: readonly Notifier[]) {}
+
+  async notify(alert: Alert): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => n.notify(alert)));
+  }
+}

@@ -1,0 +1,52 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Context } from "grammy";
+import type { ApprovalDeps } from "../app/approvals/request-order.js";
+import type { PhaseDeps } from "../app/accounts/change-phase.js";
+import type { KillSwitchDeps } from "../app/kill-switch/deps.js";
+import type { AuditLog } from "../app/ports/audit-log.js";
+import type { DeskReader } from "../app/ports/desk-reader.js";
+import type { Operator, OperatorDirectory } from "../app/ports/operator-directory.js";
+import type { ProposalBoard } from "../app/ports/proposal-board.js";
+import type { Dec } from "../domain/decimal.js";
+import type { Logger } from "../logger.js";
+
+/** Remembers update ids so a re-delivered update (Telegram delivers at least once) changes nothing twice. */
+export interface UpdateDeduper {
+  /** true the first time an id is seen; false for a repeat. */
+  firstSeen(updateId: number): Promise<boolean>;
+}
+
+/** What the bot's features call: use-case dependencies only, never a database handle. */
+export interface BotDeps {
+  killSwitch: KillSwitchDeps;
+  approvals: ApprovalDeps;
+  phases: PhaseDeps;
+  operators: OperatorDirectory;
+  audit: AuditLog;
+  board: ProposalBoard;
+  reader: DeskReader;
+  deduper: UpdateDeduper;
+  /** Where conversation state lives (Redis): a restart mid-conversation loses nothing. */
+  conversationStorage: ConversationStateStorage;
+  /** A position within this % of its stop shows as Near. */
+  nearStopPct: Dec;
+  log: Logger;
+}
+
+export interface ConversationStateStorage {
+  read(key: string): Promise<unknown>;
+  write(key: string, state: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** The operator who sent the update, set by the authorisation middleware before any feature runs. */
+export interface OperatorFlavor {
+  operator: Operator;
+}
+
+export type BotContext = ConversationFlavor<Context & OperatorFlavor>;
+
+/** "tg:<user id>": how every record names a Telegram operator. */
+export function actorOf(ctx: { operator: Operator }): string {
+  return `tg:${ctx.operator.userId}`;
+}

@@ -1,0 +1,82 @@
+import { conversations } from "@grammyjs/conversations";
+import { Bot, type BotError, GrammyError, HttpError, type Context, type Middleware } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { BotContext, BotDeps } from "./context.js";
+import { approvalsFeature } from "./features/approvals.js";
+import { closeFeature } from "./features/close.js";
+import { executeFeature } from "./features/execute.js";
+import { fallbackFeature } from "./features/fallback.js";
+import { haltFeature } from "./features/halt.js";
+import { monitorFeature } from "./features/monitor.js";
+import { phaseFeature } from "./features/phase.js";
+import { reportFeature } from "./features/report.js";
+import { resumeFeature } from "./features/resume.js";
+import { startHelpFeature } from "./features/start-help.js";
+import { statusFeature } from "./features/status.js";
+import { authorize } from "./middlewares/authorize.js";
+import { dedupeUpdates } from "./middlewares/dedupe.js";
+import { clientOptions, installTransformers, type TransportOptions } from "./transport.js";
+
+export interface CreateBotOptions extends TransportOptions {
+  token: string;
+  /** Known bot identity: skips getMe (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+  /** Runs before everything else: the runner's per-chat sequentialize in polling mode. */
+  before?: Middleware<BotContext>;
+}
+
+/**
+ * The one place the bot is put together: dedupe, then authorisation (strangers stop there),
+ * then dialogues, then one Composer per feature behind an error boundary, then a fallback.
+ */
+export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotContext> {
+  const bot = new Bot<BotContext>(options.token, { client: clientOptions(options), ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
+  installTransformers(bot.api, options);
+
+  if (options.before) bot.use(options.before);
+  bot.use(dedupeUpdates(deps.deduper));
+  bot.use(authorize(deps.operators));
+  bot.use(
+    conversations({
+      storage: { type: "key", version: 1, prefix: "conv:", adapter: deps.conversationStorage as never, getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined) },
+    }),
+  );
+
+  const features = bot.errorBoundary((error) => reportFailure(deps, error));
+  features.use(
+    startHelpFeature(),
+    statusFeature(deps),
+    monitorFeature(deps),
+    reportFeature(deps),
+    phaseFeature(deps),
+    haltFeature(deps),
+    resumeFeature(deps),
+    executeFeature(deps),
+    closeFeature(deps),
+    approvalsFeature(deps),
+    fallbackFeature(),
+  );
+
+  bot.catch((error) => reportFailure(deps, error));
+  return bot;
+}
+
+/** An operator always learns that an action failed; the log gets the details. */
+async function reportFailure(deps: BotDeps, error: BotError<Context>): Promise<void> {
+  const ctx = error.ctx;
+  const cause = error.error;
+  deps.log.error({ err: cause instanceof Error ? { message: cause.message, stack: cause.stack } : String(cause), update: ctx.update.update_id }, "bot update failed");
+  const text = `⚠️ That failed: ${describeFailure(cause)}. Check /status before trying again.`;
+  try {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: true });
+    else if (ctx.chat) await ctx.reply(text);
+  } catch (replyError) {
+    deps.log.error({ err: String(replyError) }, "could not tell the operator about a failure");
+  }
+}
+
+function describeFailure(cause: unknown): string {
+  if (cause instanceof GrammyError) return `Telegram refused a message (${cause.description})`;
+  if (cause instanceof HttpError) return "Telegram could not be reached";
+  return "an internal error (logged)";
+}

@@ -1,0 +1,105 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer, InlineKeyboard, type Context } from "grammy";
+import { haltedAccounts, type ResumeBriefing } from "../../app/kill-switch/resume-briefing.js";
+import { resumeTrading, type ResumeResult } from "../../app/kill-switch/resume-trading.js";
+import type { BotContext, BotDeps } from "../context.js";
+import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
+import { requireRole } from "../middlewares/authorize.js";
+import { bold, esc } from "../render/html.js";
+import { renderReading } from "../render/readings.js";
+import { etDateTime } from "../render/time.js";
+
+/**
+ * /resume (admins): why it halted and what the triggers read now -> acknowledgement of any
+ * trigger that still holds -> final confirmation -> the override code, which commits. The code
+ * comes last on purpose: the dialogue ends on it, so the code is never written into the stored
+ * dialogue state, and its message is deleted as soon as it is read. A wrong code ends the
+ * dialogue (and counts toward the lockout); /resume starts again.
+ */
+export function resumeFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.use(createConversation(resumeDialogue(deps), { id: "resume", parallel: true, maxMillisecondsToWait: 10 * 60_000 }));
+  composer.command("resume", requireRole("admin", "/resume"), async (ctx) => {
+    if (!deps.killSwitch.overrideCode) {
+      await ctx.reply("❌ No override code is configured, so nobody can resume: set OVERRIDE_CODE_HASH (npm run override:hash) and restart.");
+      return;
+    }
+    await ctx.conversation.enter("resume");
+  });
+  return composer;
+}
+
+const CANCELLED = "Cancelled: the account stays halted.";
+const cancelButton = (kb: InlineKeyboard) => kb.text("Cancel", "dlg:cancel");
+
+function resumeDialogue(deps: BotDeps) {
+  return async (conversation: Dialogue, ctx: Context) => {
+    const userId = ctx.from!.id;
+    const halted = await conversation.external(() => haltedAccounts(deps.killSwitch));
+    if (halted.length === 0) return void (await ctx.reply("Every account is ACTIVE: nothing to resume."));
+
+    let account = halted[0]!;
+    if (halted.length > 1) {
+      const kb = new InlineKeyboard();
+      halted.forEach((b, i) => kb.text(b.accountName, `rs:acct:${i}`).row());
+      await ctx.reply("Which account?", { reply_markup: cancelButton(kb) });
+      const picked = await waitChoice(conversation, userId, "rs:acct:");
+      if (!picked) return void (await ctx.reply(CANCELLED));
+      account = halted[Number(picked.choice)] ?? account;
+    }
+    await ctx.reply(renderBriefing(account), { parse_mode: "HTML" });
+    if (account.lockedUntil) return void (await ctx.reply(`🔒 Resume is locked after too many wrong codes until ${etDateTime(new Date(account.lockedUntil))}.`));
+
+    const acknowledge = account.stillFiring.length > 0;
+    if (acknowledge) {
+      await ctx.reply(
+        `⚠️ Still holding: ${account.stillFiring.map((r) => r.trigger).join(", ")}. Resuming means acknowledging ${account.stillFiring.length > 1 ? "them" : "it"}: suppressed until ${account.stillFiring.length > 1 ? "they clear" : "it clears"} or the next trading day.`,
+        { reply_markup: cancelButton(new InlineKeyboard().text("Acknowledge", "rs:ack:yes")) },
+      );
+      if (!(await waitChoice(conversation, userId, "rs:ack:"))) return void (await ctx.reply(CANCELLED));
+    }
+    await ctx.reply(`Resume trading on ${account.accountName}?`, { reply_markup: cancelButton(new InlineKeyboard().text("Resume trading", "rs:go:yes")) });
+    if (!(await waitChoice(conversation, userId, "rs:go:"))) return void (await ctx.reply(CANCELLED));
+
+    await ctx.reply("Send the override code. Its message is deleted as soon as it is read. (/cancel to stop)");
+    const code = await waitText(conversation, userId);
+    if (!code) return void (await ctx.reply(CANCELLED));
+    await code.ctx.deleteMessage().catch(() => undefined);
+    const result = await conversation.external(async () => {
+      const outcome = await resumeTrading(deps.killSwitch, { accountId: account.accountId, actor: `tg:${userId}`, code: code.text.trim(), acknowledge });
+      await deps.audit.record({ actor: `tg:${userId}`, action: "tg.resume", accountId: account.accountId, details: { outcome: outcome.outcome } });
+      return renderResult(account, outcome);
+    });
+    await ctx.reply(result, { parse_mode: "HTML" });
+  };
+}
+
+function renderBriefing(b: ResumeBriefing): string {
+  return [
+    `🚨 ${bold(b.accountName)} is HALTED since ${esc(etDateTime(new Date(b.since)))}`,
+    `trigger: ${esc(b.trigger ?? "manual")} · by ${esc(b.haltedBy)}`,
+    `reason: ${esc(b.reason)}`,
+    "",
+    bold("Triggers now"),
+    ...b.readings.map(renderReading),
+  ].join("\n");
+}
+
+function renderResult(b: ResumeBriefing, r: ResumeResult): string {
+  switch (r.outcome) {
+    case "resumed":
+      return `🟢 ${bold(`Trading resumed on ${b.accountName}`)}${r.suppressed.length ? `\nacknowledged, suppressed for today: ${esc(r.suppressed.join(", "))}` : ""}`;
+    case "wrong_code":
+      return r.lockedUntil
+        ? `🔒 Wrong code. Resume is now locked until ${esc(etDateTime(r.lockedUntil))}; every admin was told.`
+        : `❌ Wrong code: ${r.attemptsLeft} attempt(s) left before a lockout. The account stays halted; /resume to try again.`;
+    case "locked":
+      return `🔒 Resume is locked until ${esc(etDateTime(r.until))}.`;
+    case "needs_acknowledgement":
+      return `⚠️ A trigger started holding meanwhile: ${esc(r.stillFiring.map((x) => x.trigger).join(", "))}. Nothing changed; /resume again to read and acknowledge it.`;
+    case "not_halted":
+      return `${esc(b.accountName)} is not halted any more: nothing to do.`;
+    case "no_code_configured":
+      return "❌ No override code is configured: set OVERRIDE_CODE_HASH (npm run override:hash).";
+  }
+}

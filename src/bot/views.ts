@@ -1,0 +1,20 @@
+import { buildMonitorView, buildPhaseView, type MonitorView, type PhaseView } from "../app/views/monitor-view.js";
+import { buildStatusView, type AccountStatusView } from "../app/views/status-view.js";
+import type { BotDeps } from "./context.js";
+
+/** The read models the commands render, wired from the bot's dependencies. */
+export function statusView(deps: BotDeps): Promise<AccountStatusView[]> {
+  return buildStatusView({ reader: deps.reader, killSwitch: deps.killSwitch, proposals: deps.approvals.proposals });
+}
+
+export async function monitorViews(deps: BotDeps): Promise<MonitorView[]> {
+  const monitorDeps = { reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock, nearStopPct: deps.nearStopPct };
+  const views = await Promise.all((await deps.reader.accounts()).map((a) => buildMonitorView(monitorDeps, a.id)));
+  return views.filter((v): v is MonitorView => v !== undefined);
+}
+
+export async function phaseViews(deps: BotDeps): Promise<PhaseView[]> {
+  const phaseDeps = { reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock };
+  const views = await Promise.all((await deps.reader.accounts()).map((a) => buildPhaseView(phaseDeps, a.id)));
+  return views.filter((v): v is PhaseView => v !== undefined);
+}

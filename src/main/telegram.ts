@@ -1,0 +1,140 @@
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type Api, type Bot } from "grammy";
+import type { FastifyInstance } from "fastify";
+import { AuditLogRepository } from "../adapters/db/repositories/audit-log-repository.js";
+import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
+import { OperatorRepository } from "../adapters/db/repositories/operator-repository.js";
+import { ProposalMessageRepository } from "../adapters/db/repositories/proposal-message-repository.js";
+import { ProposalRepository } from "../adapters/db/repositories/proposal-repository.js";
+import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
+import { LoggingNotifier } from "../adapters/notifier/logging-notifier.js";
+import { FanOutNotifier, TelegramNotifier } from "../adapters/notifier/telegram-notifier.js";
+import { TelegramProposalBoard } from "../adapters/telegram/proposal-board.js";
+import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
+import { RedisUpdateDeduper } from "../adapters/telegram/redis-update-deduper.js";
+import type { Notifier } from "../app/ports/notifier.js";
+import type { OperatorDirectory } from "../app/ports/operator-directory.js";
+import type { ProposalBoard } from "../app/ports/proposal-board.js";
+import type { BotContext, BotDeps } from "../bot/context.js";
+import { createBot } from "../bot/create-bot.js";
+import { COMMANDS } from "../bot/features/start-help.js";
+import { createPushApi, type TransportOptions } from "../bot/transport.js";
+import { Dec } from "../domain/decimal.js";
+import type { Role } from "../domain/vocabulary.js";
+import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/emulator.js";
+import type { Runtime } from "./runtime.js";
+import type { DeskServices } from "./services.js";
+
+/** How this process reaches Telegram: the real Bot API, or the built-in emulator in local mode. */
+export interface TelegramLink {
+  token: string;
+  transport: TransportOptions;
+  /** Local mode: the emulator and the operator who chats in the terminal (an admin). */
+  local: { emulator: BotApiEmulator; admin: { id: number; first_name: string } } | undefined;
+  operators: OperatorDirectory;
+  api: Api;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+const LOCAL_TOKEN = "1000000001:local-emulator-token";
+/** The terminal operator's user id in local mode when ADMIN_IDS names nobody. */
+const LOCAL_ADMIN_ID = 100_000_001;
+
+/** Opens the link (starting the emulator in local mode) and the push channels built on it. */
+export async function openTelegramLink(runtime: Runtime): Promise<TelegramLink> {
+  const { config, log } = runtime;
+  let local: TelegramLink["local"];
+  let token = config.telegram.token;
+  let apiRoot = config.telegram.apiRoot;
+  const operators = new Map<number, Role>(config.operators);
+  if (!token) {
+    const emulator = await startBotApiEmulator({ token: LOCAL_TOKEN, photoDir: `${config.dataDir}/telegram-local/files` });
+    const adminId = [...config.operators].find(([, role]) => role === "admin")?.[0] ?? LOCAL_ADMIN_ID;
+    const admin = { id: adminId, first_name: "Local operator" };
+    emulator.user.registerUser(admin);
+    operators.set(adminId, "admin");
+    local = { emulator, admin };
+    token = LOCAL_TOKEN;
+    apiRoot = emulator.apiRoot;
+    log.info({ apiRoot, adminId }, "local Telegram mode: no TELEGRAM_BOT_TOKEN, the bot talks to the built-in Bot API emulator");
+  }
+  // Nothing reaches Telegram in local mode, so there is no limit to respect.
+  const transport: TransportOptions = { apiRoot, throttle: !local };
+  const directory = new OperatorRepository(runtime.dataSource, operators);
+  const api = createPushApi(token, transport);
+  const notifier = new FanOutNotifier([new LoggingNotifier(log), new TelegramNotifier(api, directory, log)]);
+  return { token, transport, local, operators: directory, api, notifier, close: async () => local?.emulator.close() };
+}
+
+export function buildProposalBoard(runtime: Runtime, link: Pick<TelegramLink, "api" | "operators">): ProposalBoard {
+  return new TelegramProposalBoard(link.api, {
+    operators: link.operators,
+    messages: new ProposalMessageRepository(runtime.dataSource),
+    proposals: new ProposalRepository(runtime.dataSource),
+    log: runtime.log,
+  });
+}
+
+export function buildBotDeps(runtime: Runtime, services: DeskServices, link: TelegramLink, board: ProposalBoard): BotDeps {
+  if (!runtime.redis) throw new Error("the bot needs Redis (conversation state and update de-duplication)");
+  const prefix = `wr:tg:${link.token.split(":")[0]}:`;
+  return {
+    killSwitch: services.killSwitch,
+    approvals: services.approvals,
+    phases: { accounts: new AccountRepository(runtime.dataSource), killSwitch: services.killSwitch },
+    operators: link.operators,
+    audit: new AuditLogRepository(runtime.dataSource),
+    board,
+    reader: new DeskReaderRepository(runtime.dataSource),
+    deduper: new RedisUpdateDeduper(runtime.redis, prefix),
+    conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
+    nearStopPct: new Dec(runtime.config.risk.nearStopPct),
+    log: runtime.log,
+  };
+}
+
+export interface BotHandle {
+  bot: Bot<BotContext>;
+  /** Webhook mode: mounts POST /telegram/webhook on the HTTP server (call before it listens). */
+  mountWebhook?: (app: FastifyInstance) => void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot in polling mode (grammY runner, per-chat sequential, other chats concurrent) or
+ * webhook mode (Telegram's secret token checked on every call). Commands are registered with
+ * setMyCommands at start.
+ */
+export function prepareBot(runtime: Runtime, deps: BotDeps, link: TelegramLink): BotHandle {
+  const { config, log } = runtime;
+  const bot = createBot(deps, { token: link.token, ...link.transport, before: sequentialize((ctx) => ctx.chat?.id.toString()) });
+  let runner: RunnerHandle | undefined;
+  const webhook = config.telegram.mode === "webhook" && !link.local;
+  const handle: BotHandle = {
+    bot,
+    async start() {
+      await bot.init();
+      await bot.api.setMyCommands(COMMANDS.map(({ command, description }) => ({ command, description })));
+      if (webhook) {
+        await bot.api.setWebhook(config.telegram.webhookUrl!, { secret_token: config.telegram.webhookSecret!, allowed_updates: ["message", "callback_query"] });
+        log.info({ bot: bot.botInfo.username }, "Telegram bot is receiving updates by webhook");
+        return;
+      }
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+      log.info({ bot: bot.botInfo.username }, "Telegram bot is polling");
+    },
+    async close() {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+  if (webhook) {
+    handle.mountWebhook = (app) => {
+      const callback = webhookCallback(bot, "fastify", { secretToken: config.telegram.webhookSecret! });
+      app.post("/telegram/webhook", callback);
+    };
+  }
+  return handle;
+}

@@ -1,0 +1,120 @@
+import type { Redis } from "ioredis";
+import type { DataSource } from "typeorm";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { AccountRepository } from "../../src/adapters/db/repositories/account-repository.js";
+import { AuditLogRepository } from "../../src/adapters/db/repositories/audit-log-repository.js";
+import { DeskReaderRepository } from "../../src/adapters/db/repositories/desk-reader-repository.js";
+import { OperatorRepository } from "../../src/adapters/db/repositories/operator-repository.js";
+import { ProposalMessageRepository } from "../../src/adapters/db/repositories/proposal-message-repository.js";
+import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
+import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
+import { TelegramProposalBoard } from "../../src/adapters/telegram/proposal-board.js";
+import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
+import { RedisUpdateDeduper } from "../../src/adapters/telegram/redis-update-deduper.js";
+import type { ApprovalDeps } from "../../src/app/approvals/request-order.js";
+import type { Clock } from "../../src/app/ports/clock.js";
+import type { BotDeps } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import { createPushApi } from "../../src/bot/transport.js";
+import { Dec } from "../../src/domain/decimal.js";
+import type { Role } from "../../src/domain/vocabulary.js";
+import { createLogger } from "../../src/logger.js";
+import { executionDeps, MARKET_OPEN, type ExecutionOptions } from "./desk.js";
+import { TelegramRecorder } from "./telegram-recorder.js";
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 7000000001, is_bot: true, first_name: "War Room", username: "war_room_test_bot",
+  can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false,
+  can_connect_to_business: false, has_main_web_app: false,
+} as UserFromGetMe;
+const TOKEN = "7000000001:test-token";
+
+/** The operators every bot test has: chat id = user id (private chats). */
+export const ADMIN = 101;
+export const TRADER = 102;
+export const TRADER_2 = 103;
+export const VIEWER = 104;
+export const STRANGER = 999;
+export const OPERATORS = new Map<number, Role>([[ADMIN, "admin"], [TRADER, "trader"], [TRADER_2, "trader"], [VIEWER, "viewer"]]);
+
+export interface TestBotOptions extends ExecutionOptions {
+  redis: Redis;
+  prefix: string;
+  fourEyes?: boolean;
+  shadowRequiresApproval?: boolean;
+  overrideCode?: { verify(code: string): Promise<boolean> };
+}
+
+/**
+ * The real bot on real PostgreSQL and Redis with Telegram recorded, not sent: updates go in
+ * through `bot.handleUpdate`, every Bot API call lands in `telegram`.
+ */
+export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
+  const telegram = new TelegramRecorder();
+  const notifier = new RecordingNotifier();
+  const clock: Clock & { at: Date } = { at: MARKET_OPEN, now() { return this.at; } };
+  const execution = executionDeps(dataSource, { clock, notifier, ...options });
+  execution.killSwitch.overrideCode = options.overrideCode;
+  const approvals: ApprovalDeps = {
+    execution,
+    proposals: new ProposalRepository(dataSource),
+    policy: { shadowRequiresApproval: options.shadowRequiresApproval ?? true, fourEyes: options.fourEyes ?? false },
+    expiryMinutes: 10,
+    accountMode: async (id) => (await new AccountRepository(dataSource).phaseOf(id))?.mode,
+  };
+  const log = createLogger("silent");
+  const operators = new OperatorRepository(dataSource, OPERATORS);
+  const transport = { apiRoot: "https://api.telegram.org", fetch: telegram.fetch, throttle: false };
+  const board = new TelegramProposalBoard(createPushApi(TOKEN, transport), { operators, messages: new ProposalMessageRepository(dataSource), proposals: approvals.proposals, log });
+  const deps: BotDeps = {
+    killSwitch: execution.killSwitch,
+    approvals,
+    phases: { accounts: new AccountRepository(dataSource), killSwitch: execution.killSwitch },
+    operators,
+    audit: new AuditLogRepository(dataSource),
+    board,
+    reader: new DeskReaderRepository(dataSource),
+    deduper: new RedisUpdateDeduper(options.redis, options.prefix),
+    conversationStorage: new RedisConversationStorage(options.redis, options.prefix),
+    nearStopPct: new Dec(2),
+    log,
+  };
+  const bot = createBot(deps, { token: TOKEN, ...transport, botInfo: BOT_INFO });
+  let updateId = Math.floor(Math.random() * 1e9);
+  let messageId = 1_000_000;
+
+  const user = (id: number) => ({ id, is_bot: false, first_name: `user${id}` });
+  const chat = (id: number) => ({ id, type: "private" as const, first_name: `user${id}` });
+
+  /** An update for a text message from `from` in their private chat. */
+  function textUpdate(from: number, text: string): Update {
+    const command = /^\/\w+(@\w+)?/.exec(text);
+    return {
+      update_id: ++updateId,
+      message: {
+        message_id: ++messageId, date: Math.floor(clock.now().getTime() / 1000), chat: chat(from), from: user(from), text,
+        ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] } : {}),
+      },
+    };
+  }
+
+  /** An update for a press on an inline button carrying `data`, on message `onMessage` in `from`'s chat. */
+  function pressUpdate(from: number, data: string, onMessage = 1): Update {
+    return {
+      update_id: ++updateId,
+      callback_query: {
+        id: `cq-${updateId}`, from: user(from), chat_instance: `ci-${from}`, data,
+        message: { message_id: onMessage, date: Math.floor(clock.now().getTime() / 1000), chat: chat(from), from: { ...BOT_INFO }, text: "…" },
+      },
+    };
+  }
+
+  return {
+    bot, deps, telegram, notifier, clock, board,
+    textUpdate, pressUpdate,
+    send: (from: number, text: string) => bot.handleUpdate(textUpdate(from, text)),
+    press: (from: number, data: string, onMessage?: number) => bot.handleUpdate(pressUpdate(from, data, onMessage)),
+  };
+}
+
+export type TestBot = ReturnType<typeof createTestBot>;

@@ -15,7 +15,11 @@ export const isCancel = (c: Context): boolean => /^\/cancel(@\w+)?$/i.test(c.mes
 /** The user's press on a button whose data starts with `prefix`; null when they cancel. */
 export async function waitChoice(conversation: Dialogue, userId: number, prefix: string): Promise<{ ctx: Context; choice: string } | null> {
   const next = await conversation.waitFrom(userId).and((c) => c.callbackQuery?.data?.startsWith(prefix) === true || isCancel(c));
-  if (next.callbackQuery) await next.answerCallbackQuery();
+  if (next.callbackQuery) {
+    await next.answerCallbackQuery();
+    // The choice is made: its buttons go, so an old keyboard cannot be pressed into a later dialogue.
+    await next.editMessageReplyMarkup().catch(() => undefined);
+  }
   if (isCancel(next)) return null;
   return { ctx: next, choice: next.callbackQuery!.data!.slice(prefix.length) };
 }

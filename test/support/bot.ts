@@ -8,12 +8,14 @@ import { OperatorRepository } from "../../src/adapters/db/repositories/operator-
 import { ProposalMessageRepository } from "../../src/adapters/db/repositories/proposal-message-repository.js";
 import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
+import { FanOutNotifier, TelegramNotifier } from "../../src/adapters/notifier/telegram-notifier.js";
 import { TelegramProposalBoard } from "../../src/adapters/telegram/proposal-board.js";
 import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
 import { RedisUpdateDeduper } from "../../src/adapters/telegram/redis-update-deduper.js";
 import type { ApprovalDeps } from "../../src/app/approvals/request-order.js";
 import type { Clock } from "../../src/app/ports/clock.js";
-import type { BotDeps } from "../../src/bot/context.js";
+import type { Middleware } from "grammy";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createPushApi } from "../../src/bot/transport.js";
 import { Dec } from "../../src/domain/decimal.js";
@@ -28,6 +30,7 @@ export const BOT_INFO: UserFromGetMe = {
   can_connect_to_business: false, has_main_web_app: false,
 } as UserFromGetMe;
 const TOKEN = "7000000001:test-token";
+export const TEST_BOT_TOKEN = TOKEN;
 
 /** The operators every bot test has: chat id = user id (private chats). */
 export const ADMIN = 101;
@@ -43,6 +46,10 @@ export interface TestBotOptions extends ExecutionOptions {
   fourEyes?: boolean;
   shadowRequiresApproval?: boolean;
   overrideCode?: { verify(code: string): Promise<boolean> };
+  /** Talk to a Bot API server over HTTP (the emulator) instead of recording; alerts are then pushed through it too. */
+  apiRoot?: string;
+  /** First middleware of all, e.g. the runner's sequentialize for polling tests. */
+  before?: Middleware<BotContext>;
 }
 
 /**
@@ -53,7 +60,12 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
   const telegram = new TelegramRecorder();
   const notifier = new RecordingNotifier();
   const clock: Clock & { at: Date } = { at: MARKET_OPEN, now() { return this.at; } };
-  const execution = executionDeps(dataSource, { clock, notifier, ...options });
+  const log = createLogger("silent");
+  const operators = new OperatorRepository(dataSource, OPERATORS);
+  const transport = options.apiRoot ? { apiRoot: options.apiRoot, throttle: false } : { apiRoot: "https://api.telegram.org", fetch: telegram.fetch, throttle: false };
+  const pushApi = createPushApi(TOKEN, transport);
+  const alerts = options.apiRoot ? new FanOutNotifier([notifier, new TelegramNotifier(pushApi, operators, log)]) : notifier;
+  const execution = executionDeps(dataSource, { clock, notifier: alerts, ...options });
   execution.killSwitch.overrideCode = options.overrideCode;
   const approvals: ApprovalDeps = {
     execution,
@@ -62,10 +74,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     expiryMinutes: 10,
     accountMode: async (id) => (await new AccountRepository(dataSource).phaseOf(id))?.mode,
   };
-  const log = createLogger("silent");
-  const operators = new OperatorRepository(dataSource, OPERATORS);
-  const transport = { apiRoot: "https://api.telegram.org", fetch: telegram.fetch, throttle: false };
-  const board = new TelegramProposalBoard(createPushApi(TOKEN, transport), { operators, messages: new ProposalMessageRepository(dataSource), proposals: approvals.proposals, log });
+  const board = new TelegramProposalBoard(pushApi, { operators, messages: new ProposalMessageRepository(dataSource), proposals: approvals.proposals, log });
   const deps: BotDeps = {
     killSwitch: execution.killSwitch,
     approvals,
@@ -79,7 +88,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     nearStopPct: new Dec(2),
     log,
   };
-  const bot = createBot(deps, { token: TOKEN, ...transport, botInfo: BOT_INFO });
+  const bot = createBot(deps, { token: TOKEN, ...transport, botInfo: BOT_INFO, ...(options.before ? { before: options.before } : {}) });
   let updateId = Math.floor(Math.random() * 1e9);
   let messageId = 1_000_000;
 

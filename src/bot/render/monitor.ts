@@ -21,7 +21,7 @@ export function renderMonitor(v: MonitorView): string {
     "",
     bold("Capital"),
     `cash ${money(c.cash)} · positions ${money(c.positionsValue)} · equity ${bold(money(c.equity))}`,
-    `day P&L ${c.dayPnl === null ? "n/a (no start-of-day mark yet)" : `${signed(c.dayPnl)} (${pct(c.dayPnlPct)})`}`,
+    `day P&amp;L ${c.dayPnl === null ? "n/a (no start-of-day mark yet)" : `${signed(c.dayPnl)} (${pct(c.dayPnlPct)})`}`,
   ];
   if (c.unpricedPositions > 0) lines.push(`⚠️ ${c.unpricedPositions} position(s) have no price and count at cost`);
   lines.push("", bold(`Positions (${v.positions.length})`));
@@ -29,7 +29,7 @@ export function renderMonitor(v: MonitorView): string {
   for (const p of v.positions) {
     const last = p.lastPrice ? p.lastPrice.toFixed(2) : "no price";
     const pnl = p.unrealizedPnl === null ? "n/a" : `${signed(p.unrealizedPnl)} (${pct(p.unrealizedPnlPct)})`;
-    const stop = p.stopPrice ? `stop ${p.stopPrice.toFixed(2)} (${pct(p.stopDistancePct)} away) ${STOP_ICON[p.stopStatus ?? "None"]} ${p.stopStatus ?? ""}` : `no stop ${STOP_ICON.None}`;
+    const stop = p.stopPrice ? `stop ${p.stopPrice.toFixed(2)} (${p.stopDistancePct === null ? "n/a" : `${p.stopDistancePct.toFixed(2)}%`} away) ${STOP_ICON[p.stopStatus ?? "None"]} ${p.stopStatus ?? ""}` : `no stop ${STOP_ICON.None}`;
     lines.push(`${code(p.ticker)} ${p.quantity} @ ${p.averagePrice.toFixed(2)} → ${last} · ${pnl}`, `   ${stop}`);
   }
   if (v.positions.length > 0) lines.push(`total unrealised ${signed(v.totals.unrealizedPnl)} (${pct(v.totals.unrealizedPnlPct)})`);

@@ -5,8 +5,10 @@ import { formatMoney } from "../../domain/format.js";
 import { bold, code, esc, italic } from "./html.js";
 import { etTime } from "./time.js";
 
+/** "$1,234.50", "-$1.00": the sign before the currency, as people write it. */
 export function money(d: Dec): string {
-  return `$${formatMoney(d)}`;
+  const text = formatMoney(d);
+  return text.startsWith("-") ? `-$${text.slice(1)}` : `$${text}`;
 }
 
 /** "BUY 10 NKE · limit 101.50 · stop 95.00" (or "· market"). */

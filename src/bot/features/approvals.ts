@@ -35,8 +35,11 @@ export function approvalsFeature(deps: BotDeps): Composer<BotContext> {
     await deps.audit.record({ actor, action: `tg.proposal.${decision}`, subject: proposalId!, details: { outcome: outcome.status, ...(outcome.status === "refused" ? { refusal: outcome.refusal.code } : {}) } });
     await ctx.answerCallbackQuery({ text: answerText(outcome), show_alert: outcome.status === "refused" || outcome.status === "unknown_proposal" });
     if (outcome.status === "unknown_proposal") return;
-    // A refused press on a proposal that is no longer pending means this copy is stale: show the outcome.
-    if (outcome.status === "refused" && outcome.proposal.status === "pending") return;
+    // A refused press on a proposal the system settled (expired, cancelled by a halt) means this
+    // copy is stale: show the outcome. A trader's decision is shown by the press that made it,
+    // with the order's outcome; a later press must not redo those edits without it (or, while
+    // the order is still executing, over them).
+    if (outcome.status === "refused" && outcome.proposal.status !== "expired" && outcome.proposal.status !== "cancelled") return;
     await deps.board.settle(outcome.proposal, outcome.status === "approved" ? renderOrderOutcome(outcome.order) : undefined);
   });
 

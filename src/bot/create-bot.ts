@@ -15,7 +15,7 @@ import { startHelpFeature } from "./features/start-help.js";
 import { statusFeature } from "./features/status.js";
 import { authorize } from "./middlewares/authorize.js";
 import { dedupeUpdates } from "./middlewares/dedupe.js";
-import { clientOptions, installTransformers, type TransportOptions } from "./transport.js";
+import { clientOptions, installTransformers, retryTransformer, type TransportOptions } from "./transport.js";
 
 export interface CreateBotOptions extends TransportOptions {
   token: string;
@@ -39,6 +39,15 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   bot.use(
     conversations({
       storage: { type: "key", version: 1, prefix: "conv:", adapter: deps.conversationStorage as never, getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined) },
+      // A dialogue calls Telegram through an Api of the plugin's own, without the bot's
+      // transformers: a 429 there would end the dialogue. Retry there too (not throttled: a
+      // replay would wait out every call it only reads back from the stored state).
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(retryTransformer());
+          await next();
+        },
+      ],
     }),
   );
 

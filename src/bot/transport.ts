@@ -23,7 +23,11 @@ export function clientOptions(options: TransportOptions): ApiClientOptions {
  */
 export function installTransformers(api: Api<RawApi>, options: TransportOptions): void {
   if (options.throttle) api.config.use(apiThrottler());
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  api.config.use(retryTransformer());
+}
+
+export function retryTransformer() {
+  return autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 });
 }
 
 /** An Api for pushes from outside an update (alerts, proposals posted by the worker). */

@@ -9,7 +9,7 @@ export const COMMANDS: readonly { command: string; description: string; role: Ro
   { command: "status", description: "Kill switch, triggers, positions and approvals per account", role: "viewer" },
   { command: "monitor", description: "Capital, positions with stops, P&L and metrics", role: "viewer" },
   { command: "report", description: "The daily report, now", role: "viewer" },
-  { command: "phase", description: "Phase, day N and the promotion gate", role: "viewer" },
+  { command: "phase", description: "Phase, day N and the promotion gate; /phase promote or demote (admins)", role: "viewer" },
   { command: "approvals", description: "Pending proposals with Approve / Deny", role: "viewer" },
   { command: "halt", description: "Halt trading on every account: /halt [reason]", role: "viewer" },
   { command: "execute", description: "Propose an order: /execute BUY NKE 10 [limit] [stop]", role: "trader" },

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { hashOverrideCode, OverrideCodeVerifier } from "../../src/adapters/security/override-code.js";
+import { createAccount } from "../support/accounts.js";
+import { ADMIN, createTestBot, TRADER, type TestBot } from "../support/bot.js";
+import { useTestDatabase } from "../support/database.js";
+import { useTestRedis } from "../support/redis.js";
+
+const db = useTestDatabase();
+const { redis, prefix } = useTestRedis();
+const CODE = "promote-me-please";
+let t: TestBot;
+let accountId: string;
+
+beforeAll(async () => {
+  accountId = await createAccount(db.dataSource, { name: "Ladder", cash: "50000" });
+  t = createTestBot(db.dataSource, { redis, prefix, overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)) });
+});
+
+const phase = async () => (await db.dataSource.query<{ phase: string }[]>(`SELECT phase FROM accounts WHERE id = $1`, [accountId]))[0]!.phase;
+
+describe("/phase promote and demote", () => {
+  it("refuses a trader, and refuses promotion out of shadow while the gate has not passed", async () => {
+    await t.send(TRADER, "/phase promote");
+    expect(t.telegram.lastText(TRADER)).toBe("/phase promote needs the admin role; you are a trader.");
+    await t.send(ADMIN, "/phase promote");
+    expect(t.telegram.lastText(ADMIN)).toMatch(/^Not promoted: the promotion gate has not passed \(days of record \d+ \(target >= 90\); closed trades 0 \(target >= 30\)/);
+    await t.send(ADMIN, "/phase demote");
+    expect(t.telegram.lastText(ADMIN)).toContain("already in shadow, the first phase");
+    expect(await phase()).toBe("shadow");
+  });
+
+  it("promotes live-prep to micro after confirmation and the right code, and deletes the code's message", async () => {
+    await db.dataSource.query(`UPDATE accounts SET phase = 'live-prep' WHERE id = $1`, [accountId]);
+    await t.send(ADMIN, "/phase promote");
+    expect(t.telegram.lastText(ADMIN)).toBe("Promote Ladder from live-prep to micro? This phase trades REAL money.");
+    await t.press(ADMIN, "ph:go:yes");
+    expect(t.telegram.lastText(ADMIN)).toMatch(/^Send the override code/);
+    const codeUpdate = t.textUpdate(ADMIN, CODE);
+    await t.bot.handleUpdate(codeUpdate);
+    expect(t.telegram.sent("deleteMessage", ADMIN).map((c) => c.payload.message_id)).toContain(codeUpdate.message!.message_id);
+    expect(t.telegram.lastText(ADMIN)).toBe("✅ Ladder promoted: live-prep → micro; the phase starts now from $50,000.00.");
+    expect(await phase()).toBe("micro");
+    const audit = await db.dataSource.query<{ action: string; details: Record<string, unknown> }[]>(`SELECT action, details FROM audit_log WHERE actor = $1 AND action LIKE 'tg.phase%'`, [`tg:${ADMIN}`]);
+    expect(audit).toEqual([{ action: "tg.phase.promote", details: { outcome: "promoted" } }]);
+    expect(JSON.stringify(await db.dataSource.query(`SELECT details FROM audit_log`))).not.toContain(CODE);
+  });
+
+  it("a wrong code changes nothing; demote takes one rung down without a code", async () => {
+    await t.send(ADMIN, "/phase promote");
+    await t.press(ADMIN, "ph:go:yes");
+    await t.send(ADMIN, "wrong-code-123");
+    expect(t.telegram.lastText(ADMIN)).toBe("❌ Not changed: wrong override code.");
+    expect(await phase()).toBe("micro");
+    await t.send(ADMIN, "/phase demote");
+    expect(t.telegram.lastText(ADMIN)).toContain("demoted: micro → live-prep");
+    expect(await phase()).toBe("live-prep");
+  });
+});

@@ -40,7 +40,7 @@ describe("/phase promote and demote", () => {
     expect(t.telegram.sent("deleteMessage", ADMIN).map((c) => c.payload.message_id)).toContain(codeUpdate.message!.message_id);
     expect(t.telegram.lastText(ADMIN)).toBe("✅ Ladder promoted: live-prep → micro; the phase starts now from $50,000.00.");
     expect(await phase()).toBe("micro");
-    const audit = await db.dataSource.query<{ action: string; details: Record<string, unknown> }[]>(`SELECT action, details FROM audit_log WHERE actor = $1 AND action LIKE 'tg.phase%'`, [`tg:${ADMIN}`]);
+    const audit = await db.dataSource.query<{ action: string; details: Record<string, unknown> }[]>(`SELECT action, details FROM audit_log WHERE actor = $1 AND action = 'tg.phase.promote'`, [`tg:${ADMIN}`]);
     expect(audit).toEqual([{ action: "tg.phase.promote", details: { outcome: "promoted" } }]);
     expect(JSON.stringify(await db.dataSource.query(`SELECT details FROM audit_log`))).not.toContain(CODE);
   });

@@ -83,6 +83,17 @@ describe("long replies", () => {
     expect(all.match(/— <b>ACTIVE<\/b>/g)).toHaveLength(8);
     expect(all.match(/<code>daily_trade_limit<\/code>/g)).toHaveLength(8);
   });
+
+  it("a /halt of 60 accounts is answered in parts of at most 4,096 characters", async () => {
+    for (let i = 0; i < 59; i++) await createAccount(db.dataSource, { name: `Account ${String(i).padStart(2, "0")} with a long name, as some desks have them `.padEnd(64, "x") });
+    const t = createTestBot(db.dataSource, { redis, prefix });
+    await t.send(ADMIN, "/halt end of the world");
+    const parts = t.telegram.texts(ADMIN);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(4096);
+    expect(parts.join("\n").match(/: HALTED/g)).toHaveLength(60);
+    expect(parts.some((p) => p.includes("That failed"))).toBe(false);
+    expect((await killSwitchRows(db.dataSource)).every((r) => r.state === "HALTED")).toBe(true);
+  });
 });
 
 describe("failures", () => {

@@ -55,6 +55,21 @@ describe("/execute with arguments", () => {
     expect(await proposals(db.dataSource)).toMatchObject([{ order_type: "market", limit_price: null, stop_price: "95", requested_by: `tg:${ADMIN}` }]);
   });
 
+  it("answers a command addressed to the bot by name", async () => {
+    const t = createTestBot(db.dataSource, { redis, prefix });
+    await t.send(TRADER, "/execute@war_room_test_bot BUY NKE 2");
+    expect(await proposals(db.dataSource)).toMatchObject([{ side: "BUY", ticker: "NKE", quantity: 2 }]);
+  });
+
+  it("executes at once, without a proposal, when the policy asks no approval", async () => {
+    const t = createTestBot(db.dataSource, { redis, prefix, shadowRequiresApproval: false, slippageBps: 0 });
+    await t.send(TRADER, "/execute BUY NKE 10");
+    expect(t.telegram.lastText(TRADER)).toBe("✅ <b>Filled</b>: BUY 10 NKE @ 100.00 (commission $1.00)\nposition 10 NKE · cash $98,999.00");
+    expect(await proposals(db.dataSource)).toEqual([]);
+    expect(await orders(db.dataSource)).toMatchObject([{ side: "BUY", ticker: "NKE", quantity: 10, status: "filled", proposal_id: null, requested_by: `tg:${TRADER}` }]);
+    expect(t.telegram.sent("sendMessage").map((c) => Number(c.payload.chat_id))).toEqual([TRADER]);
+  });
+
   it("a re-delivered update (same update_id) makes one proposal; the same message under a new update_id says already proposed", async () => {
     const t = createTestBot(db.dataSource, { redis, prefix });
     const update = t.textUpdate(TRADER, "/execute BUY NKE 10");

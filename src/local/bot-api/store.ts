@@ -18,22 +18,9 @@ export interface BotUser {
   first_name: string;
 }
 
-export interface StoredMessage {
-  chatId: number;
-  messageId: number;
-  fromBot: boolean;
-  date: number;
-  /** The Message object as the Bot API returns it, current state. */
+/** What the user side sees, plus the Message object as the Bot API returns it (current state). */
+export interface StoredMessage extends EmulatedMessage {
   telegram: Record<string, unknown>;
-  text?: string;
-  caption?: string;
-  parseMode?: string;
-  plainText?: string;
-  buttons: EmulatedButton[][];
-  photoPath?: string;
-  documentPath?: string;
-  editedAt?: number;
-  deleted: boolean;
 }
 
 /** What a method supplies for a new message; the store adds ids, date and the deleted flag. */

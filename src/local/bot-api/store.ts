@@ -3,7 +3,6 @@ import { UpdateQueue } from "./updates.js";
 import type {
   BotCommand,
   ChatEvent,
-  EmulatedButton,
   EmulatedMessage,
   EmulatorUser,
   InjectedError,

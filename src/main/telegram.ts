@@ -1,6 +1,7 @@
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
-import { webhookCallback, type Api, type Bot } from "grammy";
+import type { Api, Bot } from "grammy";
 import type { FastifyInstance } from "fastify";
+import { mountTelegramWebhook } from "../adapters/http/telegram-webhook.js";
 import { AuditLogRepository } from "../adapters/db/repositories/audit-log-repository.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
 import { OperatorRepository } from "../adapters/db/repositories/operator-repository.js";
@@ -131,10 +132,7 @@ export function prepareBot(runtime: Runtime, deps: BotDeps, link: TelegramLink):
     },
   };
   if (webhook) {
-    handle.mountWebhook = (app) => {
-      const callback = webhookCallback(bot, "fastify", { secretToken: config.telegram.webhookSecret! });
-      app.post("/telegram/webhook", callback);
-    };
+    handle.mountWebhook = (app) => mountTelegramWebhook(app, bot, config.telegram.webhookSecret!);
   }
   return handle;
 }

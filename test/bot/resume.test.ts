@@ -196,8 +196,12 @@ describe("/resume", () => {
     await t.send(ADMIN, "/resume");
     const ask = t.telegram.sent("sendMessage", ADMIN).at(-1)!;
     expect(ask.payload.text).toBe("Which account?");
-    expect(buttons(ask)).toEqual(["rs:acct:0", "rs:acct:1", "dlg:cancel"]);
-    await t.press(ADMIN, "rs:acct:1");
+    const ids = await db.dataSource.query<{ id: string; name: string }[]>(`SELECT a.id, a.name FROM accounts a JOIN kill_switch_states k ON k.account_id = a.id ORDER BY a.created_at, a.id`);
+    const second = ids.find((r) => r.name === "Second")!.id;
+    // Buttons carry the account id, so an old keyboard still means what its label says.
+    expect(buttons(ask)).toEqual(expect.arrayContaining([`rs:acct:${second}`, "dlg:cancel"]));
+    expect(buttons(ask)).toHaveLength(3);
+    await t.press(ADMIN, `rs:acct:${second}`);
     expect(t.telegram.texts(ADMIN).at(-2)).toMatch(/^🚨 <b>Second<\/b> is HALTED/);
     await t.press(ADMIN, "rs:go:yes");
     await sendAs(t, code);

@@ -17,6 +17,7 @@ export function executeFeature(deps: BotDeps): Composer<BotContext> {
   composer.use(createConversation(executeDialogue(deps), { id: "execute", parallel: true, maxMillisecondsToWait: 5 * 60_000 }));
   composer.command("execute", requireRole("trader", "/execute"), async (ctx) => {
     if (ctx.match.trim() === "") {
+      await ctx.conversation.exit("execute");
       await ctx.conversation.enter("execute");
       return;
     }

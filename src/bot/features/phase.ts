@@ -30,7 +30,10 @@ export function phaseFeature(deps: BotDeps): Composer<BotContext> {
     }
     if (action !== "promote" && action !== "demote") return void (await ctx.reply(`Unknown /phase argument.\n${USAGE}`));
     if (!hasRole(ctx.operator.role, "admin")) return void (await ctx.reply(`/phase ${action} needs the admin role; you are a ${ctx.operator.role}.`));
-    if (action === "promote") return ctx.conversation.enter("promote");
+    if (action === "promote") {
+      await ctx.conversation.exit("promote");
+      return ctx.conversation.enter("promote");
+    }
     const account = await tradingAccount(deps);
     if (!account) return void (await ctx.reply("No account yet."));
     const result = await demoteAccount(deps.phases, { accountId: account.id, actor: actorOf(ctx), actorIsAdmin: true });

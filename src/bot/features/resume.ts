@@ -24,6 +24,8 @@ export function resumeFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply("❌ No override code is configured, so nobody can resume: set OVERRIDE_CODE_HASH (npm run override:hash) and restart.");
       return;
     }
+    // A second /resume replaces the first dialogue rather than running beside it.
+    await ctx.conversation.exit("resume");
     await ctx.conversation.enter("resume");
   });
   return composer;
@@ -41,11 +43,14 @@ function resumeDialogue(deps: BotDeps) {
     let account = halted[0]!;
     if (halted.length > 1) {
       const kb = new InlineKeyboard();
-      halted.forEach((b, i) => kb.text(b.accountName, `rs:acct:${i}`).row());
+      // The account id, not a position in the list: an old keyboard still means what its label says.
+      for (const b of halted) kb.text(b.accountName, `rs:acct:${b.accountId}`).row();
       await ctx.reply("Which account?", { reply_markup: cancelButton(kb) });
       const picked = await waitChoice(conversation, userId, "rs:acct:");
       if (!picked) return void (await ctx.reply(CANCELLED));
-      account = halted[Number(picked.choice)] ?? account;
+      const chosen = halted.find((b) => b.accountId === picked.choice);
+      if (!chosen) return void (await ctx.reply("That account is no longer halted: nothing to resume there."));
+      account = chosen;
     }
     await ctx.reply(renderBriefing(account), { parse_mode: "HTML" });
     if (account.lockedUntil) return void (await ctx.reply(`🔒 Resume is locked after too many wrong codes until ${etDateTime(new Date(account.lockedUntil))}.`));

@@ -6,7 +6,10 @@ import type { KillSwitchDeps } from "../app/kill-switch/deps.js";
 import type { AuditLog } from "../app/ports/audit-log.js";
 import type { DeskReader } from "../app/ports/desk-reader.js";
 import type { Operator, OperatorDirectory } from "../app/ports/operator-directory.js";
+import type { ChartRenderer } from "../app/ports/chart-renderer.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
+import type { ReportPublisher } from "../app/ports/report-publisher.js";
+import type { TradeLog } from "../app/ports/trade-log.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Logger } from "../logger.js";
 
@@ -28,6 +31,8 @@ export interface BotDeps {
   deduper: UpdateDeduper;
   /** Where conversation state lives (Redis): a restart mid-conversation loses nothing. */
   conversationStorage: ConversationStateStorage;
+  /** /report: the day's fills, the chart (absent when charts cannot be drawn here) and the sender. */
+  reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
   /** A position within this % of its stop shows as Near. */
   nearStopPct: Dec;
   log: Logger;

@@ -11,6 +11,10 @@ import { AccountRepository } from "../adapters/db/repositories/account-repositor
 import { LoggingNotifier } from "../adapters/notifier/logging-notifier.js";
 import { FanOutNotifier, TelegramNotifier } from "../adapters/notifier/telegram-notifier.js";
 import { TelegramProposalBoard } from "../adapters/telegram/proposal-board.js";
+import { TelegramReportPublisher } from "../adapters/telegram/report-publisher.js";
+import { TradeLogRepository } from "../adapters/db/repositories/trade-log-repository.js";
+import type { ReportPublisher } from "../app/ports/report-publisher.js";
+import { reportCharts } from "./report-charts.js";
 import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
 import { RedisUpdateDeduper } from "../adapters/telegram/redis-update-deduper.js";
 import type { Notifier } from "../app/ports/notifier.js";
@@ -77,6 +81,10 @@ export function buildProposalBoard(runtime: Runtime, link: Pick<TelegramLink, "a
   });
 }
 
+export function buildReportPublisher(runtime: Runtime, link: Pick<TelegramLink, "api" | "operators">): ReportPublisher {
+  return new TelegramReportPublisher(link.api, link.operators, runtime.log);
+}
+
 export function buildBotDeps(runtime: Runtime, services: DeskServices, link: TelegramLink, board: ProposalBoard): BotDeps {
   if (!runtime.redis) throw new Error("the bot needs Redis (conversation state and update de-duplication)");
   const prefix = `wr:tg:${link.token.split(":")[0]}:`;
@@ -90,6 +98,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     reader: new DeskReaderRepository(runtime.dataSource),
     deduper: new RedisUpdateDeduper(runtime.redis, prefix),
     conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
+    reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),
     log: runtime.log,
   };

@@ -2,7 +2,7 @@ import { startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
-import { buildProposalBoard, openTelegramLink } from "./telegram.js";
+import { buildProposalBoard, buildReportPublisher, openTelegramLink } from "./telegram.js";
 
 /**
  * `npm run worker`: only the BullMQ workers, so several can run side by side against one
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   // the emulator lives in the bot's process, so a lone worker only logs its alerts.
   const link = runtime.config.telegram.token ? await openTelegramLink(runtime) : undefined;
   const services = buildDeskServices(runtime, link?.notifier);
-  const jobs = await startJobs(runtime, services, link ? buildProposalBoard(runtime, link) : undefined).catch(async (error: unknown) => {
+  const channels = link ? { board: buildProposalBoard(runtime, link), publisher: buildReportPublisher(runtime, link) } : {};
+  const jobs = await startJobs(runtime, services, channels).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });

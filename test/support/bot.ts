@@ -10,6 +10,9 @@ import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { FanOutNotifier, TelegramNotifier } from "../../src/adapters/notifier/telegram-notifier.js";
 import { TelegramProposalBoard } from "../../src/adapters/telegram/proposal-board.js";
+import { TelegramReportPublisher } from "../../src/adapters/telegram/report-publisher.js";
+import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
+import type { ChartRenderer } from "../../src/app/ports/chart-renderer.js";
 import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
 import { RedisUpdateDeduper } from "../../src/adapters/telegram/redis-update-deduper.js";
 import type { ApprovalDeps } from "../../src/app/approvals/request-order.js";
@@ -50,6 +53,8 @@ export interface TestBotOptions extends ExecutionOptions {
   apiRoot?: string;
   /** First middleware of all, e.g. the runner's sequentialize for polling tests. */
   before?: Middleware<BotContext>;
+  /** Draws report charts; none by default (the reports' text is what most tests read). */
+  charts?: ChartRenderer;
 }
 
 /**
@@ -85,6 +90,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     reader: new DeskReaderRepository(dataSource),
     deduper: new RedisUpdateDeduper(options.redis, options.prefix),
     conversationStorage: new RedisConversationStorage(options.redis, options.prefix),
+    reports: { trades: new TradeLogRepository(dataSource), charts: options.charts, publisher: new TelegramReportPublisher(pushApi, operators, log) },
     nearStopPct: new Dec(2),
     log,
   };

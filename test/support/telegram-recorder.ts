@@ -21,7 +21,7 @@ export class TelegramRecorder {
   readonly fetch: NonNullable<ApiClientOptions["fetch"]> = (async (input: unknown, init?: { body?: unknown }) => {
     const url = String(typeof input === "object" && input !== null && "url" in input ? (input as { url: string }).url : input);
     const method = url.slice(url.lastIndexOf("/") + 1);
-    const payload = parseBody(init?.body);
+    const payload = await parseBody(init?.body);
     this.calls.push({ method, payload });
     const failure = this.failures.get(method)?.shift();
     if (failure) return json({ ok: false, ...failure }, failure.error_code);
@@ -79,10 +79,33 @@ export class TelegramRecorder {
   }
 }
 
-function parseBody(body: unknown): Record<string, unknown> {
+/**
+ * JSON bodies as they are; a multipart upload (sendPhoto) is read whole: its text fields become
+ * the payload and each file part's size is recorded under its field name as `{ bytes }`.
+ */
+async function parseBody(body: unknown): Promise<Record<string, unknown>> {
   if (typeof body === "string") return JSON.parse(body) as Record<string, unknown>;
   if (body instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(body)) as Record<string, unknown>;
+  if (body && typeof body === "object" && Symbol.asyncIterator in body) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+    return parseMultipart(Buffer.concat(chunks).toString("latin1"));
+  }
   return {};
+}
+
+function parseMultipart(raw: string): Record<string, unknown> {
+  const boundary = /^--([^\r\n]+)/.exec(raw)?.[1];
+  if (!boundary) return {};
+  const payload: Record<string, unknown> = {};
+  for (const part of raw.split(`--${boundary}`)) {
+    const [head, ...rest] = part.split("\r\n\r\n");
+    const name = /name="([^"]+)"/.exec(head ?? "")?.[1];
+    if (!name) continue;
+    const value = rest.join("\r\n\r\n").replace(/\r\n$/, "");
+    payload[name] = /filename="/.test(head ?? "") ? { bytes: Buffer.byteLength(value, "latin1"), data: Buffer.from(value, "latin1") } : Buffer.from(value, "latin1").toString("utf8");
+  }
+  return payload;
 }
 
 function json(value: unknown, status = 200): Response {

@@ -1,5 +1,6 @@
 import { InitialSchema1763935200000 } from "./1763935200000-InitialSchema.js";
 import { KillSwitchPeakEquity1763942400000 } from "./1763942400000-KillSwitchPeakEquity.js";
+import { OrderRefusals1764000000000 } from "./1764000000000-OrderRefusals.js";
 
 /** Every migration, in order. An explicit list rather than a glob: what runs is what is reviewed. */
-export const migrations = [InitialSchema1763935200000, KillSwitchPeakEquity1763942400000];
+export const migrations = [InitialSchema1763935200000, KillSwitchPeakEquity1763942400000, OrderRefusals1764000000000];

@@ -1,6 +1,7 @@
 import { PaperBroker } from "../adapters/broker/paper/paper-broker.js";
 import { OrderRepository } from "../adapters/db/repositories/order-repository.js";
 import { PaperBookRepository } from "../adapters/db/repositories/paper-book-repository.js";
+import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { TradingGateRepository } from "../adapters/db/repositories/trading-gate-repository.js";
 import { createHttpMetrics, type HttpMetrics } from "../adapters/http/metrics.js";
@@ -61,6 +62,7 @@ export function buildExecutionDeps(config: Config, dataSource: DataSource, killS
     orders: new OrderRepository(dataSource),
     broker,
     killSwitch,
+    refusals: new RiskHistoryRepository(dataSource),
     settings: {
       priceCollarPct: config.risk.priceCollarPct,
       slippageBps: config.broker.paperSlippageBps,

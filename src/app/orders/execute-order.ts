@@ -6,6 +6,7 @@ import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import { haltTrading } from "../kill-switch/halt-trading.js";
 import type { Broker, BrokerFill, BrokerOrder, SubmitResult } from "../ports/broker.js";
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
+import type { RefusalLog } from "../ports/risk-history.js";
 import type { TradingGate } from "../ports/trading-gate.js";
 
 /**
@@ -25,6 +26,8 @@ export interface ExecutionDeps {
   broker: Broker;
   killSwitch: KillSwitchDeps;
   settings: ExecutionSettings;
+  /** Where refusals are kept for the weekly review; absent in replays and benchmarks. */
+  refusals?: RefusalLog;
 }
 
 export type OrderOutcome =
@@ -98,6 +101,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   if (!gated.allowed) {
     const code = gated.state === "HALTED" ? "kill_switch_halted" : "kill_switch_unknown";
     const message = gated.state === "HALTED" ? `trading is halted: ${gated.reason}` : gated.reason;
+    await noteRefusal(deps, order, [{ code, message }], options.checkOnly === true);
     return { status: "refused", refusals: [{ code, message }], halted: false };
   }
   const step = gated.value;
@@ -111,6 +115,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   if (step.kind === "refused") {
     // The 21st order of the day is refused and halts the account (DESIGN.md section 3); a dry run only reports.
     const overLimit = options.checkOnly ? undefined : step.refusals.find((r) => r.code === "daily_trade_limit");
+    await noteRefusal(deps, order, step.refusals, options.checkOnly === true);
     if (overLimit) await haltTrading(deps.killSwitch, { accountId: order.accountId, reason: overLimit.message, actor: `system:${order.source}`, trigger: "daily_trade_limit" });
     return { status: "refused", refusals: step.refusals, halted: overLimit !== undefined };
   }
@@ -122,6 +127,11 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };
   }
   return settleAnswer(deps, step.orderId, result);
+}
+
+/** Keeps the refusal for the weekly review. Losing that record must never change the order's outcome. */
+async function noteRefusal(deps: ExecutionDeps, order: ValidOrder, refusals: readonly Refusal[], dryRun: boolean): Promise<void> {
+  await deps.refusals?.record({ accountId: order.accountId, source: order.source, side: order.side, ticker: order.ticker, quantity: order.quantity, refusals, requestedBy: order.requestedBy, dryRun }).catch(() => undefined);
 }
 
 function brokerOrder(order: ValidOrder, orderId: string): BrokerOrder {

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import type { ReportPublisher } from "../src/app/ports/report-publisher.js";
+import { buildWeeklyReport, type WeeklyReportDeps } from "../src/app/reports/weekly-report.js";
+import { renderWeeklyReport } from "../src/bot/render/weekly-report.js";
+import type { JobDefinition } from "./registry.js";
+
+const payload = z.object({}).strict();
+
+/** `weekly-report`: Sunday 18:00 New York, the week's review to every operator. */
+export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: ReportPublisher }): JobDefinition<z.infer<typeof payload>> {
+  return {
+    name: "weekly-report",
+    payload,
+    schedule: { pattern: "0 18 * * 0", tz: deps.report.calendar.timeZone },
+    async process() {
+      const report = await buildWeeklyReport(deps.report);
+      const sent = await deps.publisher.toOperators({ id: `weekly-${report.lastDay}`, html: renderWeeklyReport(report), charts: [] });
+      return { week: `${report.firstDay}..${report.lastDay}`, ...sent };
+    },
+  };
+}

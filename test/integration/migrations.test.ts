@@ -5,7 +5,7 @@ import { useTestDatabase } from "../support/database.js";
 
 const TABLES = [
   "accounts", "agent_votes", "audit_log", "equity_snapshots", "fills", "kill_switch_events", "kill_switch_states",
-  "news_article_tickers", "news_articles", "operators", "orders", "positions", "proposals", "stock_prices",
+  "news_article_tickers", "news_articles", "operators", "order_refusals", "orders", "positions", "proposals", "stock_prices",
   "trading_signals", "warroom_sessions",
 ];
 

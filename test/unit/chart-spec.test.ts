@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import {
+  CHART_FONT_FAMILY,
+  DRAWDOWN_COLOR,
+  drawdownSeries,
+  equityChartSpec,
+  type EquityPoint,
+  NO_HISTORY_SUBTITLE,
+} from "../../src/app/reports/chart-spec.js";
+import { Dec } from "../../src/domain/decimal.js";
+
+const d = (v: string | number) => new Dec(v);
+const curve = (...equities: string[]): EquityPoint[] =>
+  equities.map((equity, i) => ({ day: `2025-03-${String(i + 3).padStart(2, "0")}`, equity: d(equity) }));
+const options = { title: "Desk equity", width: 800, height: 500, startingEquity: d("100") };
+
+interface SpecShape {
+  title: { text: string; subtitle: string };
+  width: number;
+  height: number;
+  autosize: unknown;
+  data: { values: { day: string; equity: number; drawdown: number }[] };
+  vconcat: [
+    { layer: { mark: { type: string; point: unknown }; encoding: Record<string, { field?: string; type?: string }> }[] },
+    { mark: { type: string; color: string }; encoding: Record<string, { field?: string; type?: string }> },
+  ];
+  config: { font: string };
+}
+const shape = (spec: object) => spec as SpecShape;
+
+describe("drawdownSeries: from the running peak, in exact decimals", () => {
+  it("100, 110, 99, 121 from 100 -> 0, 0, -10%, 0", () => {
+    const series = drawdownSeries(curve("100", "110", "99", "121"), d("100"));
+    expect(series.map((p) => p.peak.toFixed())).toEqual(["100", "110", "110", "121"]);
+    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["0", "0", "-0.1", "0"]);
+  });
+
+  it("is exact where binary floating point is not: 0.3 below a peak of 3 is -10%, not -0.09999…", () => {
+    const series = drawdownSeries(curve("3", "2.7"), d("3"));
+    expect(series[1]!.drawdown.toFixed()).toBe("-0.1");
+    // A repeating fraction keeps its 40 significant digits until it is plotted.
+    const third = drawdownSeries(curve("2"), d("3"))[0]!.drawdown;
+    expect(third.toFixed()).toBe("-0.3333333333333333333333333333333333333333");
+  });
+
+  it("the starting equity is the first peak: a curve that opens below it opens in drawdown", () => {
+    const series = drawdownSeries(curve("95", "100", "102"), d("100"));
+    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["-0.05", "0", "0"]);
+  });
+
+  it("a peak at or below zero gives -1 below it and 0 at it, never a division by zero", () => {
+    const series = drawdownSeries(curve("0", "-5", "0"), d("0"));
+    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["0", "-1", "0"]);
+  });
+
+  it("no points, no series", () => {
+    expect(drawdownSeries([], d("100"))).toEqual([]);
+  });
+});
+
+describe("equityChartSpec", () => {
+  it("two panels over the trading days: the equity line on top, the red drawdown area below", () => {
+    const spec = shape(equityChartSpec(curve("100", "110", "99", "121"), options));
+    expect(spec.vconcat).toHaveLength(2);
+    const [top, bottom] = spec.vconcat;
+    const line = top.layer.find((l) => l.mark.type === "line")!;
+    expect(line.encoding.x).toMatchObject({ field: "day", type: "temporal" });
+    expect(line.encoding.y).toMatchObject({ field: "equity", type: "quantitative" });
+    expect(bottom.mark).toMatchObject({ type: "area", color: DRAWDOWN_COLOR });
+    expect(bottom.encoding.x).toMatchObject({ field: "day", type: "temporal" });
+    expect(bottom.encoding.y).toMatchObject({ field: "drawdown", type: "quantitative" });
+    expect(spec.config.font).toBe(CHART_FONT_FAMILY);
+  });
+
+  it("plots the drawdown as fractions of the peak, at or below zero", () => {
+    const spec = shape(equityChartSpec(curve("100", "110", "99", "121"), options));
+    expect(spec.data.values).toEqual([
+      { day: "2025-03-03", equity: 100, drawdown: 0 },
+      { day: "2025-03-04", equity: 110, drawdown: 0 },
+      { day: "2025-03-05", equity: 99, drawdown: -0.1 },
+      { day: "2025-03-06", equity: 121, drawdown: 0 },
+    ]);
+    expect(spec.title).toMatchObject({ text: "Desk equity", subtitle: "2025-03-03 to 2025-03-06 · 4 days · max drawdown -10.0%" });
+  });
+
+  it("asks for the whole picture's size at the top level", () => {
+    const spec = shape(equityChartSpec(curve("100", "101"), options));
+    expect(spec).toMatchObject({ width: 800, height: 500, autosize: { type: "fit", contains: "padding" } });
+  });
+
+  it("is deterministic and self-contained: the same points give the same spec, with no URL to load", () => {
+    const a = JSON.stringify(equityChartSpec(curve("100", "110", "99"), options));
+    const b = JSON.stringify(equityChartSpec(curve("100", "110", "99"), options));
+    expect(a).toBe(b);
+    expect(a).not.toMatch(/"url"|https?:/);
+  });
+
+  it("a single day is a single point, subtitled 'no history yet'", () => {
+    const spec = shape(equityChartSpec(curve("100"), options));
+    expect(spec.data.values).toEqual([{ day: "2025-03-03", equity: 100, drawdown: 0 }]);
+    expect(spec.title.subtitle).toBe(NO_HISTORY_SUBTITLE);
+    expect(spec.vconcat[0].layer.find((l) => l.mark.type === "line")!.mark.point).toBeTruthy();
+  });
+
+  it("no days is still a chart: empty data, subtitled 'no history yet'", () => {
+    const spec = shape(equityChartSpec([], options));
+    expect(spec.data.values).toEqual([]);
+    expect(spec.title.subtitle).toBe(NO_HISTORY_SUBTITLE);
+    expect(spec.vconcat).toHaveLength(2);
+  });
+
+  it("rejects a day that is not YYYY-MM-DD (a timestamp would shift with the time zone)", () => {
+    expect(() => equityChartSpec([{ day: "2025-03-03T00:00:00Z", equity: d("1") }], options)).toThrow(/YYYY-MM-DD/);
+  });
+});

@@ -26,11 +26,13 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000"];
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000"];
     expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1);
+    expect(await tables()).not.toContain("order_refusals");
     expect(await migrateDown(db.dataSource, 1)).toBe(1);
     const [column] = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'kill_switch_states' AND column_name = 'peak_equity'`);
     expect(column.n).toBe(0);

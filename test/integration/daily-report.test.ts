@@ -12,6 +12,7 @@ import { renderDailyReportText } from "../../src/bot/render/daily-report.js";
 import { createPushApi } from "../../src/bot/transport.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createLogger } from "../../src/logger.js";
+import { reportCharts } from "../../src/main/report-charts.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { OPERATORS } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
@@ -79,7 +80,7 @@ describe("the daily report", () => {
       toOperators: (r) => (sent.push(r), Promise.resolve({ delivered: 1, failed: 0 })),
       toChat: () => Promise.resolve(),
     };
-    const job = dailyReportJob({ report: reportDeps(), marks: new EquityMarkRepository(db.dataSource), publisher, charts: undefined, log });
+    const job = dailyReportJob({ report: reportDeps(), marks: new EquityMarkRepository(db.dataSource), publisher, charts: reportCharts(), log });
     expect(job.schedule).toEqual({ pattern: "15 16 * * 1-5", tz: "America/New_York" });
 
     clock.at = new Date("2026-11-28T21:15:00Z"); // Saturday
@@ -92,6 +93,11 @@ describe("the daily report", () => {
     const result = await job.process({});
     expect(result).toMatchObject({ tradingDay: "2026-11-24", marked: 1, delivered: 1 });
     expect(sent.map((r) => r.id)).toEqual(["daily-2026-11-24"]);
+    // One chart per account: a PNG of 1600 x 1000 (800 x 500 drawn at twice the resolution).
+    const png = sent[0]!.charts[0]!.png;
+    expect(sent[0]!.charts).toHaveLength(1);
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1600, 1000]);
     const [mark] = await db.dataSource.query<{ equity: string }[]>(`SELECT equity::text FROM equity_snapshots WHERE account_id = $1 AND trading_day = '2026-11-24' AND kind = 'end_of_day'`, [accountId]);
     expect(mark!.equity).toBe("11100.0000");
   });

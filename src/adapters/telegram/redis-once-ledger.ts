@@ -1,0 +1,15 @@
+import type { Redis } from "ioredis";
+import type { OnceLedger } from "../../app/ports/once-ledger.js";
+
+/** SET NX with a TTL: shared by every process; a warning is not safety state, so Redis is enough. */
+export class RedisOnceLedger implements OnceLedger {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds = 86_400,
+  ) {}
+
+  async first(key: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}${key}`, "1", "EX", this.ttlSeconds, "NX")) === "OK";
+  }
+}

@@ -58,7 +58,8 @@ describe("job runner", () => {
     const flaky: JobDefinition<{ n: number }> = {
       name: "flaky",
       payload: z.object({ n: z.number().int() }).strict(),
-      process: async () => {
+      process: async ({ n }) => {
+        if (n < 0) throw new TypeError("cannot read properties of undefined");
         calls += 1;
         if (calls < 3) throw new Error("temporary: broker unreachable");
         return "ok";
@@ -77,6 +78,13 @@ describe("job runner", () => {
       const good = await queue.add("flaky", { n: 1 }, { attempts: 3, backoff: { type: "fixed", delay: 10 } });
       expect(await good.waitUntilFinished(events, 10_000)).toBe("ok");
       expect(calls).toBe(3);
+
+      // A bug fails the same way every time: no retry, and the job stays in the failed set.
+      calls = 0;
+      const buggy = await queue.add("flaky", { n: -1 }, { attempts: 3, backoff: { type: "fixed", delay: 10 } });
+      await expect(buggy.waitUntilFinished(events, 10_000)).rejects.toThrow(/permanent failure, not retried: TypeError/);
+      expect((await queue.getJob(buggy.id!))?.attemptsMade).toBe(1);
+      expect(await queue.getJobCounts("failed")).toEqual({ failed: 2 });
     } finally {
       await events.close();
       await runner.close();

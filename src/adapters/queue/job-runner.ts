@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { JobDefinition } from "../../../jobs/registry.js";
 import type { Logger } from "../../logger.js";
+import { classifyFailure } from "./failure-kind.js";
 
 export interface JobRunnerOptions {
   redisUrl: string;
@@ -82,6 +83,7 @@ async function run(definition: JobDefinition, job: Job, options: JobRunnerOption
     return result;
   } catch (error) {
     options.onJobDone?.(definition.name, "failed", seconds());
-    throw error;
+    // Only a temporary failure is retried (with backoff); a permanent one fails at once and is kept for inspection.
+    throw classifyFailure(error);
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { buildHttpServer } from "../adapters/http/server.js";
+import { buildHttpServer, type QueueSource } from "../adapters/http/server.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -10,8 +10,11 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-/** Builds the REST API on the runtime's connections and starts listening on HTTP_HOST:HTTP_PORT. */
-export async function startHttpServer(runtime: Runtime, services: DeskServices, extend?: (app: FastifyInstance) => void): Promise<HttpHandle> {
+/**
+ * Builds the REST API on the runtime's connections and starts listening on HTTP_HOST:HTTP_PORT.
+ * `queues` (a getter: the job runner may start later) adds the queue metrics and Bull Board.
+ */
+export async function startHttpServer(runtime: Runtime, services: DeskServices, extend?: (app: FastifyInstance) => void, queues?: QueueSource): Promise<HttpHandle> {
   const { config, log } = runtime;
   const app = buildHttpServer({
     killSwitch: services.killSwitch,
@@ -26,6 +29,7 @@ export async function startHttpServer(runtime: Runtime, services: DeskServices, 
       },
     },
     metrics: services.metrics,
+    ...(queues ? { queues } : {}),
     log,
   });
   extend?.(app);

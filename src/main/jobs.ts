@@ -5,6 +5,7 @@ import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
 import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
+import { observeJobs } from "../adapters/http/metrics.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { Runtime } from "./runtime.js";
@@ -33,6 +34,6 @@ export async function startJobs(runtime: Runtime, services: DeskServices, board?
     redisUrl: runtime.infrastructure.redisUrl,
     definitions,
     log: runtime.log,
-    onJobDone: (job, outcome, seconds) => services.metrics.jobDuration.observe({ job, outcome }, seconds),
+    onJobDone: observeJobs(services.metrics),
   });
 }

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     const services = buildDeskServices(runtime, link.notifier);
     const board = buildProposalBoard(runtime, link);
     bot = prepareBot(runtime, buildBotDeps(runtime, services, link, board), link);
-    http = await startHttpServer(runtime, services, bot.mountWebhook);
+    // The API starts first; /metrics and /admin/queues find the queues once the runner is up.
+    http = await startHttpServer(runtime, services, bot.mountWebhook, () => jobs?.queues);
     jobs = await startJobs(runtime, services, board);
     await bot.start();
   } catch (error) {

@@ -9,23 +9,38 @@ function digest(value: string): Buffer {
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
+ * Compares a presented token with API_TOKEN in constant time: both sides are hashed to SHA-256
+ * before timingSafeEqual, so neither the token's content nor its length shows in the timing.
+ * Undefined when no API_TOKEN is set (every caller must then refuse, never allow).
+ */
+export function tokenMatcher(apiToken: string | undefined): ((presented: string) => boolean) | undefined {
+  if (!apiToken) return undefined;
+  const expected = digest(apiToken);
+  return (presented) => timingSafeEqual(digest(presented), expected);
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined;
+}
+
+/**
  * Guards the kill-switch API with `Authorization: Bearer <API_TOKEN>`. Runs as an onRequest
  * hook, before the body is read or validated, so an unauthenticated caller learns nothing about
- * the schemas. Both sides are hashed to SHA-256 before timingSafeEqual, so neither the token's
- * content nor its length shows in the timing. Without API_TOKEN every call is refused with 503:
- * the API fails closed rather than open.
+ * the schemas. The token is compared in constant time (tokenMatcher). Without API_TOKEN every
+ * call is refused with 503: the API fails closed rather than open.
  */
 export function bearerAuth(apiToken: string | undefined): (request: FastifyRequest, reply: FastifyReply, done: () => void) => void {
-  const expected = apiToken ? digest(apiToken) : undefined;
+  const matches = tokenMatcher(apiToken);
   // A callback hook that sends a reply (and does not call done) ends the request there.
   return (request, reply, done) => {
-    if (!expected) {
+    if (!matches) {
       sendError(reply, 503, "api_disabled", "set API_TOKEN to enable the kill-switch API");
       return;
     }
     const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
-    if (token && timingSafeEqual(digest(token), expected)) {
+    const token = bearerToken(header);
+    if (token && matches(token)) {
       done();
       return;
     }

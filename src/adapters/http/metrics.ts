@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { KillSwitchStatus, KillSwitchStore } from "../../app/ports/kill-switch-store.js";
+import { createQueueMetrics, refreshQueueGauges, type QueueMetrics, type QueueSource } from "./queue-metrics.js";
 
 /** The desk's Prometheus metrics, on a registry of their own (never prom-client's global one). */
-export interface HttpMetrics {
+export interface HttpMetrics extends QueueMetrics {
   registry: Registry;
   /** 1 = HALTED (or unreadable: treated as halted), 0 = ACTIVE. */
   killSwitchState: Gauge<"account">;
@@ -31,6 +32,15 @@ export function createHttpMetrics(): HttpMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
+    ...createQueueMetrics(registers),
+  };
+}
+
+/** The job runner's onJobDone for these metrics: every job's duration, and each failed attempt counted. */
+export function observeJobs(metrics: HttpMetrics): (job: string, outcome: "completed" | "failed", seconds: number) => void {
+  return (job, outcome, seconds) => {
+    metrics.jobDuration.observe({ job, outcome }, seconds);
+    if (outcome === "failed") metrics.jobFailures.inc({ job });
   };
 }
 
@@ -61,7 +71,7 @@ export async function refreshKillSwitchGauges(metrics: HttpMetrics, store: KillS
 }
 
 /** GET /metrics: Prometheus text, no auth (bind HTTP_HOST to a private address). */
-export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore): void {
+export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore, queues?: QueueSource): void {
   app.get("/metrics", { logLevel: "warn" }, async (request, reply) => {
     try {
       await refreshKillSwitchGauges(metrics, store);
@@ -72,6 +82,8 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics,
       metrics.triggerHeadroom.reset();
       request.log.error({ err: error }, "could not refresh the kill-switch metrics");
     }
+    // Dropped on failure inside: the process and kill-switch metrics are still served.
+    await refreshQueueGauges(metrics, queues).catch((error: unknown) => request.log.error({ err: error }, "could not refresh the queue metrics"));
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });

@@ -5,9 +5,12 @@ import { formatSchemaErrors, handleError, sendError } from "./errors.js";
 import { registerHealthRoutes, type ReadinessChecks } from "./health.js";
 import { registerKillSwitchRoutes } from "./kill-switch-routes.js";
 import { registerMetricsRoute, type HttpMetrics } from "./metrics.js";
+import { registerQueueBoard } from "./queue-board.js";
+import type { QueueSource } from "./queue-metrics.js";
 
 export type { HttpMetrics } from "./metrics.js";
 export type { ReadinessChecks } from "./health.js";
+export type { QueueSource } from "./queue-metrics.js";
 
 export interface HttpServerOptions {
   killSwitch: KillSwitchDeps;
@@ -15,6 +18,11 @@ export interface HttpServerOptions {
   apiToken: string | undefined;
   checks: ReadinessChecks;
   metrics: HttpMetrics;
+  /**
+   * The job runner's queues, for the queue gauges on /metrics and Bull Board at /admin/queues
+   * (behind the same API_TOKEN); without it neither is served.
+   */
+  queues?: QueueSource;
   /** Request log; none when omitted. Bodies and headers are never logged. */
   log?: Logger;
 }
@@ -29,7 +37,7 @@ const serializers = {
   req: (request: FastifyRequest) => ({ method: request.method, path: request.url.split("?")[0], remoteAddress: request.ip }),
 };
 
-/** The REST API: health, readiness, Prometheus metrics and the kill-switch API. Not listening yet: call listen() or inject(). */
+/** The REST API: health, readiness, Prometheus metrics, the kill-switch API and the queue board. Not listening yet: call listen() or inject(). */
 export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   const loggerInstance: FastifyBaseLogger | undefined = options.log?.child(
     { component: "http" },
@@ -47,7 +55,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
 
   registerHealthRoutes(app, options.checks);
-  registerMetricsRoute(app, options.metrics, options.killSwitch.store);
+  registerMetricsRoute(app, options.metrics, options.killSwitch.store, options.queues);
   registerKillSwitchRoutes(app, { deps: options.killSwitch, apiToken: options.apiToken });
+  if (options.queues) registerQueueBoard(app, { queues: options.queues, apiToken: options.apiToken });
   return app;
 }

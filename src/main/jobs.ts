@@ -8,11 +8,28 @@ import { StopLossRepository } from "../adapters/db/repositories/stop-loss-reposi
 import { observeJobs } from "../adapters/http/metrics.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
+import type { ReportPublisher } from "../app/ports/report-publisher.js";
+import { dailyReportJob } from "../../jobs/daily-report.js";
+import { weeklyReportJob } from "../../jobs/weekly-report.js";
+import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
+import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
+import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
+import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
+import { TradeLogRepository } from "../adapters/db/repositories/trade-log-repository.js";
+import { LoggingReportPublisher } from "../adapters/notifier/logging-report-publisher.js";
+import { Dec } from "../domain/decimal.js";
+import { reportCharts } from "./report-charts.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning"];
+
+/** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
+export interface JobChannels {
+  board?: ProposalBoard;
+  publisher?: ReportPublisher;
+}
 
 function equityMarkJobs(runtime: Runtime, services: DeskServices): JobDefinition[] {
   const deps = { marks: new EquityMarkRepository(runtime.dataSource), calendar: services.killSwitch.calendar, clock: services.killSwitch.clock };
@@ -20,14 +37,40 @@ function equityMarkJobs(runtime: Runtime, services: DeskServices): JobDefinition
 }
 
 /** Upserts the job schedulers and starts the BullMQ workers. */
-export async function startJobs(runtime: Runtime, services: DeskServices, board?: ProposalBoard): Promise<JobRunner> {
-  if (!runtime.infrastructure.redisUrl) throw new Error("jobs need Redis");
+export async function startJobs(runtime: Runtime, services: DeskServices, channels: JobChannels = {}): Promise<JobRunner> {
+  const { board } = channels;
+  if (!runtime.infrastructure.redisUrl || !runtime.redis) throw new Error("jobs need Redis");
+  const redis = runtime.redis;
   const { schedules } = runtime.config;
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
     approvalExpiryJob({ ...services.approvals, ...(board ? { board } : {}) }),
     ...equityMarkJobs(runtime, services),
+    dailyReportJob({
+      report: {
+        reader: new DeskReaderRepository(runtime.dataSource),
+        killSwitch: services.killSwitch,
+        proposals: services.approvals.proposals,
+        trades: new TradeLogRepository(runtime.dataSource),
+        nearStopPct: new Dec(runtime.config.risk.nearStopPct),
+      },
+      marks: new EquityMarkRepository(runtime.dataSource),
+      publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
+      charts: reportCharts(),
+      log: runtime.log,
+    }),
+    staleDataWarningJob({ killSwitch: services.killSwitch, once: new RedisOnceLedger(redis, "wr:once:") }),
+    weeklyReportJob({
+      report: {
+        reader: new DeskReaderRepository(runtime.dataSource),
+        trades: new TradeLogRepository(runtime.dataSource),
+        risk: new RiskHistoryRepository(runtime.dataSource),
+        calendar: services.killSwitch.calendar,
+        clock: services.killSwitch.clock,
+      },
+      publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
+    }),
   ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
   return startJobRunner({

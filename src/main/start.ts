@@ -5,7 +5,7 @@ import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
-import { buildBotDeps, buildProposalBoard, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
+import { buildBotDeps, buildProposalBoard, buildReportPublisher, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**
  * `npm start`: the whole desk in one process. With no configuration it starts embedded
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     bot = prepareBot(runtime, buildBotDeps(runtime, services, link, board), link);
     // The API starts first; /metrics and /admin/queues find the queues once the runner is up.
     http = await startHttpServer(runtime, services, bot.mountWebhook, () => jobs?.queues);
-    jobs = await startJobs(runtime, services, board);
+    jobs = await startJobs(runtime, services, { board, publisher: buildReportPublisher(runtime, link) });
     await bot.start();
   } catch (error) {
     await shutdown().catch(() => undefined);

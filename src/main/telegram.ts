@@ -16,7 +16,8 @@ import { TradeLogRepository } from "../adapters/db/repositories/trade-log-reposi
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { reportCharts } from "./report-charts.js";
 import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
-import { RedisUpdateDeduper } from "../adapters/telegram/redis-update-deduper.js";
+import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
+import { updateDeduper } from "../bot/middlewares/dedupe.js";
 import type { Notifier } from "../app/ports/notifier.js";
 import type { OperatorDirectory } from "../app/ports/operator-directory.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
@@ -96,7 +97,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     audit: new AuditLogRepository(runtime.dataSource),
     board,
     reader: new DeskReaderRepository(runtime.dataSource),
-    deduper: new RedisUpdateDeduper(runtime.redis, prefix),
+    deduper: updateDeduper(new RedisOnceLedger(runtime.redis, prefix)),
     conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),

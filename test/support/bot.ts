@@ -14,7 +14,8 @@ import { TelegramReportPublisher } from "../../src/adapters/telegram/report-publ
 import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
 import type { ChartRenderer } from "../../src/app/ports/chart-renderer.js";
 import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
-import { RedisUpdateDeduper } from "../../src/adapters/telegram/redis-update-deduper.js";
+import { RedisOnceLedger } from "../../src/adapters/telegram/redis-once-ledger.js";
+import { updateDeduper } from "../../src/bot/middlewares/dedupe.js";
 import type { ApprovalDeps } from "../../src/app/approvals/request-order.js";
 import type { Clock } from "../../src/app/ports/clock.js";
 import type { Middleware } from "grammy";
@@ -88,7 +89,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     audit: new AuditLogRepository(dataSource),
     board,
     reader: new DeskReaderRepository(dataSource),
-    deduper: new RedisUpdateDeduper(options.redis, options.prefix),
+    deduper: updateDeduper(new RedisOnceLedger(options.redis, options.prefix)),
     conversationStorage: new RedisConversationStorage(options.redis, options.prefix),
     reports: { trades: new TradeLogRepository(dataSource), charts: options.charts, publisher: new TelegramReportPublisher(pushApi, operators, log) },
     nearStopPct: new Dec(2),

@@ -1,7 +1,10 @@
 import type { Redis } from "ioredis";
 import type { OnceLedger } from "../../app/ports/once-ledger.js";
 
-/** SET NX with a TTL: shared by every process; a warning is not safety state, so Redis is enough. */
+/**
+ * SET NX with a TTL, shared by every process: update ids the bot has handled, warnings already
+ * pushed. Neither is safety state (that lives in PostgreSQL), so Redis is enough.
+ */
 export class RedisOnceLedger implements OnceLedger {
   constructor(
     private readonly redis: Redis,

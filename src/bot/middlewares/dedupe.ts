@@ -1,5 +1,11 @@
 import type { Context, MiddlewareFn } from "grammy";
+import type { OnceLedger } from "../../app/ports/once-ledger.js";
 import type { UpdateDeduper } from "../context.js";
+
+/** Update ids claimed in a shared ledger (Redis: every bot process of one bot sees the same claims). */
+export function updateDeduper(ledger: OnceLedger): UpdateDeduper {
+  return { firstSeen: (updateId) => ledger.first(`update:${updateId}`) };
+}
 
 /**
  * Telegram delivers at least once (a crash before the offset is confirmed, a webhook retry):

@@ -76,7 +76,7 @@ describe("/report", () => {
     const sent = t.telegram.sent("sendMessage", ADMIN);
     expect(sent).toHaveLength(1);
     const text = String(sent[0]!.payload.text);
-    expect(text.startsWith("<b>📊 Daily report</b>")).toBe(true);
+    expect(text.startsWith("📊 <b>Daily report — 2026-11-24</b>")).toBe(true);
     // The monitor section...
     expect(text).toContain("<b>Shadow monitor</b>");
     expect(text).toContain("stop 197.00 (1.50% away) 🟠 Near");

@@ -7,11 +7,11 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `weekly-report`: Sunday 18:00 New York, the week's review to every operator. */
-export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: ReportPublisher }): JobDefinition<z.infer<typeof payload>> {
+export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: ReportPublisher }, pattern = "0 18 * * 0"): JobDefinition<z.infer<typeof payload>> {
   return {
     name: "weekly-report",
     payload,
-    schedule: { pattern: "0 18 * * 0", tz: deps.report.calendar.timeZone },
+    schedule: { pattern, tz: deps.report.calendar.timeZone },
     async process() {
       const report = await buildWeeklyReport(deps.report);
       const sent = await deps.publisher.toOperators({ id: `weekly-${report.lastDay}`, html: renderWeeklyReport(report), charts: [] });

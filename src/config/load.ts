@@ -75,6 +75,8 @@ export interface Config {
   };
   http: { host: string; port: number; apiToken: string | undefined };
   news: { feeds: string[]; watchlist: string[] };
+  /** Where prices come from: nothing (imports only) or the demo replay. */
+  marketData: { provider: "none" | "replay"; replayTickers: string[]; replayStart: string; replaySecondsPerDay: number };
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
   cache: { ttlSeconds: number; maxEntries: number };
 }
@@ -158,6 +160,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN },
     news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST },
+    marketData: {
+      // Replayed prices are demo data: never written into a configured (real) database unless asked.
+      provider: e.MARKET_DATA === "auto" ? (e.DATABASE_URL ? "none" : "replay") : e.MARKET_DATA,
+      replayTickers: e.REPLAY_TICKERS.length > 0 ? e.REPLAY_TICKERS : ["NVDA", "ORCL"],
+      replayStart: e.REPLAY_START,
+      replaySecondsPerDay: e.REPLAY_SECONDS_PER_DAY,
+    },
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
   };

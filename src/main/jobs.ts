@@ -12,6 +12,9 @@ import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { dailyReportJob } from "../../jobs/daily-report.js";
 import { weeklyReportJob } from "../../jobs/weekly-report.js";
 import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
+import { pricePollJob } from "../../jobs/price-poll.js";
+import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
+import { marketDataProvider } from "./market-data.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
 import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
@@ -23,7 +26,7 @@ import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -59,7 +62,12 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
       charts: reportCharts(),
       log: runtime.log,
-    }),
+    }, schedules.dailyReportCron),
+    pricePollJob(
+      { provider: await marketDataProvider(runtime), prices: new PriceRepository(runtime.dataSource), killSwitch: services.killSwitch, execution: services.execution },
+      // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
+      runtime.config.marketData.provider === "replay" ? Math.min(runtime.config.schedules.pricePollEverySeconds, runtime.config.marketData.replaySecondsPerDay) : runtime.config.schedules.pricePollEverySeconds,
+    ),
     staleDataWarningJob({ killSwitch: services.killSwitch, once: new RedisOnceLedger(redis, "wr:once:") }),
     weeklyReportJob({
       report: {
@@ -70,7 +78,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
         clock: services.killSwitch.clock,
       },
       publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
-    }),
+    }, schedules.weeklyReportCron),
   ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
   return startJobRunner({

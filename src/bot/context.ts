@@ -10,6 +10,7 @@ import type { ChartRenderer } from "../app/ports/chart-renderer.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import type { TradeLog } from "../app/ports/trade-log.js";
+import type { WarRoomDeps } from "../app/warroom/session.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Logger } from "../logger.js";
 
@@ -33,6 +34,8 @@ export interface BotDeps {
   conversationStorage: ConversationStateStorage;
   /** /report: the day's fills, the chart (absent when charts cannot be drawn here) and the sender. */
   reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
+  /** /warroom; undefined where the War Room is not wired. */
+  warroom?: WarRoomDeps;
   /** A position within this % of its stop shows as Near. */
   nearStopPct: Dec;
   log: Logger;

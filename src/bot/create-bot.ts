@@ -3,6 +3,7 @@ import { Bot, type BotError, GrammyError, HttpError, type Context, type Middlewa
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.js";
 import { approvalsFeature } from "./features/approvals.js";
+import { warroomFeature } from "./features/warroom.js";
 import { closeFeature } from "./features/close.js";
 import { executeFeature } from "./features/execute.js";
 import { fallbackFeature } from "./features/fallback.js";
@@ -63,6 +64,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     executeFeature(deps),
     closeFeature(deps),
     approvalsFeature(deps),
+    warroomFeature(deps),
     fallbackFeature(),
   );
 

@@ -74,10 +74,15 @@ export interface Config {
     };
   };
   http: { host: string; port: number; apiToken: string | undefined };
-  news: { feeds: string[]; watchlist: string[] };
+  /**
+   * `watchlistNames` holds "TICKER:Name|Alias" entries (WATCHLIST_NAMES); the tagging watchlist is
+   * `parseWatchlist([...watchlist, ...watchlistNames])` from src/domain/news-tagging.ts.
+   */
+  news: { feeds: string[]; watchlist: string[]; watchlistNames: string[] };
   /** Where prices come from: nothing (imports only) or the demo replay. */
   marketData: { provider: "none" | "replay"; replayTickers: string[]; replayStart: string; replaySecondsPerDay: number };
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
+  warroom: { deadlineMs: number; signalAlertConfidence: number };
   cache: { ttlSeconds: number; maxEntries: number };
 }
 
@@ -159,7 +164,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN },
-    news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST },
+    news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST, watchlistNames: e.WATCHLIST_NAMES },
     marketData: {
       // Replayed prices are demo data: never written into a configured (real) database unless asked.
       provider: e.MARKET_DATA === "auto" ? (e.DATABASE_URL ? "none" : "replay") : e.MARKET_DATA,
@@ -168,6 +173,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       replaySecondsPerDay: e.REPLAY_SECONDS_PER_DAY,
     },
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
+    warroom: { deadlineMs: e.WARROOM_DEADLINE_MS, signalAlertConfidence: e.SIGNAL_ALERT_CONFIDENCE },
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseWatchlist, WatchlistError } from "../domain/news-tagging.js";
 
 /**
  * Every setting War Room reads from the environment, in one flat schema keyed by the variable's
@@ -96,6 +97,22 @@ const tickerList = (what: string) =>
         }
       }
       return tickers;
+    })
+    .describe(what);
+
+/** "NVDA=Nvidia|NVIDIA Corp;ORCL=Oracle" -> ["NVDA:Nvidia|NVIDIA Corp", "ORCL:Oracle"], checked by parseWatchlist. */
+const watchlistNames = (what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      try {
+        return parseWatchlist(raw.split(";")).map((e) => `${e.ticker}:${e.names.join("|")}`);
+      } catch (error) {
+        if (!(error instanceof WatchlistError)) throw error;
+        ctx.addIssue({ code: "custom", message: `expected TICKER=Name|Alias entries separated by ";", ${error.message}` });
+        return z.NEVER;
+      }
     })
     .describe(what);
 
@@ -221,12 +238,15 @@ export const envSchema = z.object({
   // News, War Room, LLM
   NEWS_FEEDS: urlList("comma-separated RSS/Atom feed URLs"),
   WATCHLIST: tickerList("comma-separated tickers to tag news with and scan"),
+  WATCHLIST_NAMES: watchlistNames("company names that tag news with a ticker, e.g. NVDA=Nvidia|NVIDIA Corp;ORCL=Oracle"),
   LLM_BASE_URL: optionalString("OpenAI-compatible endpoint for the optional LLM agent").pipe(
     z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).optional(),
   ),
   LLM_API_KEY: optionalString("API key for LLM_BASE_URL"),
   LLM_MODEL: z.string().trim().default("gpt-4o-mini").describe("model name for the LLM agent"),
   LLM_TIMEOUT_MS: positiveInt(1500, "milliseconds before the LLM agent abstains", 60_000),
+  WARROOM_DEADLINE_MS: positiveInt(2000, "milliseconds a War Room session may take before a slow agent abstains", 60_000),
+  SIGNAL_ALERT_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.7).describe("new signals at or above this confidence (0-1) are pushed to the traders"),
 
   // Read-mostly query cache (never used for safety state)
   CACHE_TTL_SECONDS: positiveInt(30, "seconds a cached read-mostly query stays fresh", 3600),

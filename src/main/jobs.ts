@@ -13,6 +13,9 @@ import { dailyReportJob } from "../../jobs/daily-report.js";
 import { weeklyReportJob } from "../../jobs/weekly-report.js";
 import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
 import { pricePollJob } from "../../jobs/price-poll.js";
+import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warroom.js";
+import { buildWarRoomDeps } from "./warroom.js";
+import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { marketDataProvider } from "./market-data.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
@@ -26,7 +29,7 @@ import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -37,6 +40,25 @@ export interface JobChannels {
 function equityMarkJobs(runtime: Runtime, services: DeskServices): JobDefinition[] {
   const deps = { marks: new EquityMarkRepository(runtime.dataSource), calendar: services.killSwitch.calendar, clock: services.killSwitch.clock };
   return [intradayEquityMarkJob(deps), closingEquityMarkJob(deps)];
+}
+
+/** A process without Telegram logs what it would have posted. */
+function loggingBoard(runtime: Runtime): ProposalBoard {
+  return {
+    post: (p) => Promise.resolve(runtime.log.info({ proposal: p.id, ticker: p.ticker }, "proposal (no Telegram in this process)")),
+    settle: () => Promise.resolve(),
+    sweep: () => Promise.resolve(0),
+  };
+}
+
+function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined): JobDefinition[] {
+  const deps = buildWarRoomDeps(runtime, services, board ?? loggingBoard(runtime));
+  const accounts = new DeskReaderRepository(runtime.dataSource);
+  return [
+    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist, accountId: async () => (await accounts.accounts())[0]?.id }),
+    voteScoringJob({ store: deps.store, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock }),
+    signalAlertsJob({ signals: new SignalRepository(runtime.dataSource), notifier: services.killSwitch.notifier, now: () => services.killSwitch.clock.now() }, runtime.config.warroom.signalAlertConfidence),
+  ];
 }
 
 /** Upserts the job schedulers and starts the BullMQ workers. */
@@ -68,6 +90,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       runtime.config.marketData.provider === "replay" ? Math.min(runtime.config.schedules.pricePollEverySeconds, runtime.config.marketData.replaySecondsPerDay) : runtime.config.schedules.pricePollEverySeconds,
     ),
+    ...warroomJobs(runtime, services, board),
     staleDataWarningJob({ killSwitch: services.killSwitch, once: new RedisOnceLedger(redis, "wr:once:") }),
     weeklyReportJob({
       report: {

@@ -15,6 +15,7 @@ import { TelegramReportPublisher } from "../adapters/telegram/report-publisher.j
 import { TradeLogRepository } from "../adapters/db/repositories/trade-log-repository.js";
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { reportCharts } from "./report-charts.js";
+import { buildWarRoomDeps } from "./warroom.js";
 import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
 import { updateDeduper } from "../bot/middlewares/dedupe.js";
@@ -100,6 +101,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     deduper: updateDeduper(new RedisOnceLedger(runtime.redis, prefix)),
     conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
+    warroom: buildWarRoomDeps(runtime, services, board),
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),
     log: runtime.log,
   };

@@ -13,6 +13,11 @@ import { TelegramProposalBoard } from "../../src/adapters/telegram/proposal-boar
 import { TelegramReportPublisher } from "../../src/adapters/telegram/report-publisher.js";
 import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
 import type { ChartRenderer } from "../../src/app/ports/chart-renderer.js";
+import type { SlowAgent } from "../../src/app/warroom/session.js";
+import { NewsRepository } from "../../src/adapters/db/repositories/news-repository.js";
+import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { SignalRepository } from "../../src/adapters/db/repositories/signal-repository.js";
+import { WarRoomRepository } from "../../src/adapters/db/repositories/warroom-repository.js";
 import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
 import { RedisOnceLedger } from "../../src/adapters/telegram/redis-once-ledger.js";
 import { updateDeduper } from "../../src/bot/middlewares/dedupe.js";
@@ -56,6 +61,8 @@ export interface TestBotOptions extends ExecutionOptions {
   before?: Middleware<BotContext>;
   /** Draws report charts; none by default (the reports' text is what most tests read). */
   charts?: ChartRenderer;
+  /** The War Room's LLM agent; none by default. */
+  llm?: SlowAgent;
 }
 
 /**
@@ -92,6 +99,18 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     deduper: updateDeduper(new RedisOnceLedger(options.redis, options.prefix)),
     conversationStorage: new RedisConversationStorage(options.redis, options.prefix),
     reports: { trades: new TradeLogRepository(dataSource), charts: options.charts, publisher: new TelegramReportPublisher(pushApi, operators, log) },
+    warroom: {
+      store: new WarRoomRepository(dataSource),
+      prices: new PriceRepository(dataSource),
+      news: new NewsRepository(dataSource),
+      signals: new SignalRepository(dataSource),
+      killSwitch: execution.killSwitch,
+      accounts: new AccountRepository(dataSource),
+      approvals,
+      board,
+      llm: options.llm,
+      settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
+    },
     nearStopPct: new Dec(2),
     log,
   };

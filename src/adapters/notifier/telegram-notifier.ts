@@ -15,6 +15,7 @@ const ICON: Record<AlertKind, string> = {
   fill: "✅",
   stop_loss: "🛑",
   stale_data: "⏱️",
+  signal: "📡",
 };
 
 export function renderAlert(alert: Alert): string {

@@ -1,6 +1,6 @@
 import type { Role } from "../../domain/vocabulary.js";
 
-export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data";
+export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal";
 
 /** A pushed message. Plain data: each transport (log, Telegram) renders it its own way. */
 export interface Alert {
@@ -35,6 +35,7 @@ export function audienceOf(kind: AlertKind): Role {
     case "fill":
     case "stop_loss":
     case "stale_data":
+    case "signal":
       return "trader";
   }
 }

@@ -13,6 +13,7 @@ export const COMMANDS: readonly { command: string; description: string; role: Ro
   { command: "approvals", description: "Pending proposals with Approve / Deny", role: "viewer" },
   { command: "halt", description: "Halt trading on every account: /halt [reason]", role: "viewer" },
   { command: "execute", description: "Propose an order: /execute BUY NKE 10 [limit] [stop]", role: "trader" },
+  { command: "warroom", description: "Run the War Room on a ticker: /warroom NVDA", role: "trader" },
   { command: "close", description: "Propose closing a position: /close NKE [qty]", role: "trader" },
   { command: "resume", description: "Resume a halted account (admins, with the override code)", role: "admin" },
   { command: "cancel", description: "Leave a running dialogue", role: "viewer" },

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { Notifier } from "../src/app/ports/notifier.js";
+import type { SignalStore } from "../src/app/ports/signal-store.js";
+import { pushSignalAlerts } from "../src/app/signals/push-signal-alerts.js";
+import { scoreVotes, type ScoringPolicy } from "../src/app/warroom/score-votes.js";
+import { runWarRoom, type WarRoomDeps } from "../src/app/warroom/session.js";
+import type { JobDefinition } from "./registry.js";
+
+const payload = z.object({}).strict();
+
+/**
+ * `warroom-scan`: a War Room session for every watchlist ticker on the trading account, every
+ * 30 minutes in market hours; an actionable decision is proposed to the traders.
+ */
+export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[]; accountId: () => Promise<string | undefined> }): JobDefinition<z.infer<typeof payload>> {
+  return {
+    name: "warroom-scan",
+    payload,
+    schedule: { every: 30 * 60_000 },
+    async process() {
+      const now = deps.killSwitch.clock.now();
+      if (deps.watchlist.length === 0) return { skipped: "WATCHLIST is empty" };
+      if (!deps.killSwitch.calendar.isMarketOpen(now)) return { skipped: "market closed" };
+      const accountId = await deps.accountId();
+      if (!accountId) return { skipped: "no account" };
+      const decisions: Record<string, string> = {};
+      for (const ticker of deps.watchlist) {
+        const result = await runWarRoom(deps, { ticker, accountId, requestedBy: "system:warroom-scan", propose: true });
+        if (result) decisions[ticker] = `${result.decision.decision}${result.order ? ` (${result.order.status})` : ""}`;
+      }
+      return decisions;
+    },
+  };
+}
+
+/** `vote-scoring` (hourly): scores each agent's votes once their horizon has closed. */
+export function voteScoringJob(deps: Parameters<typeof scoreVotes>[0], policy?: ScoringPolicy): JobDefinition<z.infer<typeof payload>> {
+  return { name: "vote-scoring", payload, schedule: { every: 60 * 60_000 }, process: () => scoreVotes(deps, policy) };
+}
+
+/** `signal-alerts` (every minute): new confident signals to the traders. */
+export function signalAlertsJob(deps: { signals: Pick<SignalStore, "pendingAlerts" | "markAlertSent">; notifier: Notifier; now: () => Date }, minConfidence: number): JobDefinition<z.infer<typeof payload>> {
+  return { name: "signal-alerts", payload, schedule: { every: 60_000 }, process: () => pushSignalAlerts(deps, minConfidence.toFixed(4)) };
+}

@@ -1,0 +1,43 @@
+import { Dec } from "../../domain/decimal.js";
+import type { MarketCalendar } from "../../domain/market-calendar.js";
+import type { Clock } from "../ports/clock.js";
+import type { WarRoomStore } from "../ports/warroom-store.js";
+
+export interface ScoringPolicy {
+  /** Trading days after the session at whose close a vote is judged. */
+  horizonDays: number;
+  /** A HOLD is right when the move stays within this many percent either way. */
+  flatPct: Dec;
+}
+
+export const DEFAULT_SCORING: ScoringPolicy = { horizonDays: 5, flatPct: new Dec(1) };
+
+/**
+ * Judges every vote whose horizon has closed: BUY is right when the price rose, SELL when it
+ * fell, HOLD when it stayed within the flat band. ABSTAIN is recorded as scored but neither
+ * right nor wrong. A vote without prices to judge it by is scored with no verdict, once.
+ */
+export async function scoreVotes(deps: { store: WarRoomStore; calendar: MarketCalendar; clock: Clock }, policy: ScoringPolicy = DEFAULT_SCORING): Promise<{ scored: number; pending: number }> {
+  const now = deps.clock.now();
+  const candidates = await deps.store.unscored(new Date(now.getTime() - policy.horizonDays * 86_400_000), 500);
+  const results: { voteId: string; realizedMovePct: Dec | null; correct: boolean | null }[] = [];
+  let pending = 0;
+  for (const v of candidates) {
+    let day = deps.calendar.tradingDayOf(v.sessionAt);
+    for (let i = 0; i < policy.horizonDays; i += 1) day = deps.calendar.nextTradingDay(day);
+    const close = deps.calendar.session(day)?.close;
+    if (!close || close > now) {
+      pending += 1;
+      continue;
+    }
+    const [before, after] = await Promise.all([deps.store.closeAt(v.ticker, v.sessionAt), deps.store.closeAt(v.ticker, close)]);
+    if (!before || !after || before.lte(0) || v.vote === "ABSTAIN") {
+      results.push({ voteId: v.voteId, realizedMovePct: before && after && before.gt(0) ? after.minus(before).div(before).times(100) : null, correct: null });
+      continue;
+    }
+    const move = after.minus(before).div(before).times(100);
+    const correct = v.vote === "BUY" ? move.gt(0) : v.vote === "SELL" ? move.lt(0) : move.abs().lte(policy.flatPct);
+    results.push({ voteId: v.voteId, realizedMovePct: move, correct });
+  }
+  return { scored: await deps.store.score(results, now), pending };
+}

@@ -1,0 +1,143 @@
+import { performance } from "node:perf_hooks";
+import { Dec } from "../../domain/decimal.js";
+import { decide, DEFAULT_WEIGHTS } from "../../domain/warroom/chair.js";
+import { riskAgent } from "../../domain/warroom/agents/risk.js";
+import { sentimentAgent } from "../../domain/warroom/agents/sentiment.js";
+import { signalsAgent } from "../../domain/warroom/agents/signals.js";
+import { trendAgent } from "../../domain/warroom/agents/trend.js";
+import type { Agent, AgentVote, ChairDecision, WarRoomInput } from "../../domain/warroom/types.js";
+import { requestOrder, type ApprovalDeps, type RequestOutcome } from "../approvals/request-order.js";
+import type { ProposalBoard } from "../ports/proposal-board.js";
+import type { SignalStore } from "../ports/signal-store.js";
+import type { AgentAccuracy, WarRoomStore } from "../ports/warroom-store.js";
+import { gatherInput, type GatherDeps } from "./gather.js";
+
+/** An agent that may take time (the LLM): it sees the pure agents' votes. */
+export type SlowAgent = (input: WarRoomInput, others: readonly AgentVote[], signal: AbortSignal) => Promise<AgentVote>;
+
+export interface WarRoomSettings {
+  /** The whole session's budget; a slow agent still thinking then abstains. */
+  deadlineMs: number;
+  riskFraction: Dec;
+  act: Dec;
+  defaultStopPct: number;
+  /** Weights follow each agent's scored accuracy once it has this many scored votes. */
+  minScoredForWeight: number;
+}
+
+export interface WarRoomDeps extends GatherDeps {
+  store: WarRoomStore;
+  signals: GatherDeps["signals"] & Pick<SignalStore, "insert">;
+  approvals: ApprovalDeps;
+  board: ProposalBoard;
+  llm: SlowAgent | undefined;
+  settings: WarRoomSettings;
+}
+
+export interface WarRoomResult {
+  sessionId: string;
+  ticker: string;
+  decision: ChairDecision;
+  durationMs: number;
+  /** The proposal (or immediate order) an actionable decision became; null for HOLD. */
+  order: RequestOutcome | null;
+}
+
+const PURE_AGENTS: readonly Agent[] = [trendAgent, sentimentAgent, signalsAgent, (input) => riskAgent(input)];
+
+/**
+ * One War Room session for a ticker: gather (indexed queries), the pure agents, the LLM agent
+ * under what is left of the deadline, the chair's weighted decision, the session and every vote
+ * stored, a signal written; an actionable decision becomes a proposal whose message carries the
+ * rationale. Undefined when the account does not exist.
+ */
+export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; accountId: string; requestedBy: string; propose: boolean }): Promise<WarRoomResult | undefined> {
+  const started = performance.now();
+  const [input, accuracy] = await Promise.all([gatherInput(deps, request.ticker, request.accountId), deps.store.accuracy()]);
+  if (!input) return undefined;
+
+  const votes: (AgentVote & { latencyMs: number })[] = PURE_AGENTS.map((agent) => timed(() => agent(input)));
+  if (deps.llm) votes.push(await withDeadline(deps.llm, input, votes, Math.max(0, deps.settings.deadlineMs - (performance.now() - started))));
+
+  const decision = decide(votes, weightsFrom(accuracy, deps.settings.minScoredForWeight), {
+    equity: input.account.equity,
+    riskFraction: deps.settings.riskFraction,
+    lastPrice: input.lastPrice,
+    defaultStopPct: deps.settings.defaultStopPct,
+    heldQuantity: input.account.heldQuantity,
+    maxPositionPct: input.account.maxPositionPct,
+  }, { act: deps.settings.act });
+  const latency = new Map(votes.map((v) => [v.agent, v.latencyMs]));
+  const durationMs = performance.now() - started;
+  const sessionId = await deps.store.save({
+    accountId: request.accountId,
+    ticker: request.ticker,
+    requestedBy: request.requestedBy,
+    decision: decision.decision,
+    confidence: decision.confidence,
+    quantity: decision.quantity,
+    stopPrice: decision.stopPrice,
+    vetoed: decision.vetoed,
+    rationale: decision.rationale,
+    durationMs,
+    at: input.now,
+    votes: decision.votes.map((v) => ({ agent: v.agent, vote: v.vote, confidence: v.confidence, weight: v.weight, veto: v.veto, rationale: v.rationale, details: v.details, latencyMs: latency.get(v.agent) ?? 0 })),
+  });
+  await deps.signals.insert([{ ticker: request.ticker, signal: decision.decision, confidence: decision.confidence, source: "warroom", rationale: decision.rationale.slice(0, 2000), price: input.lastPrice, warroomSessionId: sessionId }]);
+
+  let order: RequestOutcome | null = null;
+  if (request.propose && decision.decision !== "HOLD" && decision.quantity && decision.quantity > 0) {
+    order = await requestOrder(deps.approvals, {
+      accountId: request.accountId,
+      idempotencyKey: `warroom-${sessionId}`,
+      source: "warroom",
+      side: decision.decision,
+      ticker: request.ticker,
+      quantity: decision.quantity,
+      stopPrice: decision.decision === "BUY" ? (decision.stopPrice?.toFixed() ?? null) : null,
+      requestedBy: request.requestedBy,
+      rationale: `War Room (confidence ${decision.confidence.toFixed(2)}):\n${decision.rationale}`,
+    });
+    if (order.status === "pending_approval" && order.created) await deps.board.post(order.proposal);
+  }
+  return { sessionId, ticker: request.ticker, decision, durationMs, order };
+}
+
+function timed(run: () => AgentVote): AgentVote & { latencyMs: number } {
+  const t = performance.now();
+  try {
+    return { ...run(), latencyMs: performance.now() - t };
+  } catch (error) {
+    // One broken agent must not silence the room: it abstains and says why.
+    return { ...abstain("agent", `failed: ${error instanceof Error ? error.message : String(error)}`), latencyMs: performance.now() - t };
+  }
+}
+
+async function withDeadline(agent: SlowAgent, input: WarRoomInput, others: readonly AgentVote[], ms: number): Promise<AgentVote & { latencyMs: number }> {
+  const t = performance.now();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<AgentVote>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(abstain("llm", `no answer within the session deadline (${Math.round(ms)} ms)`));
+    }, ms);
+  });
+  const vote = await Promise.race([agent(input, others, controller.signal).catch((error: unknown) => abstain("llm", `failed: ${String(error)}`)), late]);
+  clearTimeout(timer);
+  return { ...vote, latencyMs: performance.now() - t };
+}
+
+function abstain(agent: string, rationale: string): AgentVote {
+  return { agent, vote: "ABSTAIN", confidence: new Dec(0), veto: false, rationale, details: {} };
+}
+
+/** An agent with a track record weighs by it: 50% right weighs 1, 75% weighs 1.5, never below 0.25. */
+export function weightsFrom(accuracy: readonly AgentAccuracy[], minScored: number): Record<string, Dec> {
+  const weights: Record<string, Dec> = { ...DEFAULT_WEIGHTS };
+  for (const a of accuracy) {
+    if (a.scored < minScored || (DEFAULT_WEIGHTS[a.agent]?.isZero() ?? false)) continue;
+    weights[a.agent] = Dec.max(new Dec("0.25"), new Dec(a.correct).div(a.scored).times(2)).toDecimalPlaces(4);
+  }
+  return weights;
+}

@@ -1,0 +1,35 @@
+import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
+import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
+import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
+import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
+import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
+import { createLlmAgent } from "../adapters/llm/llm-agent.js";
+import type { ProposalBoard } from "../app/ports/proposal-board.js";
+import type { WarRoomDeps } from "../app/warroom/session.js";
+import { Dec } from "../domain/decimal.js";
+import type { Runtime } from "./runtime.js";
+import type { DeskServices } from "./services.js";
+
+/**
+ * The War Room on this process's connections. Prices, news and signals are read through the
+ * TTL query cache (never the kill switch or the account: those are read fresh). The LLM agent
+ * joins only when LLM_BASE_URL is set.
+ */
+export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board: ProposalBoard): WarRoomDeps {
+  const { config, dataSource, cache } = runtime;
+  const llm = config.llm.baseUrl
+    ? createLlmAgent({ baseUrl: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}) })
+    : undefined;
+  return {
+    store: new WarRoomRepository(dataSource, config.risk.marketTimezone),
+    prices: new PriceRepository(dataSource),
+    news: new NewsRepository(dataSource, cache),
+    signals: new SignalRepository(dataSource, cache),
+    killSwitch: services.killSwitch,
+    accounts: new AccountRepository(dataSource),
+    approvals: services.approvals,
+    board,
+    llm: llm ? (input, others) => llm(input, others) : undefined,
+    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20 },
+  };
+}

@@ -15,6 +15,10 @@ import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
 import { pricePollJob } from "../../jobs/price-poll.js";
 import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warroom.js";
 import { buildWarRoomDeps } from "./warroom.js";
+import { newsIngestJob } from "../../jobs/news-ingest.js";
+import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
+import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
+import { parseWatchlist } from "../domain/news-tagging.js";
 import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { marketDataProvider } from "./market-data.js";
@@ -29,7 +33,7 @@ import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -91,6 +95,16 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       runtime.config.marketData.provider === "replay" ? Math.min(runtime.config.schedules.pricePollEverySeconds, runtime.config.marketData.replaySecondsPerDay) : runtime.config.schedules.pricePollEverySeconds,
     ),
     ...warroomJobs(runtime, services, board),
+    newsIngestJob(
+      {
+        feeds: runtime.config.news.feeds,
+        news: new NewsRepository(runtime.dataSource, runtime.cache),
+        fetchFeed: createFeedFetcher({ watchlist: parseWatchlist([...runtime.config.news.watchlist, ...runtime.config.news.watchlistNames]), clock: services.killSwitch.clock }),
+        log: runtime.log,
+      },
+      schedules.newsIngestCron,
+      runtime.config.risk.marketTimezone,
+    ),
     staleDataWarningJob({ killSwitch: services.killSwitch, once: new RedisOnceLedger(redis, "wr:once:") }),
     weeklyReportJob({
       report: {

@@ -15,6 +15,7 @@ import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
 import { pricePollJob } from "../../jobs/price-poll.js";
 import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warroom.js";
 import { buildWarRoomDeps } from "./warroom.js";
+import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
 import { newsIngestJob } from "../../jobs/news-ingest.js";
 import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
@@ -111,6 +112,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
         reader: new DeskReaderRepository(runtime.dataSource),
         trades: new TradeLogRepository(runtime.dataSource),
         risk: new RiskHistoryRepository(runtime.dataSource),
+        warroom: new WarRoomRepository(runtime.dataSource),
         calendar: services.killSwitch.calendar,
         clock: services.killSwitch.clock,
       },

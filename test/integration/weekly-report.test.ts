@@ -72,7 +72,22 @@ describe("the weekly review", () => {
     expect(text).toContain("equity $10,000.00 → $9,998.00 (-$2.00)");
     expect(text).toContain("realised P&amp;L -$2.00 from 2 fill(s)");
     expect(text).toContain("• <code>price_collar</code> refused 1 order(s)");
+    expect(report.agents).toBeNull(); // no War Room store given: the section is left out
+    expect(text).not.toContain("War Room agents");
     expect(text).toMatch(/<b>Halts: 1<\/b>\n• 2026-11-24 12:00 ET Weekly <code>manual<\/code> by tg:7: operator stop/);
+  });
+
+  it("shows each War Room agent's accuracy this week and all time, from the week's Monday", async () => {
+    const asked: (Date | undefined)[] = [];
+    const warroom = {
+      accuracy: (since?: Date) => {
+        asked.push(since);
+        return Promise.resolve(since ? [{ agent: "trend", scored: 2, correct: 1 }] : [{ agent: "sentiment", scored: 4, correct: 1 }, { agent: "trend", scored: 10, correct: 7 }]);
+      },
+    };
+    const text = renderWeeklyReport(await buildWeeklyReport({ ...deps(), warroom }));
+    expect(asked).toEqual([new Date("2026-11-23T05:00:00Z"), undefined]);
+    expect(text).toContain("<b>War Room agents (scored votes: this week · all time)</b>\n• <code>sentiment</code> none · 25% of 4\n• <code>trend</code> 50% of 2 · 70% of 10");
   });
 
   it("is scheduled for Sunday 18:00 New York and pushed to the operators", async () => {

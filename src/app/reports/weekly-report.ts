@@ -6,6 +6,7 @@ import type { Clock } from "../ports/clock.js";
 import type { DeskReader } from "../ports/desk-reader.js";
 import type { HaltRecord, RiskHistory } from "../ports/risk-history.js";
 import type { TradeLog, TradeRow } from "../ports/trade-log.js";
+import type { AgentAccuracy, WarRoomStore } from "../ports/warroom-store.js";
 
 export interface WeeklyReportDeps {
   reader: DeskReader;
@@ -13,6 +14,8 @@ export interface WeeklyReportDeps {
   risk: RiskHistory;
   calendar: MarketCalendar;
   clock: Clock;
+  /** Agent accuracy; the section is left out without it. */
+  warroom?: Pick<WarRoomStore, "accuracy">;
 }
 
 export interface AccountWeek {
@@ -36,6 +39,8 @@ export interface WeeklyReport {
   /** How many orders each pre-trade rule refused this week, most first. */
   refusals: { code: string; orders: number }[];
   halts: HaltRecord[];
+  /** Each War Room agent's scored votes: those cast this week, and all of them. */
+  agents: { week: AgentAccuracy[]; allTime: AgentAccuracy[] } | null;
 }
 
 /** The week that ends today (Sunday 18:00 New York): trades and P&L, metrics, and what the hard rules did. */
@@ -71,6 +76,11 @@ export async function buildWeeklyReport(deps: WeeklyReportDeps): Promise<WeeklyR
       sinceInception: computeMetrics({ trades: allTrades, equityCurve: curve, startingEquity: account.startingCapital }),
     });
   }
-  const [refusals, halts] = await Promise.all([deps.risk.refusalsByRule(from, to), deps.risk.halts(from, to)]);
-  return { firstDay, lastDay, accounts, refusals, halts };
+  const [refusals, halts, week, allTime] = await Promise.all([
+    deps.risk.refusalsByRule(from, to),
+    deps.risk.halts(from, to),
+    deps.warroom?.accuracy(from),
+    deps.warroom?.accuracy(),
+  ]);
+  return { firstDay, lastDay, accounts, refusals, halts, agents: week && allTime ? { week, allTime } : null };
 }

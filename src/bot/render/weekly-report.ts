@@ -11,6 +11,7 @@ export function renderWeeklyReport(report: WeeklyReport): string {
   if (report.accounts.length === 0) sections.push("No account yet.");
   for (const a of report.accounts) sections.push(renderAccountWeek(a));
   sections.push(renderRules(report));
+  if (report.agents) sections.push(renderAgents(report.agents));
   return sections.join("\n\n");
 }
 
@@ -26,6 +27,18 @@ function renderAccountWeek(a: AccountWeek): string {
     bold("Metrics since inception"),
     ...renderMetrics(a.sinceInception),
   ].join("\n");
+}
+
+function renderAgents(agents: NonNullable<WeeklyReport["agents"]>): string {
+  const lines = [bold("War Room agents (scored votes: this week · all time)")];
+  const week = new Map(agents.week.map((a) => [a.agent, a]));
+  if (agents.allTime.length === 0) lines.push("no vote has been scored yet");
+  for (const a of agents.allTime) {
+    const w = week.get(a.agent);
+    const pct = (x: { scored: number; correct: number } | undefined) => (x && x.scored > 0 ? `${Math.round((x.correct / x.scored) * 100)}% of ${x.scored}` : "none");
+    lines.push(`• ${code(a.agent)} ${pct(w)} · ${pct(a)}`);
+  }
+  return lines.join("\n");
 }
 
 function renderRules(report: WeeklyReport): string {

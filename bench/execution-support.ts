@@ -189,6 +189,7 @@ function timedStore(store: KillSwitchStore, timer: StepTimer): KillSwitchStore {
     status: (accountId) => store.status(accountId),
     withLock: (accountId, work) => timer.time("lockedCheck", () => store.withLock(accountId, work)),
     recordQuietReadings: (accountId, input) => timer.time("quietReadings", () => store.recordQuietReadings(accountId, input)),
+    recordBrokerCall: (accountId, ok) => store.recordBrokerCall(accountId, ok),
   };
 }
 

@@ -121,6 +121,7 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     status: (accountId) => store.status(accountId),
     withLock: (accountId, work) => store.withLock(accountId, work).then(stamp("lockCommitted")),
     recordQuietReadings: (accountId, input) => store.recordQuietReadings(accountId, input),
+    recordBrokerCall: (accountId, ok) => store.recordBrokerCall(accountId, ok),
   };
   const timedSnapshots: SnapshotSource = { load: (request) => snapshots.load(request).then(stamp("snapshotRead")) };
   return { timedPrices, timedStore, timedSnapshots };

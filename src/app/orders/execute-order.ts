@@ -4,6 +4,7 @@ import { preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
 import { checkTriggers } from "../kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import { haltTrading } from "../kill-switch/halt-trading.js";
+import { recordBrokerCall } from "../kill-switch/broker-calls.js";
 import type { Broker, BrokerFill, BrokerOrder, SubmitResult } from "../ports/broker.js";
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
 import type { RefusalLog } from "../ports/risk-history.js";
@@ -126,6 +127,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     // Not knowing whether the broker took the order is not the same as a rejection: never resubmit, reconcile.
     result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };
   }
+  // An answer, even a refusal, is a working broker; no answer is a failed call.
+  await recordBrokerCall(deps.killSwitch, order.accountId, result.status !== "unknown");
   return settleAnswer(deps, step.orderId, result);
 }
 

@@ -44,5 +44,10 @@ export interface KillSwitchStore {
    * Stores readings that decide nothing (no trigger fired, none suppressed) in one statement,
    * without the row lock: they are for display, and the peak only ever rises (GREATEST).
    */
+  /**
+   * Counts a real broker call for the api_error trigger: a failure adds one, a success resets
+   * the count to 0. Returns the count after the call. Persisted, like every safety counter.
+   */
+  recordBrokerCall(accountId: string, ok: boolean): Promise<number>;
   recordQuietReadings(accountId: string, input: { readings: readonly Reading[]; checkedAt: Date; peakEquity: Dec }): Promise<void>;
 }

@@ -48,6 +48,16 @@ export class KillSwitchRepository implements KillSwitchStore {
     return rows[0] ? toStatus(rows[0]) : undefined;
   }
 
+  async recordBrokerCall(accountId: string, ok: boolean): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>({
+      name: "kill_switch_broker_call",
+      text: `UPDATE kill_switch_states SET consecutive_api_errors = CASE WHEN $2 THEN 0 ELSE consecutive_api_errors + 1 END
+             WHERE account_id = $1 RETURNING consecutive_api_errors AS n`,
+      values: [accountId, ok],
+    });
+    return rows[0]?.n ?? 0;
+  }
+
   async recordQuietReadings(accountId: string, input: { readings: readonly Reading[]; checkedAt: Date; peakEquity: Dec }): Promise<void> {
     await this.pool.query(
       `UPDATE kill_switch_states SET last_readings = $2, last_checked_at = $3,

@@ -1,0 +1,160 @@
+import { type KisEnv, KIS_RATE_PER_SECOND } from "./environments.js";
+import { KisError, refusal, unclear } from "./errors.js";
+import type { TokenCache } from "./token-cache.js";
+
+export type KisBody = Record<string, string>;
+
+export interface KisRequest {
+  method: "GET" | "POST";
+  path: string;
+  trId: string;
+  /** Query string (GET) or JSON body (POST): UPPERCASE keys, string values only. */
+  params: KisBody;
+  /** "" for a first page, "N" for the next ones. */
+  trCont?: "" | "N";
+  /** An order is never retried automatically; a query is (rate limit, expired token). */
+  kind: "query" | "order";
+}
+
+export interface KisResponse {
+  body: Record<string, unknown>;
+  /** Response header tr_cont: F/M more pages, D/E last. */
+  trCont: string;
+  httpStatus: number;
+}
+
+export interface KisHttpOptions {
+  env: KisEnv;
+  baseUrl: string;
+  appKey: string;
+  appSecret: string;
+  tokens: TokenCache;
+  timeoutMs?: number;
+  /** Back-off after EGW00201, multiplied by the attempt number (default 1000 ms). */
+  rateLimitBackoffMs?: number;
+  /** Attempts after EGW00201 before giving up (default 3). */
+  rateLimitRetries?: number;
+  /** Requests per second; the environment's rate by default. */
+  ratePerSecond?: number;
+}
+
+/**
+ * Pacing per (base URL, app key) in this process: each request takes the next free slot,
+ * 1/rate seconds after the previous one (a token bucket with a burst of one). Other processes
+ * with the same app key are not counted; EGW00201 backs off when they collide.
+ */
+const nextSlot = new Map<string, number>();
+
+async function pace(key: string, ratePerSecond: number): Promise<void> {
+  const interval = 1000 / ratePerSecond;
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot.get(key) ?? 0);
+  nextSlot.set(key, slot + interval);
+  if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+}
+
+const UPPER_KEY = /^[A-Z0-9_]+$/;
+
+export class KisHttp {
+  constructor(private readonly o: KisHttpOptions) {}
+
+  async request(req: KisRequest): Promise<KisResponse> {
+    for (const [k, v] of Object.entries(req.params)) {
+      if (!UPPER_KEY.test(k)) throw new KisError("BAD_REQUEST", `parameter ${k} is not UPPERCASE`, `KIS: bad request (${k})`, false);
+      if (typeof v !== "string") throw new KisError("BAD_REQUEST", `parameter ${k} is not a string`, `KIS: bad request (${k})`, false);
+    }
+    let token: string;
+    try {
+      token = await this.o.tokens.get();
+    } catch (e) {
+      // Nothing was sent to the trading endpoint yet: a failed token is a clear "not done".
+      if (e instanceof KisError) throw new KisError(e.code, `token unavailable: ${e.message}`, e.operatorText, true, false, e.httpStatus);
+      throw e;
+    }
+    let refreshed = false;
+    let rateLimited = 0;
+    for (;;) {
+      try {
+        return await this.once(req, token);
+      } catch (e) {
+        if (!(e instanceof KisError) || req.kind === "order") throw e;
+        if ((e.code === "EGW00123" || e.code === "EGW00121") && !refreshed) {
+          refreshed = true;
+          token = await this.o.tokens.get(token);
+          continue;
+        }
+        if (e.code === "EGW00201" && rateLimited < (this.o.rateLimitRetries ?? 3)) {
+          rateLimited += 1;
+          await new Promise((r) => setTimeout(r, (this.o.rateLimitBackoffMs ?? 1000) * rateLimited));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Every page of a paged query: cursors CTX_AREA_FK200 / CTX_AREA_NK200 are carried from each
+   * answer (kept exactly, 200-character space-padded) while tr_cont says F or M.
+   */
+  async pages(req: Omit<KisRequest, "trCont" | "kind">, maxPages = 50): Promise<KisResponse[]> {
+    const out: KisResponse[] = [];
+    let params = { ...req.params, CTX_AREA_FK200: req.params.CTX_AREA_FK200 ?? "", CTX_AREA_NK200: req.params.CTX_AREA_NK200 ?? "" };
+    for (let page = 0; page < maxPages; page++) {
+      const res = await this.request({ ...req, params, trCont: page === 0 ? "" : "N", kind: "query" });
+      out.push(res);
+      if (res.trCont !== "F" && res.trCont !== "M") return out;
+      params = { ...params, CTX_AREA_FK200: str(res.body.ctx_area_fk200), CTX_AREA_NK200: str(res.body.ctx_area_nk200) };
+    }
+    throw new KisError("PAGING", `more than ${maxPages} pages`, "KIS: too many pages", false);
+  }
+
+  private async once(req: KisRequest, token: string): Promise<KisResponse> {
+    await pace(`${this.o.baseUrl}\u0000${this.o.appKey}`, this.o.ratePerSecond ?? KIS_RATE_PER_SECOND[this.o.env]);
+    const headers = {
+      "content-type": "application/json; charset=utf-8",
+      authorization: `Bearer ${token}`,
+      appkey: this.o.appKey,
+      appsecret: this.o.appSecret,
+      tr_id: req.trId,
+      custtype: "P",
+      tr_cont: req.trCont ?? "",
+    };
+    const url = new URL(req.path, this.o.baseUrl);
+    if (req.method === "GET") for (const [k, v] of Object.entries(req.params)) url.searchParams.set(k, v);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method: req.method,
+        headers,
+        body: req.method === "POST" ? JSON.stringify(req.params) : undefined,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+      });
+      text = await res.text();
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === "TimeoutError" || err.name === "AbortError") throw unclear("TIMEOUT", `no answer within ${this.o.timeoutMs ?? 10_000} ms`);
+      throw unclear("NETWORK", err.message);
+    }
+    let body: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      body = undefined;
+    }
+    // rt_cd decides on every HTTP status (expired tokens and rate limits arrive as HTTP 500).
+    const rtCd = body?.rt_cd;
+    if (body && typeof rtCd === "string") {
+      if (rtCd.trim() === "0") return { body, trCont: (res.headers.get("tr_cont") ?? "").trim(), httpStatus: res.status };
+      throw refusal(str(body.msg_cd).trim(), str(body.msg1), res.status);
+    }
+    if (body && typeof body.error_code === "string") throw refusal(body.error_code, str(body.error_description), res.status);
+    throw unclear(res.status >= 500 ? `HTTP_${res.status}` : "BAD_RESPONSE", `HTTP ${res.status} without a readable rt_cd`, res.status);
+  }
+}
+
+export function str(v: unknown): string {
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
+}

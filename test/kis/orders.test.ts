@@ -63,6 +63,14 @@ describe("order POST is never retried", () => {
     expect(fake.count(KIS_PATHS.order)).toBe(3);
     expect(fake.orders).toHaveLength(0);
   });
+
+  it("no token (EGW00133, issued too often) is a rejection before any order POST", async () => {
+    fake.setQuote("NAS", "NVDA", { last: "120.50" });
+    await brokerFor(fake, redis, "paper", keyspace(prefix)).quote("NVDA");
+    const unshared = brokerFor(fake, redis, "paper", keyspace(prefix)); // a process not sharing the Redis cache
+    expect(await unshared.submit(limit("BUY", "NVDA", 1, "120.50"))).toEqual({ status: "rejected", reason: "KIS: token issued too often (1/min)" });
+    expect(fake.count(KIS_PATHS.order)).toBe(0);
+  });
 });
 
 describe("prices", () => {

@@ -157,6 +157,7 @@ function timedOrders(orders: OrderStore, timer: StepTimer): OrderStore {
   return {
     get: (orderId) => timer.time("orderGet", () => orders.get(orderId)),
     markSubmission: (orderId, update) => timer.time("markSubmission", () => orders.markSubmission(orderId, update)),
+    workingBrokerOrders: () => orders.workingBrokerOrders(),
     recordFill: (orderId, fill, defaultStopPct) => timer.time("recordFill", () => orders.recordFill(orderId, fill, defaultStopPct)),
     restingPaperOrders: (tickers) => orders.restingPaperOrders(tickers),
   };

@@ -42,6 +42,8 @@ export interface OrderStore {
    * `defaultStopPct` sets the stop of a new long when the order named none.
    */
   recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined>;
+  /** Orders working at a real broker (submitted or partly filled, with a broker order id), oldest first. */
+  workingBrokerOrders(): Promise<StoredOrder[]>;
   /** Resting limit orders of paper accounts for these tickers, oldest first. */
   restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]>;
 }

@@ -118,6 +118,16 @@ export class OrderRepository implements OrderStore {
     return inTransaction(this.pool, (client) => bookFillOn(client, orderId, fill, defaultStopPct, brokerOrderId));
   }
 
+  async workingBrokerOrders(): Promise<StoredOrder[]> {
+    const { rows } = await this.pool.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       WHERE status IN ('submitted', 'partially_filled') AND broker_order_id IS NOT NULL
+         AND account_id IN (SELECT id FROM accounts WHERE broker <> 'paper')
+       ORDER BY created_at, id`,
+    );
+    return rows.map(toOrder);
+  }
+
   async restingPaperOrders(tickers: readonly string[]): Promise<StoredOrder[]> {
     if (tickers.length === 0) return [];
     const { rows } = await this.pool.query<OrderRow>(

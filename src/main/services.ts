@@ -16,6 +16,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config/load.js";
 import { Dec } from "../domain/decimal.js";
 import { buildKillSwitchDeps } from "./kill-switch-deps.js";
+import { brokersByAccount, kisBroker } from "./brokers.js";
 import type { Runtime } from "./runtime.js";
 
 /** What every process of the desk shares, built once per process. */
@@ -32,6 +33,8 @@ export interface DeskServices {
 export function buildDeskServices(runtime: Runtime, notifier: Notifier = new LoggingNotifier(runtime.log)): DeskServices {
   const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, notifier);
   const execution = buildExecutionDeps(runtime.config, runtime.dataSource, killSwitch);
+  // Paper for shadow accounts, KIS for live ones (rejected with the reason when KIS is not configured).
+  execution.brokers = brokersByAccount(runtime.dataSource, execution.broker, kisBroker(runtime.config, runtime.redis));
   return { killSwitch, execution, approvals: buildApprovalDeps(runtime, execution), metrics: createHttpMetrics() };
 }
 

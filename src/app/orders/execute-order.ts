@@ -29,6 +29,16 @@ export interface ExecutionDeps {
   settings: ExecutionSettings;
   /** Where refusals are kept for the weekly review; absent in replays and benchmarks. */
   refusals?: RefusalLog;
+  /**
+   * The broker of each account when accounts use different ones (paper for shadow, KIS for
+   * live); absent, every account uses `broker`.
+   */
+  brokers?: { forAccount(accountId: string): Promise<Broker> };
+}
+
+/** The broker an account's orders go to. */
+export function brokerOf(deps: ExecutionDeps, accountId: string): Promise<Broker> {
+  return deps.brokers ? deps.brokers.forAccount(accountId) : Promise.resolve(deps.broker);
 }
 
 export type OrderOutcome =
@@ -56,6 +66,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   const now = clock.now();
   const tradingDay = calendar.tradingDayOf(now);
   const marketOpen = calendar.isMarketOpen(now);
+  const broker = await brokerOf(deps, order.accountId);
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
   const gated = await deps.gate.whenAllowed(order.accountId, order.side === "SELL", async (tx, state) => {
@@ -83,9 +94,9 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     const orderId = await tx.insertOrder({ ...order, tradingDay });
     if (!orderId) throw new Error("the order's idempotency key was taken while the account was locked");
     const quote = view.lastPrice && view.priceTime ? { price: view.lastPrice, at: view.priceTime } : undefined;
-    if (deps.broker.fillsInline) {
+    if (broker.fillsInline) {
       // A simulated broker decides without I/O: book its fill in this same transaction.
-      const result = await deps.broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote });
+      const result = await broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote });
       if (result.status === "filled") {
         const booked: RecordedFill[] = [];
         for (const fill of result.fills) {
@@ -122,7 +133,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   }
   let result: SubmitResult;
   try {
-    result = await deps.broker.submit(brokerOrder(order, step.orderId), { cash: step.cash, quote: step.quote });
+    result = await broker.submit(brokerOrder(order, step.orderId), { cash: step.cash, quote: step.quote });
   } catch (error) {
     // Not knowing whether the broker took the order is not the same as a rejection: never resubmit, reconcile.
     result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };

@@ -1,7 +1,7 @@
 import { Dec } from "../../domain/decimal.js";
 import { recordBrokerCall } from "../kill-switch/broker-calls.js";
 import type { BrokerFill } from "../ports/broker.js";
-import { bookFills, type ExecutionDeps } from "./execute-order.js";
+import { bookFills, brokerOf, type ExecutionDeps } from "./execute-order.js";
 
 /**
  * Books what a real broker has filled of the orders working there. A broker may report a running
@@ -16,7 +16,7 @@ export async function syncBrokerFills(deps: ExecutionDeps): Promise<{ orders: nu
   for (const order of working) {
     let reported: BrokerFill[];
     try {
-      reported = await deps.broker.fills(order.brokerOrderId!);
+      reported = await (await brokerOf(deps, order.accountId)).fills(order.brokerOrderId!);
       await recordBrokerCall(deps.killSwitch, order.accountId, true);
     } catch {
       failed += 1;

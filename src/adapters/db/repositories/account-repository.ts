@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { DataSource } from "typeorm";
 import type { AccountStore, PhaseChange, ShadowAccountSeed } from "../../../app/ports/account-store.js";
 import { Dec } from "../../../domain/decimal.js";
-import type { AccountMode, Phase } from "../../../domain/vocabulary.js";
+import type { AccountMode, Broker, Phase } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
 
@@ -49,6 +49,11 @@ export class AccountRepository implements AccountStore {
       },
       { lock_timeout: "30s" },
     );
+  }
+
+  async brokerOf(accountId: string): Promise<Broker | undefined> {
+    const { rows } = await this.pool.query<{ broker: Broker }>({ name: "account_broker", text: "SELECT broker FROM accounts WHERE id = $1", values: [accountId] });
+    return rows[0]?.broker;
   }
 
   async phaseOf(accountId: string): Promise<{ phase: Phase; mode: AccountMode } | undefined> {

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { reconcilePositions, type ReconcileResult } from "../src/app/broker/reconcile-positions.js";
+import { brokerOf, type ExecutionDeps } from "../src/app/orders/execute-order.js";
+import { syncBrokerFills } from "../src/app/orders/sync-broker-fills.js";
+import type { DeskReader } from "../src/app/ports/desk-reader.js";
+import type { JobDefinition } from "./registry.js";
+
+const payload = z.object({}).strict();
+
+/** `broker-fills` (every 30 s): books what real brokers have filled of the orders working there. */
+export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {
+  return { name: "broker-fills", payload, schedule: { every: 30_000 }, process: () => syncBrokerFills(deps) };
+}
+
+/**
+ * `broker-reconcile` (every 5 minutes): each real-broker account's positions against the desk's;
+ * a difference halts the account until an admin has looked (and resumed it).
+ */
+export function brokerReconcileJob(deps: { execution: ExecutionDeps; reader: Pick<DeskReader, "accounts" | "positions"> }): JobDefinition<z.infer<typeof payload>> {
+  return {
+    name: "broker-reconcile",
+    payload,
+    schedule: { every: 5 * 60_000 },
+    async process() {
+      const results: Record<string, ReconcileResult["outcome"]> = {};
+      for (const account of await deps.reader.accounts()) {
+        if (account.broker === "paper") continue;
+        const broker = await brokerOf(deps.execution, account.id);
+        results[account.name] = (await reconcilePositions({ broker, desk: deps.reader, killSwitch: deps.execution.killSwitch }, account.id)).outcome;
+      }
+      return results;
+    },
+  };
+}

@@ -71,6 +71,7 @@ export interface Config {
       appSecret: string | undefined;
       accountNo: string | undefined;
       accountProductCode: string;
+      baseUrl: string | undefined;
     };
   };
   http: { host: string; port: number; apiToken: string | undefined };
@@ -161,6 +162,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         appSecret: e.KIS_APP_SECRET,
         accountNo: e.KIS_ACCOUNT_NO,
         accountProductCode: e.KIS_ACCOUNT_PRODUCT_CODE,
+        baseUrl: e.KIS_BASE_URL,
       },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN },

@@ -226,6 +226,7 @@ export const envSchema = z.object({
   KIS_ACCOUNT_NO: optionalString("KIS account number, 8 digits").pipe(
     z.string().regex(/^\d{8}$/, { message: "expected the 8-digit account number (CANO)" }).optional(),
   ),
+  KIS_BASE_URL: optionalString("override of the KIS host (a gateway of your own, or a test double); unset uses KIS_ENV's host").pipe(httpUrl("KIS base URL").optional()),
   KIS_ACCOUNT_PRODUCT_CODE: z.string().trim().regex(/^\d{2}$/, { message: "expected 2 digits, usually 01" }).default("01").describe("KIS account product code (ACNT_PRDT_CD)"),
 
   // HTTP API

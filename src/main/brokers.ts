@@ -11,7 +11,10 @@ export function kisBroker(config: Config, redis: Redis | undefined): Broker {
   const kis = config.broker.kis;
   const missing = [!kis.appKey && "KIS_APP_KEY", !kis.appSecret && "KIS_APP_SECRET", !kis.accountNo && "KIS_ACCOUNT_NO", !redis && "Redis"].filter(Boolean);
   if (missing.length > 0) return new UnavailableBroker("kis", `KIS is not configured in this process (missing ${missing.join(", ")}): nothing was sent`);
-  return new KisBroker({ env: kis.env, appKey: kis.appKey!, appSecret: kis.appSecret!, accountNo: kis.accountNo!, accountProductCode: kis.accountProductCode, redis: redis!, redisPrefix: "wr:kis:" });
+  return new KisBroker({
+    env: kis.env, appKey: kis.appKey!, appSecret: kis.appSecret!, accountNo: kis.accountNo!, accountProductCode: kis.accountProductCode,
+    redis: redis!, redisPrefix: "wr:kis:", ...(kis.baseUrl ? { baseUrl: kis.baseUrl } : {}),
+  });
 }
 
 /**

@@ -158,6 +158,8 @@ function timedOrders(orders: OrderStore, timer: StepTimer): OrderStore {
     get: (orderId) => timer.time("orderGet", () => orders.get(orderId)),
     markSubmission: (orderId, update) => timer.time("markSubmission", () => orders.markSubmission(orderId, update)),
     workingBrokerOrders: () => orders.workingBrokerOrders(),
+    unknownBrokerOrders: () => orders.unknownBrokerOrders(),
+    isBrokerOrderLinked: (id) => orders.isBrokerOrderLinked(id),
     recordFill: (orderId, fill, defaultStopPct) => timer.time("recordFill", () => orders.recordFill(orderId, fill, defaultStopPct)),
     restingPaperOrders: (tickers) => orders.restingPaperOrders(tickers),
   };

@@ -2,10 +2,16 @@ import { z } from "zod";
 import { reconcilePositions, type ReconcileResult } from "../src/app/broker/reconcile-positions.js";
 import { brokerOf, type ExecutionDeps } from "../src/app/orders/execute-order.js";
 import { syncBrokerFills } from "../src/app/orders/sync-broker-fills.js";
+import { reconcileUnknownOrders } from "../src/app/orders/reconcile-unknown-orders.js";
 import type { DeskReader } from "../src/app/ports/desk-reader.js";
 import type { JobDefinition } from "./registry.js";
 
 const payload = z.object({}).strict();
+
+/** `order-reconcile` (every minute): orders whose broker answer was unclear are looked up, never resent. */
+export function orderReconcileJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {
+  return { name: "order-reconcile", payload, schedule: { every: 60_000 }, process: () => reconcileUnknownOrders(deps) };
+}
 
 /** `broker-fills` (every 30 s): books what real brokers have filled of the orders working there. */
 export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {

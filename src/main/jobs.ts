@@ -17,7 +17,7 @@ import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warr
 import { buildWarRoomDeps } from "./warroom.js";
 import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
 import { newsIngestJob } from "../../jobs/news-ingest.js";
-import { brokerFillsJob, brokerReconcileJob } from "../../jobs/broker.js";
+import { brokerFillsJob, brokerReconcileJob, orderReconcileJob } from "../../jobs/broker.js";
 import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
 import { parseWatchlist } from "../domain/news-tagging.js";
@@ -35,7 +35,7 @@ import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -98,6 +98,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     ),
     ...warroomJobs(runtime, services, board),
     brokerFillsJob(services.execution),
+    orderReconcileJob(services.execution),
     brokerReconcileJob({ execution: services.execution, reader: new DeskReaderRepository(runtime.dataSource) }),
     newsIngestJob(
       {

@@ -27,6 +27,16 @@ export type SubmitResult =
   /** The broker's answer is unclear (timeout): never resubmit, reconcile through fills(). */
   | { status: "unknown"; detail: string };
 
+/** An order as the broker holds it, found without its order number. */
+export interface BrokerOrderRecord {
+  brokerOrderId: string;
+  ticker: string;
+  side: Side;
+  quantity: number;
+  filledQuantity: number;
+  at: Date | undefined;
+}
+
 export interface BrokerPosition {
   ticker: string;
   quantity: number;
@@ -51,4 +61,9 @@ export interface Broker {
   quote(ticker: string): Promise<{ price: Dec; at: Date } | undefined>;
   positions(accountId: string): Promise<BrokerPosition[]>;
   fills(brokerOrderId: string): Promise<BrokerFill[]>;
+  /**
+   * The broker's orders of a ticker and side since `from`: how an order whose answer was lost
+   * (no order number) is found again. A simulated broker never loses an answer and has none.
+   */
+  findOrders?(query: { ticker: string; side: Side; from: Date }): Promise<BrokerOrderRecord[]>;
 }

@@ -42,6 +42,10 @@ export interface OrderStore {
    * `defaultStopPct` sets the stop of a new long when the order named none.
    */
   recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined>;
+  /** Orders of real-broker accounts whose broker answer was unclear, oldest first, with when they were placed. */
+  unknownBrokerOrders(): Promise<(StoredOrder & { createdAt: Date })[]>;
+  /** Whether a desk order already carries this broker order number. */
+  isBrokerOrderLinked(brokerOrderId: string): Promise<boolean>;
   /** Orders working at a real broker (submitted or partly filled, with a broker order id), oldest first. */
   workingBrokerOrders(): Promise<StoredOrder[]>;
   /** Resting limit orders of paper accounts for these tickers, oldest first. */

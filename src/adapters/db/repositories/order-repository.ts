@@ -118,6 +118,20 @@ export class OrderRepository implements OrderStore {
     return inTransaction(this.pool, (client) => bookFillOn(client, orderId, fill, defaultStopPct, brokerOrderId));
   }
 
+  async unknownBrokerOrders(): Promise<(StoredOrder & { createdAt: Date })[]> {
+    const { rows } = await this.pool.query<OrderRow & { created_at: Date }>(
+      `SELECT ${ORDER_COLUMNS}, created_at FROM orders
+       WHERE status = 'unknown' AND account_id IN (SELECT id FROM accounts WHERE broker <> 'paper')
+       ORDER BY created_at, id`,
+    );
+    return rows.map((r) => ({ ...toOrder(r), createdAt: r.created_at }));
+  }
+
+  async isBrokerOrderLinked(brokerOrderId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM orders WHERE broker_order_id = $1 LIMIT 1`, [brokerOrderId]);
+    return rows.length > 0;
+  }
+
   async workingBrokerOrders(): Promise<StoredOrder[]> {
     const { rows } = await this.pool.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM orders

@@ -12,11 +12,7 @@ const noKis = { broker: { kis: { env: "paper", appKey: undefined, appSecret: und
 describe("brokers by account", () => {
   it("paper accounts fill on the paper broker; a KIS account without KIS configured is rejected with the reason and nothing is counted", async () => {
     const paper = await createAccount(db.dataSource, { name: "Paper" });
-    const [row] = await db.dataSource.query<{ id: string }[]>(
-      `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('Live', 'live', 'kis', 'small', 1000, 1000, 1000) RETURNING id`,
-    );
-    const live = row!.id;
-    await db.dataSource.query(`INSERT INTO kill_switch_states (account_id, state, reason) VALUES ($1, 'ACTIVE', 'test')`, [live]);
+    const live = await createAccount(db.dataSource, { name: "Live", cash: "1000", live: { phase: "small" } });
     await price(db.dataSource, "NKE", "50", new Date(MARKET_OPEN.getTime() - 30_000));
     const base = executionDeps(db.dataSource);
     const deps = { ...base, brokers: brokersByAccount(db.dataSource, base.broker, kisBroker(noKis, undefined)) };

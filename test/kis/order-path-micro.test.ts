@@ -5,6 +5,7 @@ import { decideProposal } from "../../src/app/approvals/decide-proposal.js";
 import { requestOrder, type ApprovalDeps } from "../../src/app/approvals/request-order.js";
 import { syncBrokerFills } from "../../src/app/orders/sync-broker-fills.js";
 import type { KisFake } from "../support/kis-fake/server.js";
+import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
 import { executionDeps, MARKET_OPEN, price } from "../support/desk.js";
 import { useTestRedis } from "../support/redis.js";
@@ -26,11 +27,7 @@ const ORDER_PATH = "/uapi/overseas-stock/v1/trading/order";
 
 describe("the order path through KIS in phase micro", () => {
   it("applies the micro limits, needs approval, sends one limit order, and books the broker's fill into the position and cash", async () => {
-    const [row] = await db.dataSource.query<{ id: string }[]>(
-      `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('Micro', 'live', 'kis', 'micro', 1000, 1000, 1000) RETURNING id`,
-    );
-    const accountId = row!.id;
-    await db.dataSource.query(`INSERT INTO kill_switch_states (account_id, state, reason) VALUES ($1, 'ACTIVE', 'test')`, [accountId]);
+    const accountId = await createAccount(db.dataSource, { name: "Micro", cash: "1000", live: { phase: "micro" } });
     await price(db.dataSource, "NKE", "63.03", new Date(MARKET_OPEN.getTime() - 30_000));
     // A real broker prices a market order from its own quote, not the desk's.
     fake.setQuote("NYS", "NKE", { last: " 63.03", base: "62.50", tvol: "1200" });

@@ -3,6 +3,7 @@ import { executeOrder } from "../../src/app/orders/execute-order.js";
 import { reconcileUnknownOrders } from "../../src/app/orders/reconcile-unknown-orders.js";
 import { syncBrokerFills } from "../../src/app/orders/sync-broker-fills.js";
 import type { KisFake } from "../support/kis-fake/server.js";
+import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
 import { executionDeps, MARKET_OPEN, price } from "../support/desk.js";
 import { useTestRedis } from "../support/redis.js";
@@ -23,11 +24,7 @@ afterAll(async () => {
 
 describe("an order that times out at KIS", () => {
   it("is marked unknown, counted as a failed call, found again among the broker's orders, and its fill booked once", async () => {
-    const [row] = await db.dataSource.query<{ id: string }[]>(
-      `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('Live', 'live', 'kis', 'small', 1000, 1000, 1000) RETURNING id`,
-    );
-    const accountId = row!.id;
-    await db.dataSource.query(`INSERT INTO kill_switch_states (account_id, state, reason) VALUES ($1, 'ACTIVE', 'test')`, [accountId]);
+    const accountId = await createAccount(db.dataSource, { name: "Live", cash: "1000", live: { phase: "small" } });
     await price(db.dataSource, "NKE", "63.03", new Date(MARKET_OPEN.getTime() - 30_000));
     const execution = { ...executionDeps(db.dataSource), broker: brokerFor(fake, redis, "paper", keyspace(prefix), { timeoutMs: 500 }) };
 

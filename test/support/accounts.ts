@@ -4,17 +4,17 @@ import type { KillSwitchState } from "../../src/domain/vocabulary.js";
 
 let counter = 0;
 
-/** Inserts a shadow account and its kill-switch row; returns the account id. */
+/** Inserts a shadow/paper account (or, with `live`, a live KIS account in that phase) and its kill-switch row; returns the account id. */
 export async function createAccount(
   dataSource: DataSource,
-  options: { name?: string; cash?: string; state?: KillSwitchState } = {},
+  options: { name?: string; cash?: string; state?: KillSwitchState; live?: { phase: "micro" | "small" } } = {},
 ): Promise<string> {
   counter += 1;
   const name = options.name ?? `acct-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   const cash = options.cash ?? "100000";
   const [row] = await dataSource.query(
-    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ($1, 'shadow', 'paper', 'shadow', $2, $2, $2) RETURNING id`,
-    [name, cash],
+    `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ($1, $3, $4, $5, $2, $2, $2) RETURNING id`,
+    [name, cash, options.live ? "live" : "shadow", options.live ? "kis" : "paper", options.live?.phase ?? "shadow"],
   );
   await dataSource.query(`INSERT INTO kill_switch_states (account_id, state, reason) VALUES ($1, $2, $3)`, [
     row.id,

@@ -55,6 +55,10 @@ export interface OperatorFlavor {
 export type BotContext = ConversationFlavor<Context & OperatorFlavor>;
 
 /** "tg:<user id>": how every record names a Telegram operator. */
+export function actorId(userId: number): string {
+  return `tg:${userId}`;
+}
+
 export function actorOf(ctx: { operator: Operator }): string {
-  return `tg:${ctx.operator.userId}`;
+  return actorId(ctx.operator.userId);
 }

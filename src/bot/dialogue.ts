@@ -33,3 +33,15 @@ export async function waitText(conversation: Dialogue, userId: number): Promise<
   if (isCancel(next)) return null;
   return { ctx: next, text: next.message!.text! };
 }
+
+/**
+ * Asks for the override code and deletes its message as soon as it is read. Always the last
+ * step of a dialogue, so the code is never written into stored dialogue state. Null on cancel.
+ */
+export async function waitOverrideCode(conversation: Dialogue, ctx: Context, userId: number): Promise<string | null> {
+  await ctx.reply("Send the override code. Its message is deleted as soon as it is read. (/cancel to stop)");
+  const code = await waitText(conversation, userId);
+  if (!code) return null;
+  await code.ctx.deleteMessage().catch(() => undefined);
+  return code.text.trim();
+}

@@ -1,4 +1,5 @@
 import { requestOrder, type RequestOutcome } from "../app/approvals/request-order.js";
+import { tradingAccount } from "../app/accounts/trading-account.js";
 import type { OrderSource } from "../domain/vocabulary.js";
 import type { BotDeps } from "./context.js";
 import { esc } from "./render/html.js";
@@ -17,18 +18,17 @@ export interface OperatorOrder {
   source?: OrderSource;
 }
 
-/** The account the bot trades: the desk's first account (the shadow account a new install creates). */
-export async function tradingAccount(deps: Pick<BotDeps, "reader">): Promise<{ id: string; name: string } | undefined> {
-  const [first] = await deps.reader.accounts();
-  return first ? { id: first.id, name: first.name } : undefined;
-}
-
 /**
  * Sends an operator's order down the one order path. A proposal is posted to the traders (the
  * requester among them) by the board; anything else comes back as HTML to reply with.
  */
-export async function placeOperatorOrder(deps: BotDeps, order: OperatorOrder): Promise<{ reply: string | null; outcome: RequestOutcome | null }> {
-  const account = await tradingAccount(deps);
+export async function placeOperatorOrder(
+  deps: BotDeps,
+  order: OperatorOrder,
+  /** The trading account when the caller already looked it up. */
+  known?: { id: string },
+): Promise<{ reply: string | null; outcome: RequestOutcome | null }> {
+  const account = known ?? (await tradingAccount(deps.reader));
   if (!account) return { reply: "❌ There is no account to trade.", outcome: null };
   const outcome = await requestOrder(deps.approvals, {
     accountId: account.id,

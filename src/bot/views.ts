@@ -13,8 +13,11 @@ export async function monitorViews(deps: BotDeps): Promise<MonitorView[]> {
   return views.filter((v): v is MonitorView => v !== undefined);
 }
 
+export function phaseView(deps: BotDeps, accountId: string): Promise<PhaseView | undefined> {
+  return buildPhaseView({ reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock }, accountId);
+}
+
 export async function phaseViews(deps: BotDeps): Promise<PhaseView[]> {
-  const phaseDeps = { reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock };
-  const views = await Promise.all((await deps.reader.accounts()).map((a) => buildPhaseView(phaseDeps, a.id)));
+  const views = await Promise.all((await deps.reader.accounts()).map((a) => phaseView(deps, a.id)));
   return views.filter((v): v is PhaseView => v !== undefined);
 }

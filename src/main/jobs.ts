@@ -7,6 +7,8 @@ import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-re
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { observeJobs } from "../adapters/http/metrics.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
+import { tradingAccount } from "../app/accounts/trading-account.js";
+import type { DeskReader } from "../app/ports/desk-reader.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { dailyReportJob } from "../../jobs/daily-report.js";
@@ -57,11 +59,10 @@ function loggingBoard(runtime: Runtime): ProposalBoard {
   };
 }
 
-function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined): JobDefinition[] {
+function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined, reader: DeskReader): JobDefinition[] {
   const deps = buildWarRoomDeps(runtime, services, board ?? loggingBoard(runtime));
-  const accounts = new DeskReaderRepository(runtime.dataSource);
   return [
-    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist, accountId: async () => (await accounts.accounts())[0]?.id }),
+    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist, accountId: async () => (await tradingAccount(reader))?.id }),
     voteScoringJob({ store: deps.store, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock }),
     signalAlertsJob({ signals: new SignalRepository(runtime.dataSource), notifier: services.killSwitch.notifier, now: () => services.killSwitch.clock.now() }, runtime.config.warroom.signalAlertConfidence),
   ];
@@ -72,7 +73,11 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const { board } = channels;
   if (!runtime.infrastructure.redisUrl || !runtime.redis) throw new Error("jobs need Redis");
   const redis = runtime.redis;
-  const { schedules } = runtime.config;
+  const { schedules, marketData } = runtime.config;
+  // Read-only repositories the jobs share; the reports go to Telegram, or to the log without it.
+  const reader = new DeskReaderRepository(runtime.dataSource);
+  const trades = new TradeLogRepository(runtime.dataSource);
+  const publisher = channels.publisher ?? new LoggingReportPublisher(runtime.log);
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
@@ -80,26 +85,26 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     ...equityMarkJobs(runtime, services),
     dailyReportJob({
       report: {
-        reader: new DeskReaderRepository(runtime.dataSource),
+        reader,
         killSwitch: services.killSwitch,
         proposals: services.approvals.proposals,
-        trades: new TradeLogRepository(runtime.dataSource),
+        trades,
         nearStopPct: new Dec(runtime.config.risk.nearStopPct),
       },
       marks: new EquityMarkRepository(runtime.dataSource),
-      publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
+      publisher,
       charts: reportCharts(),
       log: runtime.log,
     }, schedules.dailyReportCron),
     pricePollJob(
       { provider: await marketDataProvider(runtime), prices: new PriceRepository(runtime.dataSource), killSwitch: services.killSwitch, execution: services.execution },
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
-      runtime.config.marketData.provider === "replay" ? Math.min(runtime.config.schedules.pricePollEverySeconds, runtime.config.marketData.replaySecondsPerDay) : runtime.config.schedules.pricePollEverySeconds,
+      marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
-    ...warroomJobs(runtime, services, board),
+    ...warroomJobs(runtime, services, board, reader),
     brokerFillsJob(services.execution),
     orderReconcileJob(services.execution),
-    brokerReconcileJob({ execution: services.execution, reader: new DeskReaderRepository(runtime.dataSource) }),
+    brokerReconcileJob({ execution: services.execution, reader }),
     newsIngestJob(
       {
         feeds: runtime.config.news.feeds,
@@ -113,14 +118,14 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     staleDataWarningJob({ killSwitch: services.killSwitch, once: new RedisOnceLedger(redis, "wr:once:") }),
     weeklyReportJob({
       report: {
-        reader: new DeskReaderRepository(runtime.dataSource),
-        trades: new TradeLogRepository(runtime.dataSource),
+        reader,
+        trades,
         risk: new RiskHistoryRepository(runtime.dataSource),
         warroom: new WarRoomRepository(runtime.dataSource),
         calendar: services.killSwitch.calendar,
         clock: services.killSwitch.clock,
       },
-      publisher: channels.publisher ?? new LoggingReportPublisher(runtime.log),
+      publisher,
     }, schedules.weeklyReportCron),
   ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);

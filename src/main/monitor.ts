@@ -44,9 +44,6 @@ async function main(): Promise<number> {
   // The runtime logs JSON lines to stdout, which is this command's output: keep them out of it
   // (errors only in text mode, nothing at all under --json). Failures still reach stderr below.
   process.env.LOG_LEVEL = json ? "silent" : "error";
-  // It reads PostgreSQL only: with REDIS_URL set the runtime would still connect to Redis, and a
-  // Redis outage must not keep an operator from seeing the desk.
-  delete process.env.REDIS_URL;
   const runtime = await bootRuntime("monitor", { withRedis: false });
   try {
     const { risk } = runtime.config;

@@ -39,7 +39,8 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
     if (seeded.created) log.info({ accountId: seeded.accountId, account: seeded.name, startingCapital: seeded.startingCapital.toFixed(2) }, "new installation: created the shadow account, paper trading armed");
 
     let redis: Redis | undefined;
-    if (infrastructure.redisUrl) {
+    // withRedis false: a command that only reads PostgreSQL never depends on Redis, configured or not.
+    if (options.withRedis !== false && infrastructure.redisUrl) {
       const connection = new Redis(infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
       connection.on("error", (error) => log.error({ err: error.message }, "redis connection error"));
       await connection.connect();

@@ -7,6 +7,7 @@ import { createLlmAgent } from "../adapters/llm/llm-agent.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
 import { Dec } from "../domain/decimal.js";
+import { DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -29,7 +30,7 @@ export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board
     accounts: new AccountRepository(dataSource),
     approvals: services.approvals,
     board,
-    llm: llm ? (input, others) => llm(input, others) : undefined,
-    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20 },
+    llm,
+    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20 },
   };
 }

@@ -27,7 +27,8 @@ export interface LlmAgentOptions {
   fetch?: typeof fetch;
 }
 
-export type LlmAgent = (input: WarRoomInput, otherVotes: readonly AgentVote[]) => Promise<AgentVote>;
+/** `signal`: the session's deadline; the call is abandoned when it fires, not only at its own timeout. */
+export type LlmAgent = (input: WarRoomInput, otherVotes: readonly AgentVote[], signal?: AbortSignal) => Promise<AgentVote>;
 
 export const LLM_AGENT = "llm";
 
@@ -64,7 +65,7 @@ export function createLlmAgent(options: LlmAgentOptions): LlmAgent {
   const doFetch = options.fetch ?? fetch;
   const scrub = (text: string) => (options.apiKey ? text.split(options.apiKey).join("[redacted]") : text);
 
-  return async (input, otherVotes) => {
+  return async (input, otherVotes, sessionSignal) => {
     const started = performance.now();
     const details = (extra: Record<string, unknown>) => ({ model: options.model, latencyMs: Math.round(performance.now() - started), ...extra });
     const abstain = (error: string, reason: string): AgentVote => ({
@@ -92,7 +93,7 @@ export function createLlmAgent(options: LlmAgentOptions): LlmAgent {
             { role: "user", content: buildPrompt(input, otherVotes) },
           ],
         }),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: sessionSignal ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), sessionSignal]) : AbortSignal.timeout(options.timeoutMs),
       });
       body = await response.text();
       if (!response.ok) return abstain("http", `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);

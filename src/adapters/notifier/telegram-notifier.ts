@@ -1,7 +1,8 @@
 import type { Api } from "grammy";
 import { audienceOf, type Alert, type AlertKind, type Notifier } from "../../app/ports/notifier.js";
 import type { OperatorDirectory } from "../../app/ports/operator-directory.js";
-import { bold, esc, splitMessage } from "../../bot/render/html.js";
+import { bold, esc, italic } from "../../bot/render/html.js";
+import { sendHtml } from "../../bot/reply.js";
 import { etDateTime } from "../../bot/render/time.js";
 import { hasRole } from "../../domain/roles.js";
 import type { Logger } from "../../logger.js";
@@ -19,7 +20,7 @@ const ICON: Record<AlertKind, string> = {
 };
 
 export function renderAlert(alert: Alert): string {
-  return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), `<i>${esc(alert.accountName)} · ${etDateTime(alert.at)}</i>`].join("\n");
+  return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), italic(`${alert.accountName} · ${etDateTime(alert.at)}`)].join("\n");
 }
 
 /**
@@ -37,12 +38,8 @@ export class TelegramNotifier implements Notifier {
     try {
       const audience = audienceOf(alert.kind);
       const recipients = (await this.operators.all()).filter((o) => hasRole(o.role, audience));
-      const parts = splitMessage(renderAlert(alert));
-      const results = await Promise.allSettled(
-        recipients.map(async (o) => {
-          for (const part of parts) await this.api.sendMessage(o.userId, part, { parse_mode: "HTML" });
-        }),
-      );
+      const html = renderAlert(alert);
+      const results = await Promise.allSettled(recipients.map((o) => sendHtml(this.api, o.userId, html, {})));
       results.forEach((r, i) => {
         if (r.status === "rejected") this.log.warn({ err: String(r.reason), operator: recipients[i]!.userId, alert: alert.kind }, "could not push an alert");
       });

@@ -48,7 +48,7 @@ export class TelegramProposalBoard implements ProposalBoard {
           }),
         ),
       );
-      await this.deps.messages.markShown(proposal.id, proposal.status, messages);
+      await this.deps.messages.markShown(proposal.id, proposal.status);
     } catch (error) {
       this.deps.log.error({ err: String(error), proposal: proposal.id }, "settling a proposal's messages failed");
     }

@@ -1,7 +1,7 @@
 import { InputFile, type Api } from "grammy";
 import type { OperatorDirectory } from "../../app/ports/operator-directory.js";
 import type { RenderedReport, ReportPublisher } from "../../app/ports/report-publisher.js";
-import { splitMessage } from "../../bot/render/html.js";
+import { sendHtml } from "../../bot/reply.js";
 import type { Logger } from "../../logger.js";
 
 /**
@@ -33,8 +33,6 @@ export class TelegramReportPublisher implements ReportPublisher {
     for (const chart of report.charts) {
       await this.api.sendPhoto(chatId, new InputFile(chart.png, `${report.id}.png`), { caption: chart.caption.slice(0, 1024) });
     }
-    for (const part of splitMessage(report.html)) {
-      await this.api.sendMessage(chatId, part, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-    }
+    await sendHtml(this.api, chatId, report.html);
   }
 }

@@ -1,3 +1,4 @@
+import type { Dec } from "../../domain/decimal.js";
 import type { AccountSnapshot } from "../../domain/kill-switch/triggers.js";
 
 
@@ -19,6 +20,8 @@ export interface SnapshotSource {
 
 export interface LoadedSnapshot {
   accountName: string;
+  /** The account's cash; the snapshot's equity is this plus the priced positions. */
+  cash: Dec;
   snapshot: AccountSnapshot;
   /** Whether any trigger is suppressed (acknowledged at resume) right now. */
   anySuppressed: boolean;

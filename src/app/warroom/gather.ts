@@ -54,8 +54,7 @@ export async function gatherInput(deps: GatherDeps, ticker: string, accountId: s
     signals: signals.map((s) => ({ signal: s.signal, confidence: s.confidence, source: s.source, createdAt: s.createdAt })),
     account: {
       equity: snap.equity,
-      // The snapshot's equity is cash plus the priced positions.
-      cash: snap.equity.minus(snap.positions.reduce((sum, p) => (p.lastPrice ? sum.plus(p.lastPrice.times(p.quantity)) : sum), new Dec(0))),
+      cash: loaded.cash,
       heldQuantity: held?.quantity ?? 0,
       killSwitch: status ? status.state : "UNKNOWN",
       phase: phase.phase,
@@ -64,6 +63,7 @@ export async function gatherInput(deps: GatherDeps, ticker: string, accountId: s
       ordersToday: snap.ordersToday,
       dailyTradeLimit: ks.thresholds.dailyTradeLimit,
       maxPositionPct: ks.thresholds.concentrationPct,
+      staleDataSeconds: ks.thresholds.staleDataSeconds,
       marketOpen,
     },
   };

@@ -1,7 +1,8 @@
 import { Composer } from "grammy";
 import { actorOf, type BotContext, type BotDeps } from "../context.js";
 import { requireRole } from "../middlewares/authorize.js";
-import { placeOperatorOrder, tradingAccount } from "../order-requests.js";
+import { tradingAccount } from "../../app/accounts/trading-account.js";
+import { placeOperatorOrder } from "../order-requests.js";
 import { CLOSE_USAGE, parseCloseArgs } from "../parse.js";
 import { esc } from "../render/html.js";
 
@@ -15,9 +16,9 @@ export function closeFeature(deps: BotDeps): Composer<BotContext> {
   composer.command("close", requireRole("trader", "/close"), async (ctx) => {
     const parsed = parseCloseArgs(ctx.match);
     if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
-    const account = await tradingAccount(deps);
+    const account = await tradingAccount(deps.reader);
     const held = account ? (await deps.reader.positions(account.id)).find((p) => p.ticker === parsed.ticker) : undefined;
-    if (!held) return void (await ctx.reply(`❌ No open ${esc(parsed.ticker.slice(0, 24))} position to close.\nusage: ${esc(CLOSE_USAGE)}`, { parse_mode: "HTML" }));
+    if (!account || !held) return void (await ctx.reply(`❌ No open ${esc(parsed.ticker.slice(0, 24))} position to close.\nusage: ${esc(CLOSE_USAGE)}`, { parse_mode: "HTML" }));
     const quantity = parsed.quantity ?? String(held.quantity);
     if (/^\d+$/.test(quantity) && Number(quantity) > held.quantity) {
       return void (await ctx.reply(`❌ You hold ${held.quantity} ${esc(held.ticker)}; cannot close ${esc(quantity)}.`, { parse_mode: "HTML" }));
@@ -31,7 +32,7 @@ export function closeFeature(deps: BotDeps): Composer<BotContext> {
       actor: actorOf(ctx),
       idempotencyKey: `tg-${ctx.chat.id}-${ctx.msg.message_id}`,
       rationale: `close ${quantity} of ${held.quantity} ${held.ticker}`,
-    });
+    }, account);
     if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
   });
   return composer;

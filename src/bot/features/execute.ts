@@ -1,6 +1,6 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Context } from "grammy";
-import { actorOf, type BotContext, type BotDeps } from "../context.js";
+import { actorId, actorOf, type BotContext, type BotDeps } from "../context.js";
 import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
 import { placeOperatorOrder } from "../order-requests.js";
@@ -55,7 +55,7 @@ function executeDialogue(deps: BotDeps) {
     // Only the reply text is kept in the dialogue's stored state: a replay after a restart reads it back instead of ordering again.
     const reply = await conversation.external(
       async () =>
-        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: quantity.text.trim().slice(0, 64), limitPrice: null, stopPrice: null, actor: `tg:${userId}`, idempotencyKey: key })).reply,
+        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: quantity.text.trim().slice(0, 64), limitPrice: null, stopPrice: null, actor: actorId(userId), idempotencyKey: key })).reply,
     );
     if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
   };

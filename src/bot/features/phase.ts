@@ -3,14 +3,15 @@ import { Composer, InlineKeyboard, type Context } from "grammy";
 import { demoteAccount, promoteAccount, type PhaseChangeResult } from "../../app/accounts/change-phase.js";
 import { nextPhase } from "../../domain/phases.js";
 import { hasRole } from "../../domain/roles.js";
-import { actorOf, type BotContext, type BotDeps } from "../context.js";
-import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
-import { tradingAccount } from "../order-requests.js";
+import { actorId, actorOf, type BotContext, type BotDeps } from "../context.js";
+import { waitChoice, waitOverrideCode, type Dialogue } from "../dialogue.js";
+import { requireRole } from "../middlewares/authorize.js";
+import { tradingAccount } from "../../app/accounts/trading-account.js";
 import { esc } from "../render/html.js";
 import { money } from "../render/order.js";
 import { renderPhase } from "../render/monitor.js";
 import { replyHtml } from "../reply.js";
-import { phaseViews } from "../views.js";
+import { phaseView, phaseViews } from "../views.js";
 
 const USAGE = "/phase — show; /phase promote — one rung up (admins, override code, gate); /phase demote — one rung down (admins)";
 
@@ -29,12 +30,12 @@ export function phaseFeature(deps: BotDeps): Composer<BotContext> {
       return replyHtml(ctx, views.length ? views.map(renderPhase).join("\n\n") : "No account yet.");
     }
     if (action !== "promote" && action !== "demote") return void (await ctx.reply(`Unknown /phase argument.\n${USAGE}`));
-    if (!hasRole(ctx.operator.role, "admin")) return void (await ctx.reply(`/phase ${action} needs the admin role; you are a ${ctx.operator.role}.`));
+    if (!hasRole(ctx.operator.role, "admin")) return requireRole("admin", `/phase ${action}`)(ctx, () => Promise.resolve());
     if (action === "promote") {
       await ctx.conversation.exit("promote");
       return ctx.conversation.enter("promote");
     }
-    const account = await tradingAccount(deps);
+    const account = await tradingAccount(deps.reader);
     if (!account) return void (await ctx.reply("No account yet."));
     const result = await demoteAccount(deps.phases, { accountId: account.id, actor: actorOf(ctx), actorIsAdmin: true });
     await deps.audit.record({ actor: actorOf(ctx), action: "tg.phase.demote", accountId: account.id, details: { outcome: result.outcome } });
@@ -47,8 +48,8 @@ function promoteDialogue(deps: BotDeps) {
   return async (conversation: Dialogue, ctx: Context) => {
     const userId = ctx.from!.id;
     const briefing = await conversation.external(async () => {
-      const account = await tradingAccount(deps);
-      const view = account ? (await phaseViews(deps)).find((v) => v.accountId === account.id) : undefined;
+      const account = await tradingAccount(deps.reader);
+      const view = account ? await phaseView(deps, account.id) : undefined;
       if (!account || !view) return null;
       const to = nextPhase(view.phase);
       const gate = view.gate ? { passed: view.gate.passed, failures: view.gate.checks.filter((c) => !c.passed).map((c) => `${c.label} ${c.value} (target ${c.target})`) } : { passed: true, failures: [] };
@@ -62,13 +63,11 @@ function promoteDialogue(deps: BotDeps) {
       reply_markup: new InlineKeyboard().text(`Promote to ${briefing.to}`, "ph:go:yes").text("Cancel", "dlg:cancel"),
     });
     if (!(await waitChoice(conversation, userId, "ph:go:"))) return void (await ctx.reply("Cancelled: the phase is unchanged."));
-    await ctx.reply("Send the override code. Its message is deleted as soon as it is read. (/cancel to stop)");
-    const code = await waitText(conversation, userId);
-    if (!code) return void (await ctx.reply("Cancelled: the phase is unchanged."));
-    await code.ctx.deleteMessage().catch(() => undefined);
+    const code = await waitOverrideCode(conversation, ctx, userId);
+    if (code === null) return void (await ctx.reply("Cancelled: the phase is unchanged."));
     const reply = await conversation.external(async () => {
-      const result = await promoteAccount(deps.phases, { accountId: briefing.accountId, actor: `tg:${userId}`, actorIsAdmin: true, code: code.text.trim(), gate: briefing.gate });
-      await deps.audit.record({ actor: `tg:${userId}`, action: "tg.phase.promote", accountId: briefing.accountId, details: { outcome: result.outcome } });
+      const result = await promoteAccount(deps.phases, { accountId: briefing.accountId, actor: actorId(userId), actorIsAdmin: true, code, gate: briefing.gate });
+      await deps.audit.record({ actor: actorId(userId), action: "tg.phase.promote", accountId: briefing.accountId, details: { outcome: result.outcome } });
       return renderChange(briefing.name, result);
     });
     await replyHtml(ctx, reply);

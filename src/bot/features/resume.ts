@@ -2,8 +2,8 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Context } from "grammy";
 import { haltedAccounts, type ResumeBriefing } from "../../app/kill-switch/resume-briefing.js";
 import { resumeTrading, type ResumeResult } from "../../app/kill-switch/resume-trading.js";
-import type { BotContext, BotDeps } from "../context.js";
-import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
+import { actorId, type BotContext, type BotDeps } from "../context.js";
+import { waitChoice, waitOverrideCode, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
 import { bold, esc } from "../render/html.js";
 import { renderReading } from "../render/readings.js";
@@ -66,13 +66,11 @@ function resumeDialogue(deps: BotDeps) {
     await ctx.reply(`Resume trading on ${account.accountName}?`, { reply_markup: cancelButton(new InlineKeyboard().text("Resume trading", "rs:go:yes")) });
     if (!(await waitChoice(conversation, userId, "rs:go:"))) return void (await ctx.reply(CANCELLED));
 
-    await ctx.reply("Send the override code. Its message is deleted as soon as it is read. (/cancel to stop)");
-    const code = await waitText(conversation, userId);
-    if (!code) return void (await ctx.reply(CANCELLED));
-    await code.ctx.deleteMessage().catch(() => undefined);
+    const code = await waitOverrideCode(conversation, ctx, userId);
+    if (code === null) return void (await ctx.reply(CANCELLED));
     const result = await conversation.external(async () => {
-      const outcome = await resumeTrading(deps.killSwitch, { accountId: account.accountId, actor: `tg:${userId}`, code: code.text.trim(), acknowledge });
-      await deps.audit.record({ actor: `tg:${userId}`, action: "tg.resume", accountId: account.accountId, details: { outcome: outcome.outcome } });
+      const outcome = await resumeTrading(deps.killSwitch, { accountId: account.accountId, actor: actorId(userId), code, acknowledge });
+      await deps.audit.record({ actor: actorId(userId), action: "tg.resume", accountId: account.accountId, details: { outcome: outcome.outcome } });
       return renderResult(account, outcome);
     });
     await ctx.reply(result, { parse_mode: "HTML" });

@@ -3,7 +3,7 @@ import { runWarRoom } from "../../app/warroom/session.js";
 import { TICKER_PATTERN } from "../../domain/vocabulary.js";
 import { actorOf, type BotContext, type BotDeps } from "../context.js";
 import { requireRole } from "../middlewares/authorize.js";
-import { tradingAccount } from "../order-requests.js";
+import { tradingAccount } from "../../app/accounts/trading-account.js";
 import { words } from "../parse.js";
 import { esc } from "../render/html.js";
 import { renderWarRoom } from "../render/warroom.js";
@@ -19,7 +19,7 @@ export function warroomFeature(deps: BotDeps): Composer<BotContext> {
       return void (await ctx.reply(`❌ ${args.length === 0 ? "missing the ticker" : `"${esc(args.join(" ").slice(0, 24))}" is not one ticker`}.\nusage: /warroom NVDA`, { parse_mode: "HTML" }));
     }
     if (!deps.warroom) return void (await ctx.reply("The War Room is not available in this process."));
-    const account = await tradingAccount(deps);
+    const account = await tradingAccount(deps.reader);
     if (!account) return void (await ctx.reply("No account yet."));
     await ctx.replyWithChatAction("typing").catch(() => undefined);
     const result = await runWarRoom(deps.warroom, { ticker, accountId: account.id, requestedBy: actorOf(ctx), propose: true });

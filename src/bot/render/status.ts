@@ -1,5 +1,5 @@
 import type { AccountStatusView } from "../../app/views/status-view.js";
-import { bold, code, esc } from "./html.js";
+import { bold, code, esc, italic } from "./html.js";
 import { renderReading } from "./readings.js";
 import { etDateTime, etTime } from "./time.js";
 
@@ -21,7 +21,7 @@ function renderAccount(a: AccountStatusView): string {
   if (ks.resumeLockedUntil) lines.push(`🔒 resume locked until ${esc(etDateTime(ks.resumeLockedUntil))}`);
   lines.push("", `${bold("Triggers")}${a.readingsStale ? ` <i>(last stored${a.readingsAt ? `, ${esc(etTime(a.readingsAt))}` : ""}${a.readingsProblem ? `: ${esc(a.readingsProblem)}` : ""})</i>` : ""}`);
   if (a.readings.length === 0) lines.push("no readings yet");
-  for (const r of a.readings) lines.push(`${renderReading(r)}${r.suppressed ? " <i>(acknowledged, suppressed)</i>" : ""}`);
+  for (const r of a.readings) lines.push(`${renderReading(r)}${r.suppressed ? ` ${italic("(acknowledged, suppressed)")}` : ""}`);
   lines.push("", `${bold("Positions")}: ${a.openPositions.count}${a.openPositions.count ? ` (${esc(a.openPositions.tickers.join(", "))})` : ""}`);
   lines.push(`${bold("Pending approvals")}: ${a.pendingApprovals.count}`);
   for (const p of a.pendingApprovals.proposals.slice(0, 10)) {

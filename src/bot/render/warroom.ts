@@ -6,6 +6,11 @@ import { renderOrderOutcome } from "./order.js";
 
 const VOTE_ICON: Record<string, string> = { BUY: "🟢", SELL: "🔴", HOLD: "⚪", ABSTAIN: "·" };
 
+/** "75% of 40": an agent's scored record; null before any vote was scored. */
+export function hitRate(a: { scored: number; correct: number }): string | null {
+  return a.scored > 0 ? `${Math.round((a.correct / a.scored) * 100)}% of ${a.scored}` : null;
+}
+
 /** /warroom: each agent's vote with its reasons and track record, then the chair's decision. */
 export function renderWarRoom(result: WarRoomResult, accuracy: readonly AgentAccuracy[]): string {
   const d = result.decision;
@@ -13,7 +18,8 @@ export function renderWarRoom(result: WarRoomResult, accuracy: readonly AgentAcc
   const lines = [`🏛️ ${bold(`War Room: ${result.ticker}`)} · ${Math.round(result.durationMs)} ms · ${code(result.sessionId.slice(0, 8))}`];
   for (const v of d.votes) {
     const a = record.get(v.agent);
-    const track = a && a.scored > 0 ? ` · ${Math.round((a.correct / a.scored) * 100)}% of ${a.scored} right` : "";
+    const rate = a ? hitRate(a) : null;
+    const track = rate ? ` · ${rate} right` : "";
     lines.push(`${VOTE_ICON[v.vote] ?? ""} ${bold(v.agent)} ${esc(v.vote)} ${v.confidence.toFixed(2)} (weight ${v.weight.toFixed(2)}${track})${v.veto ? " ⛔ veto" : ""}`, `   ${italic(v.rationale.slice(0, 300))}`);
   }
   const size = d.quantity ? ` ${d.quantity} shares${d.stopPrice ? `, stop ${d.stopPrice.toFixed(2)}` : ""}` : "";

@@ -3,6 +3,7 @@ import { bold, code, esc } from "./html.js";
 import { renderTrades } from "./daily-report.js";
 import { renderMetrics } from "./monitor.js";
 import { money } from "./order.js";
+import { hitRate } from "./warroom.js";
 import { etDateTime } from "./time.js";
 
 /** The weekly review: per account the week's trades and P&L, metrics for the week and since inception; then what the hard rules did. */
@@ -35,8 +36,7 @@ function renderAgents(agents: NonNullable<WeeklyReport["agents"]>): string {
   if (agents.allTime.length === 0) lines.push("no vote has been scored yet");
   for (const a of agents.allTime) {
     const w = week.get(a.agent);
-    const pct = (x: { scored: number; correct: number } | undefined) => (x && x.scored > 0 ? `${Math.round((x.correct / x.scored) * 100)}% of ${x.scored}` : "none");
-    lines.push(`• ${code(a.agent)} ${pct(w)} · ${pct(a)}`);
+    lines.push(`• ${code(a.agent)} ${(w && hitRate(w)) ?? "none"} · ${hitRate(a) ?? "none"}`);
   }
   return lines.join("\n");
 }

@@ -49,6 +49,8 @@ export interface WarRoomAccount {
   dailyTradeLimit: number;
   /** Most a single position may be, in percent of equity (KS_CONCENTRATION_PCT). */
   maxPositionPct: number;
+  /** KS_STALE_DATA_SECONDS: a price older than this is stale, as in the pre-trade check. */
+  staleDataSeconds?: number;
   /**
    * Whether the exchange's regular session is open. A price only goes stale while it is (as in
    * the pre-trade check); when unset the price is held to the limit all the same (fail closed).

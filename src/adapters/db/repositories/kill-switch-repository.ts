@@ -51,8 +51,9 @@ export class KillSwitchRepository implements KillSwitchStore {
   async recordBrokerCall(accountId: string, ok: boolean): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>({
       name: "kill_switch_broker_call",
+      // A success on an account with no error to reset writes nothing: the common case costs no row write.
       text: `UPDATE kill_switch_states SET consecutive_api_errors = CASE WHEN $2 THEN 0 ELSE consecutive_api_errors + 1 END
-             WHERE account_id = $1 RETURNING consecutive_api_errors AS n`,
+             WHERE account_id = $1 AND (NOT $2 OR consecutive_api_errors <> 0) RETURNING consecutive_api_errors AS n`,
       values: [accountId, ok],
     });
     return rows[0]?.n ?? 0;

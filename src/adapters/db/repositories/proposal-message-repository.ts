@@ -28,10 +28,13 @@ export class ProposalMessageRepository {
     return rows[0]?.messages ?? [];
   }
 
-  /** Records what the copies now show. */
-  async markShown(proposalId: string, shown: ProposalStatus, messages: readonly PostedMessage[]): Promise<void> {
-    const updated = messages.map((m) => ({ ...m, shown }));
-    await this.pool.query(`UPDATE proposals SET messages = $2::jsonb WHERE id = $1`, [proposalId, JSON.stringify(updated)]);
+  /** Records what the copies now show, in place: a copy added meanwhile by a slow post is kept, not overwritten. */
+  async markShown(proposalId: string, shown: ProposalStatus): Promise<void> {
+    await this.pool.query(
+      `UPDATE proposals SET messages = COALESCE((SELECT jsonb_agg(m || jsonb_build_object('shown', $2::text)) FROM jsonb_array_elements(messages) m), '[]'::jsonb)
+       WHERE id = $1`,
+      [proposalId, shown],
+    );
   }
 
   /** Proposals decided in the last day whose messages still show "pending" (expired, cancelled by a halt, a lost edit). */

@@ -59,6 +59,7 @@ export class SnapshotRepository implements SnapshotSource {
     const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
     return {
       accountName: row.name,
+      cash,
       anySuppressed: row.any_suppressed,
       snapshot: {
         equity,

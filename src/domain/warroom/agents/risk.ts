@@ -34,7 +34,8 @@ const BOTH: readonly Side[] = ["BUY", "SELL"];
 const BUY_ONLY: readonly Side[] = ["BUY"];
 
 export function riskAgent(input: WarRoomInput, options: Partial<RiskOptions> = {}): AgentVote {
-  const o: RiskOptions = { ...RISK_DEFAULTS, ...options };
+  // The account's configured limit (KS_STALE_DATA_SECONDS) unless the caller names one.
+  const o: RiskOptions = { ...RISK_DEFAULTS, staleDataSeconds: input.account.staleDataSeconds ?? RISK_DEFAULTS.staleDataSeconds, ...options };
   const a = input.account;
   const vetoes: Veto[] = [];
   const checked: string[] = [];

@@ -10,7 +10,7 @@ import type { BotContext } from "./context.js";
 
 export type Dialogue = Conversation<BotContext, Context>;
 
-export const isCancel = (c: Context): boolean => /^\/cancel(@\w+)?$/i.test(c.message?.text?.trim() ?? "") || c.callbackQuery?.data === "dlg:cancel";
+const isCancel = (c: Context): boolean => /^\/cancel(@\w+)?$/i.test(c.message?.text?.trim() ?? "") || c.callbackQuery?.data === "dlg:cancel";
 
 /** The user's press on a button whose data starts with `prefix`; null when they cancel. */
 export async function waitChoice(conversation: Dialogue, userId: number, prefix: string): Promise<{ ctx: Context; choice: string } | null> {

@@ -1,4 +1,4 @@
-import { buildMonitorView, buildPhaseView, type MonitorView, type PhaseView } from "../app/views/monitor-view.js";
+import { buildMonitorViews, buildPhaseView, type MonitorView, type PhaseView } from "../app/views/monitor-view.js";
 import { buildStatusView, type AccountStatusView } from "../app/views/status-view.js";
 import type { BotDeps } from "./context.js";
 
@@ -7,10 +7,8 @@ export function statusView(deps: BotDeps): Promise<AccountStatusView[]> {
   return buildStatusView({ reader: deps.reader, killSwitch: deps.killSwitch, proposals: deps.approvals.proposals });
 }
 
-export async function monitorViews(deps: BotDeps): Promise<MonitorView[]> {
-  const monitorDeps = { reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock, nearStopPct: deps.nearStopPct };
-  const views = await Promise.all((await deps.reader.accounts()).map((a) => buildMonitorView(monitorDeps, a.id)));
-  return views.filter((v): v is MonitorView => v !== undefined);
+export function monitorViews(deps: BotDeps): Promise<MonitorView[]> {
+  return buildMonitorViews({ reader: deps.reader, calendar: deps.killSwitch.calendar, clock: deps.killSwitch.clock, nearStopPct: deps.nearStopPct });
 }
 
 export function phaseView(deps: BotDeps, accountId: string): Promise<PhaseView | undefined> {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
 import { systemClock } from "../app/ports/clock.js";
-import { buildMonitorView, type MonitorDeps, type MonitorView } from "../app/views/monitor-view.js";
+import { buildMonitorViews } from "../app/views/monitor-view.js";
 import { monitorJson, renderMonitorReport } from "../cli/monitor-text.js";
 import { Dec } from "../domain/decimal.js";
 import { createMarketCalendar } from "../domain/market-calendar.js";
@@ -14,15 +14,6 @@ Prints the daily monitor of every account: capital, positions against their stop
 Redis: it runs beside \`npm start\`, on the PostgreSQL that one runs.`;
 
 /** Every account's monitor view, oldest account first (one deleted meanwhile is skipped). */
-async function monitorViews(deps: MonitorDeps): Promise<MonitorView[]> {
-  const views: MonitorView[] = [];
-  for (const account of await deps.reader.accounts()) {
-    const view = await buildMonitorView(deps, account.id);
-    if (view) views.push(view);
-  }
-  return views;
-}
-
 function write(text: string): Promise<void> {
   return new Promise((done) => process.stdout.write(text, () => done()));
 }
@@ -48,7 +39,7 @@ async function main(): Promise<number> {
   try {
     const { risk } = runtime.config;
     const calendar = createMarketCalendar({ timeZone: risk.marketTimezone });
-    const views = await monitorViews({ reader: new DeskReaderRepository(runtime.dataSource), calendar, clock: systemClock, nearStopPct: new Dec(risk.nearStopPct) });
+    const views = await buildMonitorViews({ reader: new DeskReaderRepository(runtime.dataSource), calendar, clock: systemClock, nearStopPct: new Dec(risk.nearStopPct) });
     await write(json ? monitorJson(views) : renderMonitorReport(views, calendar.timeZone));
     return 0;
   } finally {

@@ -28,7 +28,7 @@ import { COMMANDS } from "../bot/features/start-help.js";
 import { createPushApi, type TransportOptions } from "../bot/transport.js";
 import { Dec } from "../domain/decimal.js";
 import type { Role } from "../domain/vocabulary.js";
-import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/emulator.js";
+import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/index.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 

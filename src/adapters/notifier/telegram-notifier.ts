@@ -19,7 +19,7 @@ const ICON: Record<AlertKind, string> = {
   signal: "📡",
 };
 
-export function renderAlert(alert: Alert): string {
+function renderAlert(alert: Alert): string {
   return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), italic(`${alert.accountName} · ${etDateTime(alert.at)}`)].join("\n");
 }
 

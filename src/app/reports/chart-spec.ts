@@ -1,4 +1,6 @@
 import { Dec } from "../../domain/decimal.js";
+import { formatPercent } from "../../domain/format.js";
+import { isIsoDate } from "../../domain/market-time.js";
 
 /** One close of the equity curve: a trading day ("YYYY-MM-DD") and the account's equity that day. */
 export interface EquityPoint {
@@ -35,7 +37,6 @@ export const NO_HISTORY_SUBTITLE = "no history yet";
 export const EQUITY_COLOR = "#1f4e79";
 export const DRAWDOWN_COLOR = "#d62728";
 
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The drawdown of each day from the running peak, in exact decimals: peak = max(starting equity,
@@ -71,7 +72,7 @@ export function drawdownSeries(points: readonly EquityPoint[], startingEquity: D
  */
 export function equityChartSpec(points: readonly EquityPoint[], options: EquityChartOptions): object {
   for (const { day } of points) {
-    if (!DAY_PATTERN.test(day)) throw new Error(`equityChartSpec: day "${day}" is not YYYY-MM-DD`);
+    if (!isIsoDate(day)) throw new Error(`equityChartSpec: day "${day}" is not YYYY-MM-DD`);
   }
   const series = drawdownSeries(points, options.startingEquity);
   const values = series.map((p) => ({ day: p.day, equity: p.equity.toNumber(), drawdown: p.drawdown.toNumber() }));
@@ -80,7 +81,7 @@ export function equityChartSpec(points: readonly EquityPoint[], options: EquityC
   const subtitle =
     series.length < 2
       ? NO_HISTORY_SUBTITLE
-      : `${series[0]!.day} to ${series[series.length - 1]!.day} · ${series.length} days · max drawdown ${percent(maxDrawdown)}`;
+      : `${series[0]!.day} to ${series[series.length - 1]!.day} · ${series.length} days · max drawdown ${formatPercent(maxDrawdown, 1)}`;
 
   const layout = panelSizes(options.width, options.height);
   // Markers only where a line alone would show little or nothing (one day, or a short curve).
@@ -194,6 +195,4 @@ function panelSizes(width: number, height: number): { plotWidth: number; equityH
   return { plotWidth, equityHeight, drawdownHeight: plotHeight - equityHeight };
 }
 
-function percent(fraction: Dec): string {
-  return `${fraction.times(100).toDecimalPlaces(1, Dec.ROUND_HALF_EVEN).toFixed(1)}%`;
-}
+

@@ -159,6 +159,12 @@ export async function buildMonitorView(deps: MonitorDeps, accountId: string): Pr
 }
 
 /** The /phase model on its own; undefined when the account does not exist. */
+/** The monitor of every account, oldest account first. */
+export async function buildMonitorViews(deps: MonitorDeps): Promise<MonitorView[]> {
+  const views = await Promise.all((await deps.reader.accounts()).map((a) => buildMonitorView(deps, a.id)));
+  return views.filter((v): v is MonitorView => v !== undefined);
+}
+
 export async function buildPhaseView(deps: PhaseViewDeps, accountId: string): Promise<PhaseView | undefined> {
   const [account, held] = await Promise.all([deps.reader.account(accountId), deps.reader.positions(accountId)]);
   if (!account) return undefined;
@@ -200,7 +206,7 @@ async function phaseViewOf(deps: PhaseViewDeps, account: AccountSummary, equity:
 }
 
 /** Trading days from `first` to `last` (both YYYY-MM-DD trading days), both counted; 0 when last is before first. */
-export function tradingDaysBetween(calendar: MarketCalendar, first: string, last: string): number {
+function tradingDaysBetween(calendar: MarketCalendar, first: string, last: string): number {
   let count = 0;
   for (let day = first; day <= last; day = calendar.nextTradingDay(day)) count += 1;
   return count;

@@ -12,7 +12,7 @@ export function money(d: Dec): string {
 }
 
 /** "BUY 10 NKE · limit 101.50 · stop 95.00" (or "· market"). */
-export function orderTerms(o: { side: string; quantity: number; ticker: string; limitPrice: Dec | null; stopPrice: Dec | null }): string {
+function orderTerms(o: { side: string; quantity: number; ticker: string; limitPrice: Dec | null; stopPrice: Dec | null }): string {
   const price = o.limitPrice ? `limit ${o.limitPrice.toFixed(2)}` : "market";
   return `${o.side} ${o.quantity} ${o.ticker} · ${price}${o.stopPrice ? ` · stop ${o.stopPrice.toFixed(2)}` : ""}`;
 }

@@ -17,15 +17,6 @@ import { registerUserRoutes } from "./user-http.js";
  * and calls it exactly as it would Telegram, and the user API plays the human side of the chat.
  */
 
-export type {
-  BotApiEmulator,
-  BotApiEmulatorOptions,
-  ChatEvent,
-  EmulatedMessage,
-  EmulatorUser,
-  EmulatorUserApi,
-} from "./types.js";
-
 const DEFAULT_BOT = { id: 7000000001, username: "war_room_local_bot", first_name: "War Room (local)" };
 
 export async function startBotApiEmulator(options: BotApiEmulatorOptions): Promise<BotApiEmulator> {

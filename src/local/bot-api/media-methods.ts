@@ -8,7 +8,7 @@ import type { EmulatorStore, NewMessage, StoredFile } from "./store.js";
 
 /** sendPhoto and sendDocument: uploads are written to photoDir so a human or a test can open them. */
 
-export const PHOTO_LIMIT = 10 * 1024 * 1024;
+const PHOTO_LIMIT = 10 * 1024 * 1024;
 export const DOCUMENT_LIMIT = 50 * 1024 * 1024;
 
 type MediaKind = "photo" | "document";
@@ -138,7 +138,7 @@ function mimeType(extension: string, uploaded: string): string {
 }
 
 /** Width and height from a PNG's IHDR chunk; 0×0 for anything else. */
-export function pngSize(data: Buffer): { width: number; height: number } {
+function pngSize(data: Buffer): { width: number; height: number } {
   const isPng = MAGIC[0]?.test(data) === true && data.length >= 24 && data.subarray(12, 16).toString("latin1") === "IHDR";
   return isPng ? { width: data.readUInt32BE(16), height: data.readUInt32BE(20) } : { width: 0, height: 0 };
 }

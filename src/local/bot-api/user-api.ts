@@ -129,7 +129,7 @@ function waitForBotMessage(
 }
 
 /** The last few bot messages, for a timeout error that says what the bot did send. */
-export function describeRecent(store: EmulatorStore, chatId: number, count = 5): string {
+function describeRecent(store: EmulatorStore, chatId: number, count = 5): string {
   const recent = store.messages(chatId).filter((m) => m.fromBot).slice(-count);
   if (recent.length === 0) return "the bot sent no message there";
   const lines = recent.map((m) => {

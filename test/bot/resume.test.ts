@@ -63,7 +63,7 @@ describe("/resume", () => {
     await halt(t);
     await t.send(ADMIN, "/resume");
     const [briefing, ack] = t.telegram.sent("sendMessage", ADMIN).slice(-2);
-    expect(briefing!.payload.text).toMatch(/^🚨 <b>Shadow<\/b> is HALTED since 2026-11-2\d \d\d:\d\d ET\ntrigger: manual · by tg:102\nreason: fat finger\n\n<b>Triggers now<\/b>\n/);
+    expect(briefing!.payload.text).toMatch(/^🚨 <b>Shadow<\/b> is HALTED since \d{4}-\d\d-\d\d \d\d:\d\d ET\ntrigger: manual · by tg:102\nreason: fat finger\n\n<b>Triggers now<\/b>\n/);
     expect(briefing!.payload.text).toMatch(/🔴 <code>daily_loss<\/code> -50(\.0+)?%/);
     expect(briefing!.payload.text).toContain("🟢 <code>max_drawdown</code>");
     expect(ack!.payload.text).toBe("⚠️ Still holding: daily_loss. Resuming means acknowledging it: suppressed until it clears or the next trading day.");

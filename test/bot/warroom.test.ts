@@ -36,6 +36,8 @@ beforeAll(async () => {
     { title: "NVDA wins major contract, analysts praise great outlook", url: "https://news.test/2", source: "test", tickers: ["NVDA"], publishedAt: hoursAgo(5), summary: "A brilliant success." },
   ]);
   await new SignalRepository(db.dataSource).insert([{ ticker: "NVDA", signal: "BUY", confidence: new Dec("0.9"), source: "analyst", rationale: "upgrade" }]);
+  // The desk's clock stands at MARKET_OPEN: date the analyst's signal a day before it, not by the wall clock.
+  await db.dataSource.query(`UPDATE trading_signals SET created_at = $1`, [new Date(MARKET_OPEN.getTime() - DAY)]);
   t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0 });
 });
 

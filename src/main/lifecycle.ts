@@ -1,15 +1,20 @@
 import type { Logger } from "../logger.js";
 
 /**
- * Runs `shutdown` once on SIGINT or SIGTERM (or a fatal error), then exits. A second signal
- * while shutting down exits at once: an operator pressing Ctrl-C twice means it.
+ * Runs `shutdown` once on SIGINT or SIGTERM (or a fatal error), then exits. Signals often come
+ * in pairs (a terminal's Ctrl-C reaches the whole process group while npm forwards its own copy;
+ * a service manager may signal the group and the main pid): a second request while stopping is
+ * noted once and ignored, so the shutdown in hand finishes and the exit code stays honest. The
+ * 30 s deadline still guarantees an exit.
  */
 export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void {
   let stopping = false;
+  let toldAlreadyStopping = false;
   const stop = async (reason: string, code: number) => {
     if (stopping) {
-      log.warn({ reason }, "second stop request: exiting now");
-      process.exit(1);
+      if (!toldAlreadyStopping) log.warn({ reason }, "already stopping: ignoring this request");
+      toldAlreadyStopping = true;
+      return;
     }
     stopping = true;
     log.info({ reason }, "shutting down");

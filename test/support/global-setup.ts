@@ -1,9 +1,9 @@
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { createDataSource, migrateUp } from "../../src/adapters/db/data-source.js";
-import { startEmbeddedPostgres, type LocalPostgres } from "../../src/local/embedded-postgres.js";
+import { deleteDataDir, startEmbeddedPostgres, type LocalPostgres } from "../../src/local/embedded-postgres.js";
 import { startRedisServer, type LocalRedis } from "../../src/local/redis-server.js";
 import { isAlive, waitForExit } from "../../src/local/processes.js";
 import { createLogger } from "../../src/logger.js";
@@ -58,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await redis?.stop();
     await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await deleteDataDir(dataDir);
   };
 }
 
@@ -75,7 +75,7 @@ async function removeLeftoverRuns(root: string): Promise<void> {
         await waitForExit(leftover, 10_000);
       }
     }
-    await rm(join(root, entry), { recursive: true, force: true });
+    await deleteDataDir(join(root, entry));
   }
 }
 

@@ -193,6 +193,8 @@ function timedStore(store: KillSwitchStore, timer: StepTimer): KillSwitchStore {
     withLock: (accountId, work) => timer.time("lockedCheck", () => store.withLock(accountId, work)),
     recordQuietReadings: (accountId, input) => timer.time("quietReadings", () => store.recordQuietReadings(accountId, input)),
     recordBrokerCall: (accountId, ok) => store.recordBrokerCall(accountId, ok),
+    claimOverrideAttempt: (input) => store.claimOverrideAttempt(input),
+    settleOverrideAttempt: (input) => store.settleOverrideAttempt(input),
   };
 }
 

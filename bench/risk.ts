@@ -122,6 +122,8 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     withLock: (accountId, work) => store.withLock(accountId, work).then(stamp("lockCommitted")),
     recordQuietReadings: (accountId, input) => store.recordQuietReadings(accountId, input),
     recordBrokerCall: (accountId, ok) => store.recordBrokerCall(accountId, ok),
+    claimOverrideAttempt: (input) => store.claimOverrideAttempt(input),
+    settleOverrideAttempt: (input) => store.settleOverrideAttempt(input),
   };
   const timedSnapshots: SnapshotSource = { load: (request) => snapshots.load(request).then(stamp("snapshotRead")) };
   return { timedPrices, timedStore, timedSnapshots };

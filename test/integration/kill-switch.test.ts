@@ -145,7 +145,8 @@ describe("kill switch", () => {
     expect(await resumeTrading(d, request)).toEqual({ outcome: "wrong_code", attemptsLeft: 1, lockedUntil: null });
     const locked = await resumeTrading(d, request);
     expect(locked).toEqual({ outcome: "wrong_code", attemptsLeft: 0, lockedUntil: new Date(NOW.getTime() + 15 * 60_000) });
-    expect(notifier.alerts.map((a) => a.kind)).toEqual(["resume_locked"]);
+    // Every wrong code is told to the admins, the lockout too.
+    expect(notifier.alerts.map((a) => a.kind)).toEqual(["resume_refused", "resume_refused", "resume_locked"]);
     // Locked: even the right code is refused, without being checked.
     expect(await resumeTrading(d, { ...request, code: CODE })).toEqual({ outcome: "locked", until: new Date(NOW.getTime() + 15 * 60_000) });
 

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { decideResume, haltingReadings, type KillSwitchFacts, remainingSuppressions, type ResumePolicy } from "../../src/domain/kill-switch/kill-switch.js";
+import { decideResume, haltingReadings, type KillSwitchFacts, remainingSuppressions } from "../../src/domain/kill-switch/kill-switch.js";
 import type { Reading } from "../../src/domain/kill-switch/triggers.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 
-const POLICY: ResumePolicy = { maxAttempts: 3, lockoutMinutes: 15 };
-const NOW = new Date("2026-03-10T19:00:00Z");
 const calendar = createMarketCalendar();
 
 function facts(overrides: Partial<KillSwitchFacts> = {}): KillSwitchFacts {
@@ -20,66 +18,21 @@ const QUIET: Reading[] = [reading("daily_loss", false), reading("max_drawdown", 
 type ResumeInput = Parameters<typeof decideResume>[0];
 
 function decide(overrides: Partial<ResumeInput> = {}) {
-  return decideResume({ facts: facts(), codeIsRight: true, readings: QUIET, acknowledged: false, policy: POLICY, now: NOW, ...overrides });
+  return decideResume({ facts: facts(), readings: QUIET, acknowledged: false, ...overrides });
 }
 
-const minutesAfter = (at: Date, minutes: number): Date => new Date(at.getTime() + minutes * 60_000);
-
-describe("decideResume", () => {
-  it("refuses with not_halted when the account is ACTIVE, whatever the code", () => {
+// The override code, its desk-wide attempt counter and the lockout are decided before this, in
+// PostgreSQL (test/integration/override-code-guard.test.ts).
+describe("decideResume (after a right override code)", () => {
+  it("refuses with not_halted when the account is ACTIVE", () => {
     expect(decide({ facts: facts({ state: "ACTIVE" }) })).toEqual({ outcome: "not_halted" });
-    expect(decide({ facts: facts({ state: "ACTIVE" }), codeIsRight: false })).toEqual({ outcome: "not_halted" });
   });
 
-  it("resumes with the right code when no trigger holds, suppressing nothing", () => {
+  it("resumes when no trigger holds, suppressing nothing", () => {
     expect(decide()).toEqual({ outcome: "resume", suppress: [] });
   });
 
-  it("counts the first wrong code as attempt 1 without locking", () => {
-    expect(decide({ codeIsRight: false })).toEqual({ outcome: "wrong_code", attempts: 1, lockedUntil: null });
-  });
-
-  it("counts the second wrong code as attempt 2 without locking", () => {
-    expect(decide({ codeIsRight: false, facts: facts({ failedResumeAttempts: 1 }) })).toEqual({ outcome: "wrong_code", attempts: 2, lockedUntil: null });
-  });
-
-  it("locks on the third wrong code for exactly 15 minutes from the injected now", () => {
-    const d = decide({ codeIsRight: false, facts: facts({ failedResumeAttempts: 2 }) });
-    expect(d).toEqual({ outcome: "wrong_code", attempts: 3, lockedUntil: new Date("2026-03-10T19:15:00Z") });
-    if (d.outcome !== "wrong_code") throw new Error("expected wrong_code");
-    expect(d.lockedUntil!.getTime() - NOW.getTime()).toBe(15 * 60_000);
-  });
-
-  it("uses the configured policy (maxAttempts 5, lockout 60 min)", () => {
-    const policy = { maxAttempts: 5, lockoutMinutes: 60 };
-    expect(decide({ policy, codeIsRight: false, facts: facts({ failedResumeAttempts: 3 }) })).toEqual({ outcome: "wrong_code", attempts: 4, lockedUntil: null });
-    expect(decide({ policy, codeIsRight: false, facts: facts({ failedResumeAttempts: 4 }) })).toEqual({
-      outcome: "wrong_code",
-      attempts: 5,
-      lockedUntil: minutesAfter(NOW, 60),
-    });
-  });
-
-  it("refuses with locked while the lockout runs, even with the right code and nothing firing", () => {
-    const until = minutesAfter(NOW, 1);
-    const locked = facts({ failedResumeAttempts: 3, resumeLockedUntil: until });
-    expect(decide({ facts: locked, codeIsRight: true })).toEqual({ outcome: "locked", until });
-    expect(decide({ facts: locked, codeIsRight: false })).toEqual({ outcome: "locked", until });
-  });
-
-  it("is still locked 1 ms before the lockout ends and unlocked exactly at its end", () => {
-    const until = minutesAfter(NOW, 15);
-    const locked = facts({ failedResumeAttempts: 3, resumeLockedUntil: until });
-    expect(decide({ facts: locked, now: new Date(until.getTime() - 1) })).toEqual({ outcome: "locked", until });
-    expect(decide({ facts: locked, now: until })).toEqual({ outcome: "resume", suppress: [] });
-  });
-
-  it("starts a fresh count after the lockout ran out: the next wrong code is attempt 1", () => {
-    const expired = facts({ failedResumeAttempts: 3, resumeLockedUntil: minutesAfter(NOW, -1) });
-    expect(decide({ facts: expired, codeIsRight: false })).toEqual({ outcome: "wrong_code", attempts: 1, lockedUntil: null });
-  });
-
-  it("asks for acknowledgement when the code is right but a trigger still holds, listing only the firing ones", () => {
+  it("asks for acknowledgement when a trigger still holds, listing only the firing ones", () => {
     const readings = [reading("daily_loss", true), reading("max_drawdown", false), reading("api_error", true)];
     expect(decide({ readings, acknowledged: false })).toEqual({
       outcome: "needs_acknowledgement",
@@ -90,11 +43,6 @@ describe("decideResume", () => {
   it("resumes once acknowledged, naming the still-firing triggers to suppress", () => {
     const readings = [reading("daily_loss", true), reading("max_drawdown", false)];
     expect(decide({ readings, acknowledged: true })).toEqual({ outcome: "resume", suppress: [reading("daily_loss", true)] });
-  });
-
-  it("does not ask for acknowledgement when the code is wrong: the code is checked first", () => {
-    const d = decide({ codeIsRight: false, readings: [reading("daily_loss", true)], acknowledged: true });
-    expect(d).toEqual({ outcome: "wrong_code", attempts: 1, lockedUntil: null });
   });
 });
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { checkAllAccounts, checkTriggers, type CheckResult } from "../../app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../../app/kill-switch/deps.js";
-import { haltTrading } from "../../app/kill-switch/halt-trading.js";
+import { haltTrading, HALT_REASON_MAX_CHARS } from "../../app/kill-switch/halt-trading.js";
 import { resumeTrading, type ResumeResult } from "../../app/kill-switch/resume-trading.js";
 import type { KillSwitchStatus } from "../../app/ports/kill-switch-store.js";
+import { cleanText } from "../../domain/text.js";
 import { bearerAuth } from "./auth.js";
 import { sendError } from "./errors.js";
 
@@ -65,8 +66,11 @@ export function registerKillSwitchRoutes(app: FastifyInstance, options: { deps: 
         return { results: results.map(renderCheck), failures };
       });
 
-      scope.post<{ Body: { reason: string; accountId?: string } }>("/activate", { schema: activateSchema }, async (request) => {
-        const { reason, accountId: id } = request.body;
+      scope.post<{ Body: { reason: string; accountId?: string } }>("/activate", { schema: activateSchema }, async (request, reply) => {
+        const { accountId: id } = request.body;
+        // NUL and control characters out, cut on a character boundary: the halt must commit whatever the text.
+        const reason = cleanText(request.body.reason, { maxChars: HALT_REASON_MAX_CHARS });
+        if (!reason) return sendError(reply, 400, "invalid_reason", "the reason is empty once control characters and spaces are removed");
         const results = await haltTrading(deps, { reason, actor: ACTOR, ...(id ? { accountId: id } : {}) });
         return { results: results.map((r) => ({ ...r, state: "HALTED" })) };
       });

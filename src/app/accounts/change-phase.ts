@@ -1,12 +1,13 @@
 import type { Dec } from "../../domain/decimal.js";
 import { nextPhase, previousPhase } from "../../domain/phases.js";
 import type { Phase } from "../../domain/vocabulary.js";
-import type { KillSwitchDeps } from "../kill-switch/deps.js";
+import { checkOverrideCode, type OverrideCodeDeps } from "../kill-switch/check-override-code.js";
 import type { AccountStore } from "../ports/account-store.js";
 
 export interface PhaseDeps {
   accounts: Pick<AccountStore, "phaseOf" | "changePhase">;
-  killSwitch: Pick<KillSwitchDeps, "overrideCode" | "clock">;
+  /** The override code and its desk-wide attempt counter (shared with resume), the clock, and the admins' alerts. */
+  killSwitch: OverrideCodeDeps;
 }
 
 /** The promotion gate's verdict, computed by the caller from the shadow track record. */
@@ -39,6 +40,7 @@ export type PhaseChangeResult =
 
 const refused = (reason: string): PhaseChangeResult => ({ outcome: "refused", reason });
 const ADMINS_ONLY = "only an admin may change an account's phase";
+const NO_CODE = "no override code is configured (OVERRIDE_CODE_HASH): promotion is impossible until one is set";
 const CHANGED_MEANWHILE = "the account's phase changed meanwhile: look again and retry";
 
 /**
@@ -48,16 +50,25 @@ const CHANGED_MEANWHILE = "the account's phase changed meanwhile: look again and
  */
 export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): Promise<PhaseChangeResult> {
   if (!request.actorIsAdmin) return refused(ADMINS_ONLY);
-  const verifier = deps.killSwitch.overrideCode;
-  if (!verifier) return refused("no override code is configured (OVERRIDE_CODE_HASH): promotion is impossible until one is set");
+  if (!deps.killSwitch.overrideCode) return refused(NO_CODE);
   const account = await deps.accounts.phaseOf(request.accountId);
   if (!account) return refused(`account ${request.accountId} does not exist`);
   const to = nextPhase(account.phase);
   if (!to) return refused(`the account is already in ${account.phase}, the last phase`);
-  if (!(await verifier.verify(request.code))) return refused("wrong override code");
-  if (account.phase === "shadow" && !request.gate.passed) {
-    const why = request.gate.failures.length > 0 ? request.gate.failures.join("; ") : "no reason given";
-    return refused(`the promotion gate has not passed: ${why}`);
+  // The gate before the code: a promotion the gate refuses never spends (nor verifies) a code.
+  const gateRefusal = promotionGateRefusal(account.phase, request.gate);
+  if (gateRefusal) return refused(gateRefusal);
+  const name = (await deps.killSwitch.store.status(request.accountId))?.accountName ?? request.accountId;
+  const code = await checkOverrideCode(deps.killSwitch, { code: request.code, actor: request.actor, action: `promote ${name} to ${to}`, accountId: request.accountId, accountName: name });
+  switch (code.outcome) {
+    case "no_code_configured":
+      return refused(NO_CODE);
+    case "locked":
+      return refused(`override codes are locked after too many wrong codes, until ${code.until.toISOString()}`);
+    case "wrong":
+      return refused(code.lockedUntil ? `wrong override code: every override-code use is now locked until ${code.lockedUntil.toISOString()}` : `wrong override code (${code.attemptsLeft} attempt(s) left before a lockout)`);
+    case "right":
+      break;
   }
   const changed = await deps.accounts.changePhase({
     accountId: request.accountId,
@@ -69,6 +80,12 @@ export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): 
     details: account.phase === "shadow" ? { gate: request.gate } : {},
   });
   return changed ? { outcome: "promoted", from: account.phase, to, phaseStartEquity: changed.phaseStartEquity } : refused(CHANGED_MEANWHILE);
+}
+
+/** Why the gate stops a promotion out of shadow; null when it does not (later rungs need the code only). */
+export function promotionGateRefusal(from: Phase, gate: GateVerdict): string | null {
+  if (from !== "shadow" || gate.passed) return null;
+  return `the promotion gate has not passed: ${gate.failures.length > 0 ? gate.failures.join("; ") : "no reason given"}`;
 }
 
 /**

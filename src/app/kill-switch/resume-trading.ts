@@ -1,6 +1,8 @@
 import { decideResume } from "../../domain/kill-switch/kill-switch.js";
 import { evaluateTriggers, type Reading } from "../../domain/kill-switch/triggers.js";
+import { cleanText } from "../../domain/text.js";
 import type { Trigger } from "../../domain/vocabulary.js";
+import { checkOverrideCode } from "./check-override-code.js";
 import { describe } from "./check-triggers.js";
 import type { KillSwitchDeps } from "./deps.js";
 
@@ -22,65 +24,68 @@ export type ResumeResult =
   | { outcome: "needs_acknowledgement"; stillFiring: Reading[] };
 
 /**
- * Resumes a halted account. Shared by the Telegram conversation and the REST deactivate call,
- * so both count toward the same lockout. The code check, the re-check of the triggers and the
- * state change all happen while the kill-switch row is locked.
+ * Resumes a halted account. Shared by the Telegram conversation and the REST deactivate call.
+ * The override code is checked first, under the desk-wide attempt counter and OUTSIDE the
+ * kill-switch row lock (scrypt is slow on purpose, and a halt must never wait for it); the lock
+ * is then held only to re-read the state and change it.
  */
 export async function resumeTrading(deps: KillSwitchDeps, request: ResumeRequest): Promise<ResumeResult> {
   if (!deps.overrideCode) return { outcome: "no_code_configured" };
-  const verifier = deps.overrideCode;
+  const actor = cleanText(request.actor, { maxChars: 64 });
   const now = deps.clock.now();
   const tradingDay = deps.calendar.tradingDayOf(now);
   const loaded = await deps.snapshots.load({ accountId: request.accountId, tradingDay, marketOpen: deps.calendar.isMarketOpen(now), now });
   if (!loaded) throw new Error(`account ${request.accountId} does not exist`);
-  const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
+  const before = await deps.store.status(request.accountId);
+  // Not halted: nothing a code could unlock, so no attempt is spent.
+  if (before && before.state !== "HALTED") return { outcome: "not_halted" };
 
+  const code = await checkOverrideCode(deps, { code: request.code, actor, action: `resume ${loaded.accountName}`, accountId: request.accountId, accountName: loaded.accountName });
+  if (code.outcome === "no_code_configured") return code;
+  if (code.outcome !== "right") {
+    const result: ResumeResult = code.outcome === "locked" ? code : { outcome: "wrong_code", attemptsLeft: code.attemptsLeft, lockedUntil: code.lockedUntil };
+    await deps.store.withLock(request.accountId, (locked) =>
+      locked.recordEvent(
+        code.outcome === "locked"
+          ? { event: "resume_refused", reason: "override codes are locked after too many wrong codes", actor }
+          : {
+              event: code.lockedUntil ? "resume_locked" : "resume_refused",
+              reason: code.lockedUntil ? "wrong override code: every override-code use is locked" : "wrong override code",
+              actor,
+              details: { attemptsLeft: code.attemptsLeft, lockedUntil: code.lockedUntil?.toISOString() ?? null },
+            },
+      ),
+    );
+    return result;
+  }
+
+  const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
   const result = await deps.store.withLock(request.accountId, async (locked): Promise<ResumeResult> => {
-    const locking = locked.status.resumeLockedUntil && locked.status.resumeLockedUntil > now;
-    // While locked the code is not even checked: guessing gains nothing.
-    const codeIsRight = locking ? false : await verifier.verify(request.code);
-    const decision = decideResume({ facts: locked.status, codeIsRight, readings, acknowledged: request.acknowledge, policy: deps.resumePolicy, now });
+    const decision = decideResume({ facts: locked.status, readings, acknowledged: request.acknowledge });
     switch (decision.outcome) {
       case "not_halted":
         return decision;
-      case "locked":
-        await locked.recordEvent({ event: "resume_refused", reason: "resume is locked after too many wrong codes", actor: request.actor });
-        return decision;
-      case "wrong_code":
-        await locked.recordWrongCode({ actor: request.actor, attempts: decision.attempts, lockedUntil: decision.lockedUntil });
-        return { outcome: "wrong_code", attemptsLeft: Math.max(0, deps.resumePolicy.maxAttempts - decision.attempts), lockedUntil: decision.lockedUntil };
       case "needs_acknowledgement":
-        await locked.recordEvent({ event: "resume_refused", reason: "a trigger still holds and was not acknowledged", actor: request.actor, details: { stillFiring: decision.stillFiring } });
+        await locked.recordEvent({ event: "resume_refused", reason: "a trigger still holds and was not acknowledged", actor, details: { stillFiring: decision.stillFiring } });
         return decision;
       case "resume": {
         const suppress = Object.fromEntries(decision.suppress.map((r) => [r.trigger, tradingDay]));
-        await locked.resume({ actor: request.actor, suppress, readings });
+        await locked.resume({ actor, suppress, readings });
         return { outcome: "resumed", suppressed: decision.suppress.map((r) => r.trigger) };
       }
     }
   });
 
-  await notifyOutcome(deps, request, loaded.accountName, result, now);
-  return result;
-}
-
-async function notifyOutcome(deps: KillSwitchDeps, request: ResumeRequest, accountName: string, result: ResumeResult, at: Date): Promise<void> {
-  const base = { accountId: request.accountId, accountName, at };
+  const base = { accountId: request.accountId, accountName: loaded.accountName, at: now };
   if (result.outcome === "resumed") {
     await deps.notifier.notify({
       ...base,
       kind: "resumed",
-      title: `RESUMED ${accountName}`,
-      lines: [`by: ${request.actor}`, ...(result.suppressed.length ? [`acknowledged and suppressed for today: ${result.suppressed.join(", ")}`] : [])],
-    });
-  } else if (result.outcome === "wrong_code" && result.lockedUntil) {
-    await deps.notifier.notify({
-      ...base,
-      kind: "resume_locked",
-      title: `Resume LOCKED for ${accountName}`,
-      lines: [`${deps.resumePolicy.maxAttempts} wrong override codes, last by ${request.actor}`, `locked until ${result.lockedUntil.toISOString()}`],
+      title: `RESUMED ${loaded.accountName}`,
+      lines: [`by: ${actor}`, ...(result.suppressed.length ? [`acknowledged and suppressed for today: ${result.suppressed.join(", ")}`] : [])],
     });
   } else if (result.outcome === "needs_acknowledgement") {
-    await deps.notifier.notify({ ...base, kind: "resume_refused", title: `Resume of ${accountName} needs acknowledgement`, lines: result.stillFiring.map(describe) });
+    await deps.notifier.notify({ ...base, kind: "resume_refused", title: `Resume of ${loaded.accountName} needs acknowledgement`, lines: result.stillFiring.map(describe) });
   }
+  return result;
 }

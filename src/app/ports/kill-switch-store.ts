@@ -2,7 +2,9 @@ import type { Dec } from "../../domain/decimal.js";
 import type { KillSwitchFacts } from "../../domain/kill-switch/kill-switch.js";
 import type { Reading } from "../../domain/kill-switch/triggers.js";
 import type { KillSwitchEvent, KillSwitchState, Trigger } from "../../domain/vocabulary.js";
+import type { OverrideCodeGuard } from "./override-code-guard.js";
 
+/** failedResumeAttempts and resumeLockedUntil are the desk-wide override-code guard's (one counter for every account). */
 export interface KillSwitchStatus extends KillSwitchFacts {
   accountId: string;
   accountName: string;
@@ -28,12 +30,11 @@ export interface LockedKillSwitch {
   /** ACTIVE -> HALTED (or a new reason appended while already halted); cancels pending proposals. Returns whether the state changed. */
   halt(input: HaltInput): Promise<boolean>;
   resume(input: { actor: string; suppress: Partial<Record<Trigger, string>>; readings: readonly Reading[] }): Promise<void>;
-  recordWrongCode(input: { actor: string; attempts: number; lockedUntil: Date | null }): Promise<void>;
   recordEvent(input: { event: KillSwitchEvent; trigger?: Trigger | null; reason: string; actor: string; details?: Record<string, unknown>; toState?: KillSwitchState }): Promise<void>;
   saveReadings(input: { readings: readonly Reading[]; checkedAt: Date; suppressed: Partial<Record<Trigger, string>>; peakEquity: Dec }): Promise<void>;
 }
 
-export interface KillSwitchStore {
+export interface KillSwitchStore extends OverrideCodeGuard {
   accountIds(): Promise<string[]>;
   /** Accounts that hold at least one of these tickers: the ones a price batch can move. */
   accountIdsHolding(tickers: readonly string[]): Promise<string[]>;

@@ -39,37 +39,16 @@ export function remainingSuppressions(
 
 export type ResumeDecision =
   | { outcome: "not_halted" }
-  | { outcome: "locked"; until: Date }
-  | { outcome: "wrong_code"; attempts: number; lockedUntil: Date | null }
   | { outcome: "needs_acknowledgement"; stillFiring: Reading[] }
   | { outcome: "resume"; suppress: Reading[] };
 
 /**
- * The resume rules of DESIGN.md section 3, as a pure decision:
- * locked -> refuse without even checking the code; wrong code -> count it, and lock after
- * `maxAttempts`; right code but a trigger still holds -> the admin must acknowledge it, and it is
- * then suppressed; otherwise resume.
+ * The resume rules of DESIGN.md section 3, once the override code was found right (the code,
+ * its attempt counter and the lockout are desk-wide and checked before, outside the row lock):
+ * a trigger that still holds must be acknowledged, and it is then suppressed; otherwise resume.
  */
-export function decideResume(input: {
-  facts: KillSwitchFacts;
-  codeIsRight: boolean;
-  readings: readonly Reading[];
-  acknowledged: boolean;
-  policy: ResumePolicy;
-  now: Date;
-}): ResumeDecision {
-  const { facts, policy, now } = input;
-  if (facts.state !== "HALTED") return { outcome: "not_halted" };
-  if (facts.resumeLockedUntil && facts.resumeLockedUntil.getTime() > now.getTime()) {
-    return { outcome: "locked", until: facts.resumeLockedUntil };
-  }
-  if (!input.codeIsRight) {
-    // A lockout that has run out starts a fresh count.
-    const previous = facts.resumeLockedUntil ? 0 : facts.failedResumeAttempts;
-    const attempts = previous + 1;
-    const lockedUntil = attempts >= policy.maxAttempts ? new Date(now.getTime() + policy.lockoutMinutes * 60_000) : null;
-    return { outcome: "wrong_code", attempts, lockedUntil };
-  }
+export function decideResume(input: { facts: Pick<KillSwitchFacts, "state">; readings: readonly Reading[]; acknowledged: boolean }): ResumeDecision {
+  if (input.facts.state !== "HALTED") return { outcome: "not_halted" };
   const stillFiring = input.readings.filter((r) => r.fired);
   if (stillFiring.length > 0 && !input.acknowledged) return { outcome: "needs_acknowledgement", stillFiring };
   return { outcome: "resume", suppress: stillFiring };

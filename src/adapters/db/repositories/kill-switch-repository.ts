@@ -1,9 +1,11 @@
 import type pg from "pg";
 import type { DataSource } from "typeorm";
 import type { HaltInput, KillSwitchStatus, KillSwitchStore, LockedKillSwitch } from "../../../app/ports/kill-switch-store.js";
+import type { OverrideClaim } from "../../../app/ports/override-code-guard.js";
 import type { Dec } from "../../../domain/decimal.js";
 import type { Reading } from "../../../domain/kill-switch/triggers.js";
 import type { KillSwitchEvent, KillSwitchState, Trigger } from "../../../domain/vocabulary.js";
+import type { Logger } from "../../../logger.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
 
@@ -15,17 +17,22 @@ export class KillSwitchUnavailableError extends Error {
   }
 }
 
+// The resume lockout is the desk-wide override-code guard's, not a per-account count.
 const STATUS_SQL = `
   SELECT k.account_id, a.name AS account_name, k.state, k.trigger, k.reason, k.actor, k.changed_at,
-         k.consecutive_api_errors, k.failed_resume_attempts, k.resume_locked_until, k.suppressed_triggers,
-         k.last_readings, k.last_checked_at
-  FROM kill_switch_states k JOIN accounts a ON a.id = k.account_id
+         k.consecutive_api_errors, COALESCE(g.attempts, 0) AS failed_resume_attempts, g.locked_until AS resume_locked_until,
+         k.suppressed_triggers, k.last_readings, k.last_checked_at
+  FROM kill_switch_states k JOIN accounts a ON a.id = k.account_id LEFT JOIN override_code_guard g ON g.id = 1
   WHERE k.account_id = $1`;
 
 export class KillSwitchRepository implements KillSwitchStore {
   private readonly pool: pg.Pool;
 
-  constructor(dataSource: DataSource) {
+  /** `log` hears about a halt whose history could not be written (the halt itself still commits). */
+  constructor(
+    dataSource: DataSource,
+    private readonly log?: Pick<Logger, "error">,
+  ) {
     this.pool = pgPool(dataSource);
   }
 
@@ -68,11 +75,42 @@ export class KillSwitchRepository implements KillSwitchStore {
     );
   }
 
+  async claimOverrideAttempt(input: { now: Date; maxAttempts: number; lockoutMinutes: number }): Promise<OverrideClaim> {
+    // One statement, so concurrent claims queue on the row and each sees the ones before it. A
+    // lockout that has run out starts a fresh count; the claim that reaches the limit arms the lock.
+    const { rows } = await this.pool.query<{ attempts: number; locked_until: Date | null }>(
+      `WITH fresh AS (SELECT CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 0 ELSE attempts END + 1 AS n FROM override_code_guard WHERE id = 1)
+       UPDATE override_code_guard g SET attempts = fresh.n,
+         locked_until = CASE WHEN fresh.n >= $2 THEN $1::timestamptz + make_interval(mins => $3) ELSE NULL END, updated_at = now()
+       FROM fresh
+       WHERE g.id = 1 AND (g.locked_until IS NULL OR g.locked_until <= $1)
+       RETURNING g.attempts, g.locked_until`,
+      [input.now, input.maxAttempts, input.lockoutMinutes],
+    );
+    if (rows[0]) return { claimed: true, attempt: rows[0].attempts, lockedUntil: rows[0].locked_until };
+    const locked = await this.pool.query<{ locked_until: Date | null }>(`SELECT locked_until FROM override_code_guard WHERE id = 1`);
+    const until = locked.rows[0]?.locked_until;
+    if (!until) throw new Error("the override-code guard row is missing: run the migrations");
+    return { claimed: false, lockedUntil: until };
+  }
+
+  async settleOverrideAttempt(input: { right: boolean; actor: string; action: string; attempt: number; lockedUntil: Date | null; now: Date }): Promise<void> {
+    if (input.right) {
+      await this.pool.query(`UPDATE override_code_guard SET attempts = 0, locked_until = NULL, updated_at = now() WHERE id = 1`);
+      return;
+    }
+    await this.pool.query(
+      `WITH wrong AS (UPDATE override_code_guard SET last_wrong_at = $1, last_wrong_by = $2, updated_at = now() WHERE id = 1)
+       INSERT INTO audit_log (actor, action, details) VALUES ($2, $3, jsonb_build_object('for', $4::text, 'attempt', $5::int, 'lockedUntil', $6::timestamptz))`,
+      [input.now, input.actor, input.lockedUntil ? "override_code.locked" : "override_code.wrong", input.action, input.attempt, input.lockedUntil],
+    );
+  }
+
   withLock<T>(accountId: string, work: (locked: LockedKillSwitch) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<StatusRow>(`${STATUS_SQL} FOR UPDATE OF k`, [accountId]);
       if (!rows[0]) throw new KillSwitchUnavailableError(accountId);
-      return work(new LockedRow(client, toStatus(rows[0])));
+      return work(new LockedRow(client, toStatus(rows[0]), this.log));
     });
   }
 }
@@ -81,6 +119,7 @@ class LockedRow implements LockedKillSwitch {
   constructor(
     private readonly client: pg.PoolClient,
     readonly status: KillSwitchStatus,
+    private readonly log: Pick<Logger, "error"> | undefined,
   ) {}
 
   async halt(input: HaltInput): Promise<boolean> {
@@ -93,14 +132,25 @@ class LockedRow implements LockedKillSwitch {
         [this.status.accountId, input.trigger, input.reason, input.details, input.actor],
       );
     }
-    await this.recordEvent({
-      event: changed ? "halted" : "trigger_fired",
-      trigger: input.trigger,
-      reason: input.reason,
-      actor: input.actor,
-      details: input.details,
-      toState: "HALTED",
-    });
+    // The history (event and audit rows) sits behind a savepoint: nothing in it may undo the
+    // committed HALTED row (DESIGN.md section 3: a halt needs PostgreSQL and nothing else).
+    await this.client.query("SAVEPOINT halt_history");
+    try {
+      await this.recordEvent({
+        event: changed ? "halted" : "trigger_fired",
+        trigger: input.trigger,
+        reason: input.reason,
+        actor: input.actor,
+        details: input.details,
+        toState: "HALTED",
+      });
+      await this.client.query("RELEASE SAVEPOINT halt_history");
+    } catch (error) {
+      await this.client.query("ROLLBACK TO SAVEPOINT halt_history");
+      const detail = { err: error instanceof Error ? error.message : String(error), accountId: this.status.accountId };
+      if (this.log) this.log.error(detail, "the halt commits, but its event and audit rows could not be written");
+      else process.emitWarning(`halt of ${detail.accountId} commits without its event and audit rows: ${detail.err}`);
+    }
     // While halted nothing may add exposure, so nothing may wait for approval either.
     await this.client.query(
       `UPDATE proposals SET status = 'cancelled', decided_by = 'system', decided_at = now(), decision_reason = $2, updated_at = now()
@@ -123,20 +173,6 @@ class LockedRow implements LockedKillSwitch {
     }
     await this.recordEvent({ event: "resumed", reason: "resumed by an admin", actor: input.actor, details: { suppressed: input.suppress }, toState: "ACTIVE" });
     this.status.state = "ACTIVE";
-  }
-
-  async recordWrongCode(input: { actor: string; attempts: number; lockedUntil: Date | null }): Promise<void> {
-    await this.client.query(`UPDATE kill_switch_states SET failed_resume_attempts = $2, resume_locked_until = $3 WHERE account_id = $1`, [
-      this.status.accountId,
-      input.attempts,
-      input.lockedUntil,
-    ]);
-    await this.recordEvent({
-      event: input.lockedUntil ? "resume_locked" : "resume_refused",
-      reason: input.lockedUntil ? `wrong override code ${input.attempts} times: resume locked` : "wrong override code",
-      actor: input.actor,
-      details: { attempts: input.attempts, lockedUntil: input.lockedUntil?.toISOString() ?? null },
-    });
   }
 
   /** Appends to the kill switch's own history and to the desk-wide audit log, in the same transaction. */

@@ -174,6 +174,65 @@ describe("kill switch", () => {
   });
 });
 
+describe("a halt commits whatever its text and whatever follows it", () => {
+  it("cleans a reason with a NUL byte and controls, and cuts a long one without splitting an emoji", async () => {
+    const account = await createAccount(db.dataSource);
+    await haltTrading(deps(), { accountId: account, reason: "feed\u0000glitch\u0007 now", actor: "api\u0000" });
+    expect(await new KillSwitchRepository(db.dataSource).status(account)).toMatchObject({ state: "HALTED", reason: "feedglitch now", actor: "api" });
+
+    const other = await createAccount(db.dataSource);
+    // 499 letters and then emoji: a cut at 500 UTF-16 units would leave half a surrogate pair.
+    const reason = `${"x".repeat(499)}${"👍🏽".repeat(10)}`;
+    await haltTrading(deps(), { accountId: other, reason, actor: "tg:7" });
+    const status = await new KillSwitchRepository(db.dataSource).status(other);
+    expect(status?.state).toBe("HALTED");
+    expect(status?.reason).toBe(`${"x".repeat(499)}…`);
+    const [audit] = await db.dataSource.query(`SELECT details->>'reason' AS reason FROM audit_log WHERE account_id = $1 AND action = 'kill_switch.halted'`, [other]);
+    expect(audit.reason).toBe(status?.reason);
+  });
+
+  it("keeps the HALTED row when the audit insert fails, and halts every account when an alert fails", async () => {
+    // An earlier test left an account without a kill-switch row (that halt would throw, after the others).
+    await db.dataSource.query(`DELETE FROM accounts WHERE id NOT IN (SELECT account_id FROM kill_switch_states)`);
+    const first = await createAccount(db.dataSource, { name: "Audit-broken" });
+    const second = await createAccount(db.dataSource, { name: "Second" });
+    await db.dataSource.query(`
+      CREATE FUNCTION refuse_halt_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.action = 'kill_switch.halted' THEN RAISE EXCEPTION 'audit log unavailable'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.dataSource.query(`CREATE TRIGGER refuse_halt_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_halt_audit()`);
+    const alerts: string[] = [];
+    const failingNotifier = {
+      notify: (alert: { title: string }) => {
+        alerts.push(alert.title);
+        return Promise.reject(new Error("Telegram unreachable"));
+      },
+    };
+    try {
+      const results = await haltTrading({ ...deps(), notifier: failingNotifier as never }, { reason: "audit down", actor: "tg:7" });
+      expect(results.filter((r) => r.accountId === first || r.accountId === second).map((r) => r.changed)).toEqual([true, true]);
+    } finally {
+      await db.dataSource.query(`DROP TRIGGER refuse_halt_audit ON audit_log; DROP FUNCTION refuse_halt_audit()`);
+    }
+    const repo = new KillSwitchRepository(db.dataSource);
+    expect((await repo.status(first))?.state).toBe("HALTED");
+    expect((await repo.status(second))?.state).toBe("HALTED");
+    expect(alerts).toEqual(expect.arrayContaining(["HALTED Audit-broken", "HALTED Second"]));
+  });
+
+  it("alerts nobody for a halt that changed nothing (a burst of /halt does not flood the admins)", async () => {
+    const account = await createAccount(db.dataSource, { state: "HALTED" });
+    const notifier = new RecordingNotifier();
+    const [again] = await haltTrading(deps(notifier), { accountId: account, reason: "again", actor: "tg:8" });
+    expect(again?.changed).toBe(false);
+    expect(notifier.alerts).toEqual([]);
+    const events = await db.dataSource.query(`SELECT event, reason FROM kill_switch_events WHERE account_id = $1`, [account]);
+    expect(events).toEqual([{ event: "trigger_fired", reason: "again" }]);
+  });
+});
+
 describe("price batches", () => {
   it("re-check only the accounts holding a ticker of the batch, and halt the one it breaches", async () => {
     const exposed = await createAccount(db.dataSource, { cash: "75000" });

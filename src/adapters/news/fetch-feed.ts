@@ -1,10 +1,11 @@
-import Parser from "rss-parser";
+import iconv from "iconv-lite";
 import { systemClock, type Clock } from "../../app/ports/clock.js";
 import type { FeedFailureReason, FeedFetcher, FeedResult } from "../../app/ports/news-feed.js";
-import type { NewsArticleInput } from "../../domain/news.js";
-import { tagCategories, tagTickers, type WatchlistEntry } from "../../domain/news-tagging.js";
+import type { WatchlistEntry } from "../../domain/news-tagging.js";
+import { parseFeed } from "./parse-feed.js";
 
 export type { FeedFailureReason, FeedResult };
+export { MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, parseFeed, type ParseContext } from "./parse-feed.js";
 
 export interface FetchFeedOptions {
   /** Tickers and company names to tag articles with. Pass the same array every time (its patterns are compiled once). */
@@ -19,10 +20,6 @@ export interface FetchFeedOptions {
 
 export const DEFAULT_FEED_TIMEOUT_MS = 10_000;
 export const DEFAULT_FEED_MAX_BYTES = 5 * 1024 * 1024;
-/** Longest summary kept, in UTF-16 code units. */
-export const MAX_SUMMARY_LENGTH = 2_000;
-/** A date further ahead of the fetch than this is a feed's mistake (or a trick to stay on top): the fetch time replaces it. */
-const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
 const ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
 const USER_AGENT = "WarRoom-news-ingest/0.1";
@@ -33,7 +30,7 @@ export function createFeedFetcher(options: FetchFeedOptions = {}): FeedFetcher {
 }
 
 /**
- * Fetches, decodes and parses one RSS 2.0, RSS 1.0 or Atom feed into articles. Hostile or
+ * Fetches, decodes and parses (see parseFeed) one RSS 2.0, RSS 1.0 or Atom feed into articles. Hostile or
  * broken feeds end as `{ ok: false }` within the limits: a server that never answers or
  * trickles bytes (timeout), a body past `maxBytes` (too_large: reading stops there and the
  * connection is dropped, the rest is never buffered), a non-2xx status, unparseable XML.
@@ -122,178 +119,43 @@ const XML_DECLARATION = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)
  * and a stray invalid byte becomes U+FFFD rather than failing the feed.
  */
 export function decodeFeed(bytes: Uint8Array, contentType: string | null): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decoder("utf-8").decode(bytes);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decoder("utf-16be").decode(bytes);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeAs("utf-8", bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeAs("utf-16le", bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeAs("utf-16be", bytes);
   const header = contentType ? CHARSET_PARAMETER.exec(contentType)?.[1] : undefined;
   const prolog = XML_DECLARATION.exec(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 512)).toString("latin1"))?.[1];
-  if (header && !isUtf8(header)) return decoder(header).decode(bytes);
+  if (header && !isUtf8(header)) return decodeAs(header, bytes);
   if (prolog && !isUtf8(prolog)) {
-    if (!header) return decoder(prolog).decode(bytes);
+    if (!header) return decodeAs(prolog, bytes);
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
-      return decoder(prolog).decode(bytes);
+      return decodeAs(prolog, bytes);
     }
   }
-  return decoder("utf-8").decode(bytes);
+  return decodeAs("utf-8", bytes);
 }
 
 function isUtf8(label: string): boolean {
   return /^utf-?8$/i.test(label.trim());
 }
 
-interface Decoder {
-  decode(bytes: Uint8Array): string;
-}
-
-function decoder(label: string): Decoder {
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(label.trim());
-  } catch {
-    return new TextDecoder("utf-8"); // an encoding nobody knows: read what UTF-8 can
-  }
-  return decoder.encoding === "windows-1252" ? { decode: (bytes) => decoder.decode(bytes).replace(/[\u0080-\u009f]/g, windows1252) } : decoder;
-}
-
 /**
- * Bytes 0x80-0x9F of windows-1252 (which the WHATWG labels iso-8859-1, latin1 and us-ascii
- * mean too). Node 20's TextDecoder decodes that whole family as ISO-8859-1, turning curly
- * quotes, dashes and the euro sign into C1 control characters; this puts them back. Where
- * TextDecoder gets it right, no C1 character is left to replace.
+ * Bytes in the named charset. The label is read as a browser would (WHATWG: "iso-8859-1",
+ * "latin1" and "us-ascii" all mean windows-1252, where bytes 0x80-0x9F are curly quotes,
+ * dashes and the euro sign), then decoded by iconv-lite, which knows the legacy charsets feeds
+ * still use (windows-125x, Shift_JIS, EUC-KR, GB18030, Big5, KOI8-R...). An encoding nobody
+ * knows reads as UTF-8.
  */
-const WINDOWS_1252_C1 = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
-
-function windows1252(c1: string): string {
-  return WINDOWS_1252_C1[c1.charCodeAt(0) - 0x80] ?? c1;
-}
-
-type FeedItem = Parser.Item & { id?: unknown; categoryElements?: unknown[]; "content:encodedSnippet"?: unknown };
-
-export interface ParseContext {
-  /** The feed's URL: relative item links resolve against it, and its host names an untitled feed. */
-  feedUrl: string;
-  /** When the feed was fetched: the date of items without a usable one. */
-  fetchedAt: Date;
-  watchlist: readonly WatchlistEntry[];
-}
-
-/**
- * Parses a feed document (RSS 2.0, RSS 0.9x, RSS 1.0/RDF or Atom) into articles; throws on
- * malformed XML or a document that is not a feed. Items without a title or a usable http(s)
- * link are skipped.
- */
-export async function parseFeed(xml: string, context: ParseContext): Promise<NewsArticleInput[]> {
-  // A parser per document: xml2js keeps per-parse state on the instance.
-  const parser = new Parser<Record<string, unknown>, { categoryElements?: unknown[] }>({
-    customFields: { item: [["category", "categoryElements", { keepArray: true }]] },
-  });
-  const feed = await parser.parseString(xml);
-  const source = text(feed.title) || hostOf(context.feedUrl);
-  const articles: NewsArticleInput[] = [];
-  for (const item of feed.items as FeedItem[]) {
-    const article = toArticle(item, source, context);
-    if (article) articles.push(article);
-  }
-  return articles;
-}
-
-function toArticle(item: FeedItem, source: string, context: ParseContext): NewsArticleInput | null {
-  const title = text(item.title).replace(/\s+/g, " ");
-  if (!title) return null;
-  const url = articleUrl(item, context.feedUrl);
-  if (!url) return null;
-  // RSS: the description (contentSnippet is its text), else content:encoded. Atom: the summary, else the content.
-  const rawSummary = text(item.summary) ? htmlToText(text(item.summary)) : text(item.contentSnippet) || text(item["content:encodedSnippet"]);
-  const summary = truncate(rawSummary.replace(/\s+/g, " ").trim(), MAX_SUMMARY_LENGTH) || null;
-  const tickers = new Set([
-    ...tagTickers(summary ? `${title}\n${summary}` : title, context.watchlist),
-    ...tagCategories(categories(item), context.watchlist),
-  ]);
-  return { title, url, source, summary, tickers: [...tickers].sort(), publishedAt: publishedAt(item, context.fetchedAt) };
-}
-
-/** The item's link (Atom: the alternate link's href), else its guid or Atom id when that is a URL. */
-function articleUrl(item: FeedItem, feedUrl: string): string | null {
-  const link = resolveHttp(text(item.link), feedUrl);
-  if (link) return link;
-  for (const id of [text(item.guid), text(item.id)]) {
-    if (/^https?:\/\//i.test(id)) {
-      const url = resolveHttp(id, feedUrl);
-      if (url) return url;
-    }
-  }
-  return null;
-}
-
-function resolveHttp(candidate: string, base: string): string | null {
-  if (!candidate) return null;
+function decodeAs(label: string, bytes: Uint8Array): string {
+  let name = label.trim();
   try {
-    const url = new URL(candidate, base);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    name = new TextDecoder(name).encoding;
   } catch {
-    return null;
+    // not a WHATWG label: iconv-lite may still know it (cp437, ...)
   }
-}
-
-function publishedAt(item: FeedItem, fetchedAt: Date): Date {
-  for (const candidate of [text(item.isoDate), text(item.pubDate)]) {
-    if (!candidate) continue;
-    const date = new Date(candidate);
-    const time = date.getTime();
-    if (Number.isNaN(time)) continue;
-    return time > fetchedAt.getTime() + MAX_FUTURE_MS ? fetchedAt : date;
-  }
-  return fetchedAt;
-}
-
-/** RSS `<category>` text (with or without a domain attribute) and Atom `<category term label>`. */
-function categories(item: FeedItem): string[] {
-  const out: string[] = [];
-  for (const element of item.categoryElements ?? []) {
-    if (typeof element === "string") out.push(element);
-    else if (element && typeof element === "object") {
-      const { _: body, $: attributes } = element as { _?: unknown; $?: { term?: unknown; label?: unknown } };
-      for (const value of [body, attributes?.term, attributes?.label]) if (typeof value === "string") out.push(value);
-    }
-  }
-  return out;
-}
-
-/** A string field as text; xml2js hands an element with attributes but no text over as an object. */
-function text(value: unknown): string {
-  if (typeof value === "string") return value.trim();
-  if (value && typeof value === "object" && typeof (value as { _?: unknown })._ === "string") return (value as { _: string })._.trim();
-  return "";
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-/** Markup out, the common entities decoded: enough for a summary's plain text. */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity: string, name: string) => {
-      if (name[0] !== "#") return ENTITIES[name.toLowerCase()] ?? entity;
-      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    });
-}
-
-/** At most `max` code units, never ending on half a surrogate pair. */
-function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const cut = value.slice(0, max);
-  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return iconv.encodingExists(name) ? iconv.decode(buffer, name) : new TextDecoder("utf-8").decode(bytes);
 }
 
 function describe(error: unknown): string {

@@ -57,6 +57,7 @@ export interface Config {
     triggerCheckEverySeconds: number;
     stopLossScanEverySeconds: number;
     pricePollEverySeconds: number;
+    watchdogEverySeconds: number;
     newsIngestCron: string;
     dailyReportCron: string;
     weeklyReportCron: string;
@@ -148,6 +149,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       triggerCheckEverySeconds: e.TRIGGER_CHECK_EVERY_SECONDS,
       stopLossScanEverySeconds: e.STOP_LOSS_SCAN_EVERY_SECONDS,
       pricePollEverySeconds: e.PRICE_POLL_EVERY_SECONDS,
+      watchdogEverySeconds: e.WATCHDOG_EVERY_SECONDS,
       newsIngestCron: e.NEWS_INGEST_CRON,
       dailyReportCron: e.DAILY_REPORT_CRON,
       weeklyReportCron: e.WEEKLY_REPORT_CRON,

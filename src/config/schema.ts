@@ -198,6 +198,7 @@ export const envSchema = z.object({
   TRIGGER_CHECK_EVERY_SECONDS: positiveInt(30, "seconds between kill-switch trigger checks", 3600),
   STOP_LOSS_SCAN_EVERY_SECONDS: positiveInt(30, "seconds between stop-loss scans in market hours", 3600),
   PRICE_POLL_EVERY_SECONDS: positiveInt(60, "seconds between price polls in market hours", 3600),
+  WATCHDOG_EVERY_SECONDS: positiveInt(15, "seconds between the watchdog's looks at PostgreSQL, Redis and the safety jobs (every process)", 300),
   MARKET_DATA: z.enum(["auto", "none", "replay"]).default("auto").describe("auto, none or replay; auto replays demo data when DATABASE_URL is unset (local mode) and polls nothing otherwise"),
   REPLAY_TICKERS: tickerList("tickers the replay plays (demo/prices/<ticker>-daily.csv)"),
   REPLAY_START: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").default("2008-09-02").describe("first trading day the replay plays"),

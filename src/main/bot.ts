@@ -1,6 +1,7 @@
 import { startHttpServer, type HttpHandle } from "./http.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
+import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
 import { buildBotDeps, buildProposalBoard, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
@@ -15,8 +16,10 @@ async function main(): Promise<void> {
   let bot: BotHandle | undefined;
   let http: HttpHandle | undefined;
   let chat: { close(): void } | undefined;
+  let watchdog: Watchdog | undefined;
   const shutdown = async () => {
     chat?.close();
+    await watchdog?.close().catch(() => undefined);
     await bot?.close().catch(() => undefined);
     await http?.close().catch(() => undefined);
     await link?.close().catch(() => undefined);
@@ -27,7 +30,8 @@ async function main(): Promise<void> {
     link = await openTelegramLink(runtime);
     const services = buildDeskServices(runtime, link.notifier);
     bot = prepareBot(runtime, buildBotDeps(runtime, services, link, buildProposalBoard(runtime, link)), link);
-    http = await startHttpServer(runtime, services, bot.mountWebhook);
+    watchdog = startWatchdog(runtime, services, "bot");
+    http = await startHttpServer(runtime, services, { extend: bot.mountWebhook, watchdog });
     await bot.start();
   } catch (error) {
     await shutdown().catch(() => undefined);

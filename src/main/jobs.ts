@@ -3,6 +3,7 @@ import { closingEquityMarkJob, intradayEquityMarkJob } from "../../jobs/equity-m
 import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
 import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
+import { DeskHealthRepository } from "../adapters/db/repositories/desk-health-repository.js";
 import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { observeJobs } from "../adapters/http/metrics.js";
@@ -129,10 +130,17 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     }, schedules.weeklyReportCron),
   ];
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
+  const observe = observeJobs(services.metrics);
+  const heartbeats = new DeskHealthRepository(runtime.dataSource);
   return startJobRunner({
     redisUrl: runtime.infrastructure.redisUrl,
     definitions,
     log: runtime.log,
-    onJobDone: observeJobs(services.metrics),
+    outage: runtime.redisOutage,
+    onJobDone: (job, outcome, seconds) => {
+      observe(job, outcome, seconds);
+      // The watchdog reads these beats from PostgreSQL; a beat that cannot be written is the watchdog's to notice.
+      if (outcome === "completed") void heartbeats.recordJobCompleted(job, services.killSwitch.clock.now()).catch(() => undefined);
+    },
   });
 }

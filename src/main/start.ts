@@ -3,6 +3,7 @@ import { startHttpServer, type HttpHandle } from "./http.js";
 import { startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
+import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
 import { buildBotDeps, buildProposalBoard, buildReportPublisher, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
@@ -20,11 +21,13 @@ async function main(): Promise<void> {
   let http: HttpHandle | undefined;
   let jobs: JobRunner | undefined;
   let chat: { close(): void } | undefined;
+  let watchdog: Watchdog | undefined;
   const quietly = (what: string) => (error: unknown) => runtime.log.error({ err: String(error) }, `closing ${what} failed`);
   // Updates stop first, then the API (no new requests), then the workers finish the job in
   // hand, then the connections close, then the local services stop.
   const shutdown = async () => {
     chat?.close();
+    await watchdog?.close().catch(quietly("the watchdog"));
     await bot?.close().catch(quietly("the bot"));
     await http?.close().catch(quietly("the HTTP server"));
     await jobs?.close().catch(quietly("the job workers"));
@@ -38,7 +41,9 @@ async function main(): Promise<void> {
     const board = buildProposalBoard(runtime, link);
     bot = prepareBot(runtime, buildBotDeps(runtime, services, link, board), link);
     // The API starts first; /metrics and /admin/queues find the queues once the runner is up.
-    http = await startHttpServer(runtime, services, bot.mountWebhook, () => jobs?.queues);
+    // The watchdog first: it looks at PostgreSQL, Redis and the safety jobs from outside the queue.
+    watchdog = startWatchdog(runtime, services, "war-room");
+    http = await startHttpServer(runtime, services, { extend: bot.mountWebhook, queues: () => jobs?.queues, watchdog });
     jobs = await startJobs(runtime, services, { board, publisher: buildReportPublisher(runtime, link) });
     await bot.start();
   } catch (error) {

@@ -70,7 +70,7 @@ export async function openTelegramLink(runtime: Runtime): Promise<TelegramLink> 
   const transport: TransportOptions = { apiRoot, throttle: !local };
   const directory = new OperatorRepository(runtime.dataSource, operators);
   const api = createPushApi(token, transport);
-  const notifier = new FanOutNotifier([new LoggingNotifier(log), new TelegramNotifier(api, directory, log)]);
+  const notifier = new FanOutNotifier([new LoggingNotifier(log), new TelegramNotifier(api, directory, log, [...operators].map(([userId, role]) => ({ userId, role, displayName: "" })))]);
   return { token, transport, local, operators: directory, api, notifier, close: async () => local?.emulator.close() };
 }
 

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from "fastify";
+import type { DeskHealthReport } from "../../app/watchdog/watch-desk.js";
 
 export interface ReadinessChecks {
   database(): Promise<void>;
   redis(): Promise<void>;
+  /** The watchdog's newest look (a committed write, the safety jobs' heartbeats); absent in processes without one. */
+  desk?: () => DeskHealthReport | undefined;
 }
 
 type CheckOutcome = "ok" | "failed" | "timeout";
@@ -27,7 +30,9 @@ async function run(check: () => Promise<void>, timeoutMs: number): Promise<{ out
 
 /**
  * /healthz: the process is alive (no I/O, for liveness probes).
- * /readyz: PostgreSQL and Redis answer within the deadline (for readiness probes); 503 names the one that did not.
+ * /readyz: PostgreSQL and Redis answer within the deadline, and (where a watchdog runs) its last
+ * look found PostgreSQL taking writes (a full disk or a read-only database cannot record a halt)
+ * and no safety job overdue. 503 names what failed; the body always carries the details.
  * Both log at warn only, so probes do not flood the log.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChecks, timeoutMs = READINESS_TIMEOUT_MS): void {
@@ -35,14 +40,26 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
 
   app.get("/readyz", { logLevel: "warn" }, async (request, reply) => {
     const [database, redis] = await Promise.all([run(() => checks.database(), timeoutMs), run(() => checks.redis(), timeoutMs)]);
-    if (database.outcome === "ok" && redis.outcome === "ok") return reply.send({ status: "ready", database: "ok", redis: "ok" });
-    const failing = Object.entries({ database, redis }).filter(([, r]) => r.outcome !== "ok");
-    request.log.warn({ checks: Object.fromEntries(failing.map(([name, r]) => [name, r.error ?? r.outcome])) }, "not ready");
-    return reply.code(503).send({
-      status: "not_ready",
-      database: database.outcome,
-      redis: redis.outcome,
-      error: { code: "not_ready", message: failing.map(([name, r]) => `${name} check ${r.outcome === "timeout" ? `timed out after ${timeoutMs} ms` : "failed"}`).join("; ") },
-    });
+    const failures = Object.entries({ database, redis })
+      .filter(([, r]) => r.outcome !== "ok")
+      .map(([name, r]) => ({ name, outcome: r.outcome, error: r.error, message: `${name} check ${r.outcome === "timeout" ? `timed out after ${timeoutMs} ms` : "failed"}` }));
+    const desk = checks.desk?.();
+    const watchdog = desk ? deskSection(desk) : undefined;
+    if (desk?.database === "failed") failures.push({ name: "database_writes", outcome: "failed", error: desk.errors["database"], message: `PostgreSQL did not take the watchdog's write (${desk.errors["database"] ?? "failed"}): a halt could not be recorded` });
+    for (const job of desk?.overdue ?? []) failures.push({ name: `job:${job.name}`, outcome: "failed", error: undefined, message: `${job.name} has not completed for over ${job.allowedSeconds} s` });
+    const body = { database: database.outcome, redis: redis.outcome, ...(watchdog ? { watchdog } : {}) };
+    if (failures.length === 0) return reply.send({ status: "ready", ...body });
+    request.log.warn({ checks: Object.fromEntries(failures.map((f) => [f.name, f.error ?? f.outcome])) }, "not ready");
+    return reply.code(503).send({ status: "not_ready", ...body, error: { code: "not_ready", message: failures.map((f) => f.message).join("; ") } });
   });
+}
+
+function deskSection(desk: DeskHealthReport) {
+  return {
+    at: desk.at.toISOString(),
+    databaseWrites: desk.database,
+    redis: desk.redis,
+    overdueJobs: desk.overdue.map((o) => ({ job: o.name, lastCompletedAt: o.lastOkAt?.toISOString() ?? null, allowedSeconds: o.allowedSeconds })),
+    fallbacks: desk.fallbacks,
+  };
 }

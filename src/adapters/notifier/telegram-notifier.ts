@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
 import { audienceOf, type Alert, type AlertKind, type Notifier } from "../../app/ports/notifier.js";
-import type { OperatorDirectory } from "../../app/ports/operator-directory.js";
+import type { Operator, OperatorDirectory } from "../../app/ports/operator-directory.js";
 import { bold, esc, italic } from "../../bot/render/html.js";
 import { sendHtml } from "../../bot/reply.js";
 import { etDateTime } from "../../bot/render/time.js";
@@ -17,6 +17,7 @@ const ICON: Record<AlertKind, string> = {
   stop_loss: "🛑",
   stale_data: "⏱️",
   signal: "📡",
+  desk_health: "🩺",
 };
 
 function renderAlert(alert: Alert): string {
@@ -32,12 +33,18 @@ export class TelegramNotifier implements Notifier {
     private readonly api: Api,
     private readonly operators: OperatorDirectory,
     private readonly log: Logger,
+    /** The operators named in the configuration: who is told when the directory (PostgreSQL) cannot be read, as during a database outage. */
+    private readonly configured: readonly Operator[] = [],
   ) {}
 
   async notify(alert: Alert): Promise<void> {
     try {
       const audience = audienceOf(alert.kind);
-      const recipients = (await this.operators.all()).filter((o) => hasRole(o.role, audience));
+      const everyone = await this.operators.all().catch((error: unknown) => {
+        this.log.warn({ err: String(error), alert: alert.kind }, "operator directory unreachable: alerting the configured operators");
+        return this.configured;
+      });
+      const recipients = everyone.filter((o) => hasRole(o.role, audience));
       const html = renderAlert(alert);
       const results = await Promise.allSettled(recipients.map((o) => sendHtml(this.api, o.userId, html, {})));
       results.forEach((r, i) => {

@@ -2,7 +2,7 @@ import { haltingReadings, remainingSuppressions } from "../../domain/kill-switch
 import { evaluateTriggers, type Reading } from "../../domain/kill-switch/triggers.js";
 import type { KillSwitchDeps } from "./deps.js";
 
-export type CheckSource = "schedule" | "fill" | "price-batch" | "api" | "resume";
+export type CheckSource = "schedule" | "fill" | "price-batch" | "api" | "resume" | "watchdog";
 
 export interface CheckResult {
   accountId: string;

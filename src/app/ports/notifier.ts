@@ -1,6 +1,6 @@
 import type { Role } from "../../domain/vocabulary.js";
 
-export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal";
+export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal" | "desk_health";
 
 /** A pushed message. Plain data: each transport (log, Telegram) renders it its own way. */
 export interface Alert {
@@ -31,6 +31,7 @@ export function audienceOf(kind: AlertKind): Role {
       return "viewer";
     case "resume_refused":
     case "resume_locked":
+    case "desk_health":
       return "admin";
     case "fill":
     case "stop_loss":

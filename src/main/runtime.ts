@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { QueryCache } from "../adapters/cache/query-cache.js";
+import { createRedisOutageLog, type RedisOutageLog } from "../adapters/redis/outage-log.js";
 import { createDataSource, migrateUp } from "../adapters/db/data-source.js";
 import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
 import { ensureShadowAccount } from "../app/accounts/ensure-shadow-account.js";
@@ -16,6 +17,8 @@ export interface Runtime {
   /** Shared connection for commands (BullMQ workers open their own); absent when booted without Redis. */
   redis: Redis | undefined;
   cache: QueryCache;
+  /** The process's one Redis outage log: every connection reports through it, so an outage is a few lines, not hundreds a second. */
+  redisOutage: RedisOutageLog;
   /** Closes connections, then stops local services, in that order. */
   close(): Promise<void>;
 }
@@ -27,11 +30,15 @@ export interface Runtime {
 export async function bootRuntime(name: string, options: { withRedis?: boolean } = {}): Promise<Runtime> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel, name);
+  const redisOutage = createRedisOutageLog(log);
   const infrastructure = await provideInfrastructure(config, log, { withRedis: options.withRedis ?? true });
   const closers: (() => Promise<unknown>)[] = [];
   try {
     const dataSource = createDataSource({ url: infrastructure.databaseUrl, poolSize: config.database.poolSize, applicationName: name });
-    await dataSource.initialize();
+    await dataSource.initialize().catch((error: unknown) => {
+      const setting = config.database.url ? "check DATABASE_URL, or unset it to let the desk start its own PostgreSQL" : "the embedded PostgreSQL did not accept connections";
+      throw new Error(`PostgreSQL at ${redacted(infrastructure.databaseUrl)} is unreachable (${errorText(error)}): ${setting}`, { cause: error });
+    });
     closers.push(() => dataSource.destroy());
     const applied = await migrateUp(dataSource);
     if (applied.length > 0) log.info({ applied }, "migrations applied");
@@ -42,8 +49,10 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
     // withRedis false: a command that only reads PostgreSQL never depends on Redis, configured or not.
     if (options.withRedis !== false && infrastructure.redisUrl) {
       const connection = new Redis(infrastructure.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-      connection.on("error", (error) => log.error({ err: error.message }, "redis connection error"));
-      await connection.connect();
+      redisOutage.watch(connection, "commands");
+      await connection.connect().catch((error: unknown) => {
+        throw new Error(`Redis at ${redacted(infrastructure.redisUrl!)} is unreachable (${errorText(error)}): check REDIS_URL, or unset it to let the desk start its own redis-server`, { cause: error });
+      });
       await connection.ping();
       closers.push(() => connection.quit());
       redis = connection;
@@ -53,7 +62,7 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
       for (const closer of closers.reverse()) await closer().catch((error) => log.error({ err: String(error) }, "close failed"));
       await infrastructure.stop();
     };
-    return { config, log, infrastructure, dataSource, redis, cache, close };
+    return { config, log, infrastructure, dataSource, redis, redisOutage, cache, close };
   } catch (error) {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
     await infrastructure.stop();
@@ -71,4 +80,22 @@ function loadConfigOrExit(): Config {
     }
     throw error;
   }
+}
+
+/** A connection URL with its password masked, for messages. */
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable URL)";
+  }
+}
+
+function errorText(error: unknown): string {
+  const e = error as NodeJS.ErrnoException & { errors?: NodeJS.ErrnoException[] };
+  // Node reports "connect ECONNREFUSED" for each address of localhost inside an AggregateError with no message of its own.
+  const inner = e.errors?.[0];
+  return (e.message || inner?.message || e.code || String(error)).trim();
 }

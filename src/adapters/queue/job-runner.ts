@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { JobDefinition } from "../../../jobs/registry.js";
 import type { Logger } from "../../logger.js";
+import { createRedisOutageLog, type RedisOutageLog } from "../redis/outage-log.js";
 import { classifyFailure } from "./failure-kind.js";
 
 export interface JobRunnerOptions {
@@ -14,6 +15,8 @@ export interface JobRunnerOptions {
   onJobDone?: (job: string, outcome: "completed" | "failed", seconds: number) => void;
   /** false: only upsert schedulers and enqueue (no processing in this process). */
   work?: boolean;
+  /** The process's Redis outage log (one per process, so an outage is logged once); a new one when omitted. */
+  outage?: RedisOutageLog;
 }
 
 export interface JobRunner {
@@ -28,7 +31,10 @@ export interface JobRunner {
  */
 export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on("error", (error) => options.log.error({ err: error.message }, "job queue redis error"));
+  // Every connection and every queue and worker reports through one outage log: while Redis is
+  // down each of them errors on every reconnect, and a queue without a listener prints stacks.
+  const outage = options.outage ?? createRedisOutageLog(options.log);
+  outage.watch(connection, "job queues");
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
@@ -39,15 +45,16 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       prefix,
       defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
     });
+    queue.on("error", (error) => outage.error(error, `queue ${definition.name}`));
     queues.set(definition.name, queue);
     if (definition.schedule) await queue.upsertJobScheduler(definition.name, definition.schedule, { name: definition.name, data: {} });
     if (options.work === false) continue;
     // Workers block on their own connection; we own it, so we listen to it and close it.
     const workerConnection = connection.duplicate();
-    workerConnection.on("error", (error) => options.log.error({ job: definition.name, err: error.message }, "job worker redis error"));
+    outage.watch(workerConnection, `worker ${definition.name}`);
     workerConnections.push(workerConnection);
     const worker = new Worker(definition.name, (job: Job) => run(definition, job, options), { connection: workerConnection, prefix, concurrency: 1 });
-    worker.on("error", (error) => options.log.error({ job: definition.name, err: error.message }, "job worker error"));
+    worker.on("error", (error) => outage.error(error, `worker ${definition.name}`));
     worker.on("failed", (job, error) => options.log.warn({ job: definition.name, id: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"));
     workers.push(worker);
   }

@@ -13,6 +13,8 @@ import type { TradeLog } from "../app/ports/trade-log.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Logger } from "../logger.js";
+import type { LedgerFlavor } from "./middlewares/dedupe.js";
+import type { NoticeSpacer, UserRateLimiter } from "./middlewares/rate-limit.js";
 
 /** Remembers update ids so a re-delivered update (Telegram delivers at least once) changes nothing twice. */
 export interface UpdateDeduper {
@@ -39,6 +41,8 @@ export interface BotDeps {
   /** A position within this % of its stop shows as Near. */
   nearStopPct: Dec;
   log: Logger;
+  /** Per-user limits kept in this process's memory; defaults (20 updates a minute, strangers told once an hour) when omitted. */
+  limits?: { perUser?: UserRateLimiter; strangerNotices?: NoticeSpacer };
 }
 
 export interface ConversationStateStorage {
@@ -52,7 +56,7 @@ export interface OperatorFlavor {
   operator: Operator;
 }
 
-export type BotContext = ConversationFlavor<Context & OperatorFlavor>;
+export type BotContext = ConversationFlavor<Context & OperatorFlavor & LedgerFlavor>;
 
 /** "tg:<user id>": how every record names a Telegram operator. */
 export function actorId(userId: number): string {

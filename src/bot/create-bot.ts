@@ -1,5 +1,5 @@
 import { conversations } from "@grammyjs/conversations";
-import { Bot, type BotError, GrammyError, HttpError, type Context, type Middleware } from "grammy";
+import { Bot, Composer, type BotError, GrammyError, HttpError, type Context, type Middleware } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.js";
 import { approvalsFeature } from "./features/approvals.js";
@@ -16,6 +16,8 @@ import { startHelpFeature } from "./features/start-help.js";
 import { statusFeature } from "./features/status.js";
 import { authorize } from "./middlewares/authorize.js";
 import { dedupeUpdates } from "./middlewares/dedupe.js";
+import { rateLimit, UserRateLimiter } from "./middlewares/rate-limit.js";
+import { fitMessages } from "./fit-messages.js";
 import { clientOptions, installTransformers, retryTransformer, type TransportOptions } from "./transport.js";
 
 export interface CreateBotOptions extends TransportOptions {
@@ -27,17 +29,28 @@ export interface CreateBotOptions extends TransportOptions {
 }
 
 /**
- * The one place the bot is put together: dedupe, then authorisation (strangers stop there),
- * then dialogues, then one Composer per feature behind an error boundary, then a fallback.
+ * The one place the bot is put together: the per-user rate limit, authorisation (strangers stop
+ * there), de-duplication, then /halt before anything that needs Redis (dialogue state), then
+ * dialogues and one Composer per feature behind an error boundary, then a fallback. When the
+ * update ledger (Redis) is unreachable only /halt and read-only commands run, without dialogues.
  */
 export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(options.token, { client: clientOptions(options), ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
   installTransformers(bot.api, options);
+  const fail = (error: BotError<BotContext>) => reportFailure(deps, error);
 
   if (options.before) bot.use(options.before);
-  bot.use(dedupeUpdates(deps.deduper));
-  bot.use(authorize(deps.operators));
-  bot.use(
+  bot.use(rateLimit(deps.limits?.perUser ?? new UserRateLimiter()));
+  bot.use(authorize(deps.operators, { log: deps.log, ...(deps.limits?.strangerNotices ? { notices: deps.limits.strangerNotices } : {}) }));
+  bot.use(dedupeUpdates(deps.deduper, { log: deps.log }));
+  // Stopping needs PostgreSQL alone: /halt runs before the dialogues read their state from Redis.
+  bot.errorBoundary(fail).use(haltFeature(deps));
+
+  const withoutLedger = new Composer<BotContext>();
+  withoutLedger.errorBoundary(fail).use(startHelpFeature(), statusFeature(deps), monitorFeature(deps));
+
+  const full = new Composer<BotContext>();
+  full.use(
     conversations({
       storage: { type: "key", version: 1, prefix: "conv:", adapter: deps.conversationStorage as never, getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined) },
       // A dialogue calls Telegram through an Api of the plugin's own, without the bot's
@@ -46,20 +59,18 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
       plugins: [
         async (ctx, next) => {
           ctx.api.config.use(retryTransformer());
+          ctx.api.config.use(fitMessages());
           await next();
         },
       ],
     }),
   );
-
-  const features = bot.errorBoundary((error) => reportFailure(deps, error));
-  features.use(
+  full.errorBoundary(fail).use(
     startHelpFeature(),
     statusFeature(deps),
     monitorFeature(deps),
     reportFeature(deps),
     phaseFeature(deps),
-    haltFeature(deps),
     resumeFeature(deps),
     executeFeature(deps),
     closeFeature(deps),
@@ -67,8 +78,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     warroomFeature(deps),
     fallbackFeature(),
   );
+  bot.branch((ctx) => ctx.ledgerUnavailable === true, withoutLedger, full);
 
-  bot.catch((error) => reportFailure(deps, error));
+  bot.catch(fail);
   return bot;
 }
 

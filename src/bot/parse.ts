@@ -1,3 +1,5 @@
+import { cleanText, cutText } from "../domain/text.js";
+
 /** Turning what an operator typed into arguments: shapes only; the use cases judge the values. */
 
 export interface ExecuteArgs {
@@ -11,9 +13,18 @@ export interface ExecuteArgs {
 export const EXECUTE_USAGE = "/execute BUY|SELL TICKER QTY [LIMIT|market] [STOP]\nexample: /execute BUY NKE 10 or /execute BUY NKE 10 market 95";
 export const CLOSE_USAGE = "/close TICKER [QTY]  (QTY defaults to the whole position)";
 
-/** Words typed after a command; none for an empty or whitespace-only argument string. */
+/** The longest argument kept (a ticker, a quantity, a price): anything echoed back stays short. */
+export const ARG_MAX_CHARS = 64;
+
+/**
+ * Words typed after a command, cleaned of control characters and each cut to ARG_MAX_CHARS
+ * characters (never inside one); none for an empty or whitespace-only argument string.
+ */
 export function words(text: string): string[] {
-  return text.trim().split(/\s+/).filter((w) => w.length > 0);
+  return cleanText(text)
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .map((w) => cutText(w, ARG_MAX_CHARS));
 }
 
 const MARKET = new Set(["-", "market", "mkt"]);

@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Api, type ApiClientOptions, type RawApi } from "grammy";
+import { fitMessages } from "./fit-messages.js";
 
 export interface TransportOptions {
   apiRoot: string;
@@ -24,6 +25,8 @@ export function clientOptions(options: TransportOptions): ApiClientOptions {
 export function installTransformers(api: Api<RawApi>, options: TransportOptions): void {
   if (options.throttle) api.config.use(apiThrottler());
   api.config.use(retryTransformer());
+  // Installed last, so it runs first: each part of a split message is throttled and retried on its own.
+  api.config.use(fitMessages());
 }
 
 export function retryTransformer() {

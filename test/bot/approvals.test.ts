@@ -122,7 +122,7 @@ describe("Approve and Deny", () => {
     expect((await proposals(db.dataSource))[0]!.status).toBe("pending");
     // A button whose data is not a proposal's at all.
     await t.press(TRADER, "ap:not-a-uuid:a");
-    expect(t.telegram.callbackAnswers().at(-1)).toBe("This button is no longer active.");
+    expect(t.telegram.callbackAnswers().at(-1)).toBe("This button is not valid any more.");
     expect(await orders(db.dataSource)).toEqual([]);
   });
 });

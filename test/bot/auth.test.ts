@@ -38,15 +38,15 @@ describe("strangers", () => {
     expect(await auditRows(db.dataSource)).toEqual([]);
   });
 
-  it("a stranger's press on Approve gets a Not authorised alert and changes nothing", async () => {
+  it("a stranger's press on Approve gets a Not authorised alert (once an hour, then silence) and changes nothing", async () => {
     const t = createTestBot(db.dataSource, { redis, prefix });
     const p = await propose(t, db.dataSource, TRADER);
     t.telegram.clear();
     await t.press(STRANGER, `ap:${p.id}:a`);
     await t.press(STRANGER, `ap:${p.id}:d`);
     const answers = t.telegram.calls;
-    expect(answers.map((c) => c.method)).toEqual(["answerCallbackQuery", "answerCallbackQuery"]);
-    for (const a of answers) expect(a.payload).toMatchObject({ text: "Not authorised: you are not an operator of this desk.", show_alert: true });
+    expect(answers.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+    expect(answers[0]!.payload).toMatchObject({ text: "Not authorised: you are not an operator of this desk.", show_alert: true });
     await expectNothingChanged(1);
     expect((await auditRows(db.dataSource)).map((r) => r.action)).toEqual(["tg.order.requested"]);
   });
@@ -130,7 +130,7 @@ describe("roles", () => {
     await t.send(TRADER, "/halt drill");
     await t.send(ADMIN, "/resume");
     await t.press(TRADER, "rs:go:yes");
-    expect(t.telegram.callbackAnswers().at(-1)).toBe("This button is no longer active.");
+    expect(t.telegram.callbackAnswers().at(-1)).toBe("This button is not valid any more.");
     await t.press(ADMIN, "rs:go:yes");
     await t.send(TRADER, code);
     expect(t.telegram.sent("deleteMessage")).toEqual([]);

@@ -19,6 +19,8 @@ export const FRESH = new Date(MARKET_OPEN.getTime() - 30_000);
  */
 export async function freshDesk(dataSource: DataSource, redis: Redis, prefix: string, options: { name?: string } = {}): Promise<string> {
   await dataSource.query(`TRUNCATE accounts, audit_log CASCADE`);
+  // The override-code attempt counter is desk-wide: a fresh desk has none counted.
+  await dataSource.query(`UPDATE override_code_guard SET attempts = 0, locked_until = NULL, last_wrong_at = NULL, last_wrong_by = NULL`);
   const keys = await redis.keys(`${prefix}conv:*`);
   if (keys.length > 0) await redis.del(...keys);
   const accountId = await createAccount(dataSource, { name: options.name ?? "Shadow", cash: "100000" });

@@ -80,11 +80,16 @@ describe("/halt", () => {
     expect(t.telegram.lastText(TRADER)).toBe("No proposal is waiting for approval.");
   });
 
-  it("stores a long reason cut at 500 characters", async () => {
+  it("stores a long reason cut at 500 characters, marked as cut, never inside a character", async () => {
     const t = createTestBot(db.dataSource, { redis, prefix });
+    await t.send(ADMIN, `/halt ${"r".repeat(498)}👍🏽👍🏽👍🏽 and more`);
+    expect((await killSwitchRows(db.dataSource))[0]!.reason).toBe(`${"r".repeat(498)}👍🏽…`);
+    await freshDesk(db.dataSource, redis, prefix);
     await t.send(ADMIN, `/halt ${"r".repeat(3_000)}`);
     const [state] = await killSwitchRows(db.dataSource);
-    expect(state!.reason).toBe("r".repeat(500));
+    expect(state!.reason).toBe(`${"r".repeat(499)}…`);
+    t.telegram.clear();
+    await t.send(ADMIN, `/halt ${"r".repeat(3_000)}`);
     const sent = t.telegram.sent("sendMessage", ADMIN);
     expect(sent).toHaveLength(1);
     expect(String(sent[0]!.payload.text).length).toBeLessThanOrEqual(4096);

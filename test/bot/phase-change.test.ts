@@ -49,7 +49,7 @@ describe("/phase promote and demote", () => {
     await t.send(ADMIN, "/phase promote");
     await t.press(ADMIN, "ph:go:yes");
     await t.send(ADMIN, "wrong-code-123");
-    expect(t.telegram.lastText(ADMIN)).toBe("❌ Not changed: wrong override code.");
+    expect(t.telegram.lastText(ADMIN)).toBe("❌ Not changed: wrong override code (2 attempt(s) left before a lockout).");
     expect(await phase()).toBe("micro");
     await t.send(ADMIN, "/phase demote");
     expect(t.telegram.lastText(ADMIN)).toContain("demoted: micro → live-prep");

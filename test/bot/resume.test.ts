@@ -110,7 +110,7 @@ describe("/resume", () => {
     expect(t.telegram.sent("deleteMessage")).toEqual([{ method: "deleteMessage", payload: { chat_id: ADMIN, message_id: wrong } }]);
     expect(t.telegram.lastText(ADMIN)).toBe("❌ Wrong code: 2 attempt(s) left before a lockout. The account stays halted; /resume to try again.");
     expect(await killSwitchRows(db.dataSource)).toMatchObject([{ state: "HALTED", reason: "fat finger" }]);
-    expect(await db.dataSource.query(`SELECT failed_resume_attempts FROM kill_switch_states`)).toEqual([{ failed_resume_attempts: 1 }]);
+    expect(await db.dataSource.query(`SELECT attempts FROM override_code_guard`)).toEqual([{ attempts: 1 }]);
     expect((await auditRows(db.dataSource)).filter((r) => r.action === "tg.resume").map((r) => r.details)).toEqual([{ outcome: "wrong_code" }]);
     // The wrong code ended the dialogue: the next text is not taken as a code.
     await t.send(ADMIN, code);
@@ -130,12 +130,16 @@ describe("/resume", () => {
       "❌ Wrong code: 1 attempt(s) left before a lockout. The account stays halted; /resume to try again.",
       "🔒 Wrong code. Resume is now locked until 2026-11-24 11:15 ET; every admin was told.",
     ]);
+    // Every wrong code is told to the admins, and the lock; the counter is the desk's, not the account's.
+    expect(t.notifier.alerts.filter((a) => a.kind === "resume_refused").map((a) => a.lines[0])).toEqual([`by tg:${ADMIN} (resume Shadow)`, `by tg:${ADMIN} (resume Shadow)`]);
     const locked = t.notifier.alerts.filter((a) => a.kind === "resume_locked");
     expect(locked).toHaveLength(1);
-    expect(locked[0]!.lines).toEqual([`3 wrong override codes, last by tg:${ADMIN}`, "locked until 2026-11-24T16:15:00.000Z"]);
-    expect(await db.dataSource.query(`SELECT state, failed_resume_attempts, resume_locked_until FROM kill_switch_states`)).toEqual([
-      { state: "HALTED", failed_resume_attempts: 3, resume_locked_until: new Date("2026-11-24T16:15:00Z") },
+    expect(locked[0]!.lines).toEqual([
+      `3 wrong override codes, last by tg:${ADMIN} (resume Shadow)`,
+      "resume, promotion and the REST deactivate are locked until 2026-11-24T16:15:00.000Z",
     ]);
+    expect(await killSwitchRows(db.dataSource)).toMatchObject([{ state: "HALTED" }]);
+    expect(await db.dataSource.query(`SELECT attempts, locked_until FROM override_code_guard`)).toEqual([{ attempts: 3, locked_until: new Date("2026-11-24T16:15:00Z") }]);
 
     await t.send(ADMIN, "/resume");
     expect(t.telegram.lastText(ADMIN)).toBe("🔒 Resume is locked after too many wrong codes until 2026-11-24 11:15 ET.");

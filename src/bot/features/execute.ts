@@ -4,7 +4,7 @@ import { actorId, actorOf, type BotContext, type BotDeps } from "../context.js";
 import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
 import { placeOperatorOrder } from "../order-requests.js";
-import { parseExecuteArgs } from "../parse.js";
+import { parseExecuteArgs, words } from "../parse.js";
 import { esc } from "../render/html.js";
 
 /**
@@ -46,7 +46,7 @@ function executeDialogue(deps: BotDeps) {
     await ctx.reply(`${side.choice}: which ticker? (e.g. NKE)`);
     const ticker = await waitText(conversation, userId);
     if (!ticker) return void (await ctx.reply(CANCELLED));
-    const symbol = ticker.text.trim().split(/\s+/)[0]!.slice(0, 64);
+    const symbol = words(ticker.text)[0] ?? "";
     await ctx.reply(`${side.choice} ${symbol.toUpperCase()}: how many shares?`);
     const quantity = await waitText(conversation, userId);
     if (!quantity) return void (await ctx.reply(CANCELLED));
@@ -55,7 +55,7 @@ function executeDialogue(deps: BotDeps) {
     // Only the reply text is kept in the dialogue's stored state: a replay after a restart reads it back instead of ordering again.
     const reply = await conversation.external(
       async () =>
-        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: quantity.text.trim().slice(0, 64), limitPrice: null, stopPrice: null, actor: actorId(userId), idempotencyKey: key })).reply,
+        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: words(quantity.text)[0] ?? "", limitPrice: null, stopPrice: null, actor: actorId(userId), idempotencyKey: key })).reply,
     );
     if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
   };

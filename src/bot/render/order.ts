@@ -2,6 +2,7 @@ import type { OrderOutcome } from "../../app/orders/execute-order.js";
 import type { Proposal } from "../../app/ports/proposal-store.js";
 import type { Dec } from "../../domain/decimal.js";
 import { formatMoney } from "../../domain/format.js";
+import { cleanText } from "../../domain/text.js";
 import { bold, code, esc, italic } from "./html.js";
 import { etTime } from "./time.js";
 
@@ -21,7 +22,8 @@ function orderTerms(o: { side: string; quantity: number; ticker: string; limitPr
 export function renderOrderOutcome(outcome: OrderOutcome): string {
   switch (outcome.status) {
     case "invalid":
-      return `❌ ${bold("Order not accepted")}\n${outcome.errors.map((e) => `• ${esc(e)}`).join("\n")}`;
+      // The errors quote what the operator typed: cleaned again here (no half characters, nothing over a line).
+      return `❌ ${bold("Order not accepted")}\n${outcome.errors.map((e) => `• ${esc(cleanText(e, { maxChars: 200 }))}`).join("\n")}`;
     case "refused":
       return `🛑 ${bold("Refused by the pre-trade checks")}\n${outcome.refusals.map((r) => `• ${esc(r.message)} ${code(r.code)}`).join("\n")}`;
     case "would_pass":

@@ -75,7 +75,7 @@ export interface Config {
       baseUrl: string | undefined;
     };
   };
-  http: { host: string; port: number; apiToken: string | undefined };
+  http: { host: string; port: number; apiToken: string | undefined; metricsToken: string | undefined };
   /**
    * `watchlistNames` holds "TICKER:Name|Alias" entries (WATCHLIST_NAMES); the tagging watchlist is
    * `parseWatchlist([...watchlist, ...watchlistNames])` from src/domain/news-tagging.ts.
@@ -167,7 +167,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         baseUrl: e.KIS_BASE_URL,
       },
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN, metricsToken: e.METRICS_TOKEN },
     news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST, watchlistNames: e.WATCHLIST_NAMES },
     marketData: {
       // Replayed prices are demo data: never written into a configured (real) database unless asked.

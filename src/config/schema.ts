@@ -236,6 +236,9 @@ export const envSchema = z.object({
   API_TOKEN: optionalString("bearer token for the kill-switch API and admin pages").pipe(
     z.string().min(24, { message: "expected at least 24 characters (use a random value)" }).optional(),
   ),
+  METRICS_TOKEN: optionalString("bearer token for /metrics (unset: API_TOKEN's; neither set: /metrics answers 503)").pipe(
+    z.string().min(24, { message: "expected at least 24 characters (use a random value)" }).optional(),
+  ),
 
   // News, War Room, LLM
   NEWS_FEEDS: urlList("comma-separated RSS/Atom feed URLs"),
@@ -268,5 +271,6 @@ export const SECRET_VARIABLES = new Set([
   "KIS_APP_SECRET",
   "KIS_ACCOUNT_NO",
   "API_TOKEN",
+  "METRICS_TOKEN",
   "LLM_API_KEY",
 ]);

@@ -62,10 +62,11 @@ async function redisCheck(): Promise<void> {
 }
 const realChecks: ReadinessChecks = { database: databaseCheck, redis: redisCheck };
 
-function server(options: { deps?: KillSwitchDeps; apiToken?: string | undefined; checks?: ReadinessChecks } = {}): FastifyInstance {
+function server(options: { deps?: KillSwitchDeps; apiToken?: string | undefined; metricsToken?: string; checks?: ReadinessChecks } = {}): FastifyInstance {
   const app = buildHttpServer({
     killSwitch: options.deps ?? deps(),
     apiToken: "apiToken" in options ? options.apiToken : TOKEN,
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     checks: options.checks ?? realChecks,
     metrics: createHttpMetrics(),
     log,
@@ -122,7 +123,7 @@ describe("health, readiness and metrics", () => {
     expect((await call(app, "POST", "/api/kill-switch/check", { accountId: active })).statusCode).toBe(200);
     const [activeName, haltedName] = await Promise.all([active, halted].map(async (id) => (await new KillSwitchRepository(db.dataSource).status(id))!.accountName));
 
-    const response = await call(app, "GET", "/metrics", undefined, null);
+    const response = await call(app, "GET", "/metrics");
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toContain("text/plain");
     expect(response.body).toContain(`war_room_kill_switch_state{account="${activeName}"} 0`);
@@ -131,6 +132,26 @@ describe("health, readiness and metrics", () => {
     expect(response.body).toContain(`war_room_trigger_headroom{account="${activeName}",trigger="api_error"} 3`);
     expect(response.body).toContain("# TYPE war_room_job_duration_seconds histogram");
     expect(response.body).toContain("process_cpu_user_seconds_total");
+  });
+
+  it("keeps /metrics (account names, states, readings) behind a bearer token: METRICS_TOKEN, else API_TOKEN, else 503", async () => {
+    const app = server();
+    const none = await call(app, "GET", "/metrics", undefined, null);
+    expect([none.statusCode, none.json().error.code]).toEqual([401, "unauthorized"]);
+    expect(none.headers["www-authenticate"]).toBe('Bearer realm="war-room"');
+    const wrong = await call(app, "GET", "/metrics", undefined, `${TOKEN}x`);
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).not.toContain("war_room_kill_switch_state");
+
+    const metricsToken = "m".repeat(32);
+    const own = server({ metricsToken });
+    expect((await call(own, "GET", "/metrics", undefined, metricsToken)).statusCode).toBe(200);
+    // With METRICS_TOKEN set, API_TOKEN no longer opens /metrics (and the other way round).
+    expect((await call(own, "GET", "/metrics")).statusCode).toBe(401);
+    expect((await call(own, "GET", "/api/kill-switch/status", undefined, metricsToken)).statusCode).toBe(401);
+
+    const closed = await call(server({ apiToken: undefined }), "GET", "/metrics", undefined, null);
+    expect([closed.statusCode, closed.json().error]).toEqual([503, { code: "metrics_disabled", message: "set METRICS_TOKEN (or API_TOKEN) to enable /metrics" }]);
   });
 });
 
@@ -183,6 +204,18 @@ describe("kill-switch API", () => {
     expect(notifier.alerts.map((a) => [a.kind, a.accountId])).toEqual([["halted", account]]);
   });
 
+  it("halts with a reason carrying a NUL byte and controls (cleaned), even one that is only controls", async () => {
+    const account = await createAccount(db.dataSource);
+    const app = server();
+    const response = await call(app, "POST", "/api/kill-switch/activate", { reason: "feed\u0000glitch\u0007", accountId: account });
+    expect(response.statusCode).toBe(200);
+    expect(await new KillSwitchRepository(db.dataSource).status(account)).toMatchObject({ state: "HALTED", reason: "feedglitch" });
+    const other = await createAccount(db.dataSource);
+    const empty = await call(app, "POST", "/api/kill-switch/activate", { reason: "\u0000\u0001 ", accountId: other });
+    expect(empty.statusCode).toBe(200);
+    expect(await new KillSwitchRepository(db.dataSource).status(other)).toMatchObject({ state: "HALTED", reason: "manual halt over the REST API" });
+  });
+
   it("rejects a bad activate body with 400 naming the field", async () => {
     const app = server();
     const cases: [unknown, RegExp][] = [
@@ -222,7 +255,7 @@ describe("kill-switch API", () => {
     expect([route.statusCode, route.json().error.code]).toEqual([404, "not_found"]);
   });
 
-  it("counts wrong codes, locks after three (even for the right code), and resumes another account with the right code", async () => {
+  it("counts wrong codes desk-wide, locks every account after three (even for the right code), and resumes with the right code after the lockout", async () => {
     const account = await createAccount(db.dataSource, { state: "HALTED" });
     const other = await createAccount(db.dataSource, { state: "HALTED" });
     const app = server();
@@ -240,8 +273,13 @@ describe("kill-switch API", () => {
     expect(locked.json().error).toMatchObject({ code: "resume_locked", until: LOCKED_UNTIL });
     expect(JSON.stringify(locked.json())).not.toContain(CODE);
     expect(await stateOf(account)).toBe("HALTED");
+    // One counter for the whole desk: another account gives no fresh three guesses.
+    const otherLocked = await call(app, "POST", "/api/kill-switch/deactivate", { accountId: other, code: CODE });
+    expect([otherLocked.statusCode, otherLocked.json().error.code]).toEqual([423, "resume_locked"]);
+    expect(await stateOf(other)).toBe("HALTED");
 
-    const resumed = await call(app, "POST", "/api/kill-switch/deactivate", { accountId: other, code: CODE });
+    const later = server({ deps: deps({ now: new Date(new Date(LOCKED_UNTIL).getTime() + 60_000) }) });
+    const resumed = await call(later, "POST", "/api/kill-switch/deactivate", { accountId: other, code: CODE });
     expect(resumed.statusCode).toBe(200);
     expect(resumed.json()).toEqual({ accountId: other, state: "ACTIVE", suppressed: [] });
     expect(JSON.stringify(resumed.json())).not.toContain(CODE);
@@ -249,7 +287,7 @@ describe("kill-switch API", () => {
     const [event] = await db.dataSource.query(`SELECT actor FROM kill_switch_events WHERE account_id = $1 AND event = 'resumed'`, [other]);
     expect(event).toEqual({ actor: "api" });
 
-    const again = await call(app, "POST", "/api/kill-switch/deactivate", { accountId: other, code: CODE });
+    const again = await call(later, "POST", "/api/kill-switch/deactivate", { accountId: other, code: CODE });
     expect([again.statusCode, again.json().error.code]).toEqual([409, "not_halted"]);
   });
 
@@ -315,7 +353,7 @@ describe("kill-switch API", () => {
     expect(logLines.some((line) => line.includes("pool exhausted: internal detail"))).toBe(true);
 
     // /metrics still serves the process metrics without the kill-switch gauges.
-    const metrics = await call(app, "GET", "/metrics", undefined, null);
+    const metrics = await call(app, "GET", "/metrics");
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain("process_cpu_user_seconds_total");
     expect(metrics.body).not.toMatch(/^war_room_kill_switch_state\{/m);

@@ -103,7 +103,7 @@ describe("queue metrics on /metrics", () => {
     await queue("hold").add("hold", {}, { priority: 5 }); // prioritized: waiting all the same
     await queue("hold").add("hold", {}, { delay: 60_000 });
 
-    const response = await get(server(), "/metrics");
+    const response = await get(server(), "/metrics", `Bearer ${TOKEN}`);
     expect(response.statusCode).toBe(200);
     const sample = (name: string, labels: string) => new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(response.body)?.[1];
     const depth = (q: string, state: string) => sample("war_room_queue_jobs", `queue="${q}",state="${state}"`);
@@ -122,7 +122,7 @@ describe("queue metrics on /metrics", () => {
   });
 
   it("serves the rest without queue gauges before the job runner is up", async () => {
-    const response = await get(server({ queues: () => undefined }), "/metrics");
+    const response = await get(server({ queues: () => undefined }), "/metrics", `Bearer ${TOKEN}`);
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain("# TYPE war_room_queue_jobs gauge");
     expect(response.body).not.toMatch(/^war_room_queue_jobs\{/m);

@@ -24,18 +24,27 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header ? BEARER.exec(header)?.[1] : undefined;
 }
 
+/** What a guarded scope is called in refusals, and the setting that enables it. */
+export interface GuardedScope {
+  what: string;
+  variable: string;
+  code: string;
+}
+
+const KILL_SWITCH_API: GuardedScope = { what: "the kill-switch API", variable: "API_TOKEN", code: "api_disabled" };
+
 /**
- * Guards the kill-switch API with `Authorization: Bearer <API_TOKEN>`. Runs as an onRequest
- * hook, before the body is read or validated, so an unauthenticated caller learns nothing about
- * the schemas. The token is compared in constant time (tokenMatcher). Without API_TOKEN every
- * call is refused with 503: the API fails closed rather than open.
+ * Guards a scope (by default the kill-switch API) with `Authorization: Bearer <token>`. Runs as
+ * an onRequest hook, before the body is read or validated, so an unauthenticated caller learns
+ * nothing about the schemas. The token is compared in constant time (tokenMatcher). Without a
+ * token every call is refused with 503: the scope fails closed rather than open.
  */
-export function bearerAuth(apiToken: string | undefined): (request: FastifyRequest, reply: FastifyReply, done: () => void) => void {
+export function bearerAuth(apiToken: string | undefined, scope: GuardedScope = KILL_SWITCH_API): (request: FastifyRequest, reply: FastifyReply, done: () => void) => void {
   const matches = tokenMatcher(apiToken);
   // A callback hook that sends a reply (and does not call done) ends the request there.
   return (request, reply, done) => {
     if (!matches) {
-      sendError(reply, 503, "api_disabled", "set API_TOKEN to enable the kill-switch API");
+      sendError(reply, 503, scope.code, `set ${scope.variable} to enable ${scope.what}`);
       return;
     }
     const header = request.headers.authorization;
@@ -44,8 +53,8 @@ export function bearerAuth(apiToken: string | undefined): (request: FastifyReque
       done();
       return;
     }
-    request.log.warn({ reason: header ? "invalid token" : "missing token" }, "kill-switch API request refused");
+    request.log.warn({ reason: header ? "invalid token" : "missing token" }, `${scope.what} request refused`);
     reply.header("www-authenticate", 'Bearer realm="war-room"');
-    sendError(reply, 401, "unauthorized", header ? "invalid bearer token" : "missing bearer token: send Authorization: Bearer <API_TOKEN>");
+    sendError(reply, 401, "unauthorized", header ? "invalid bearer token" : `missing bearer token: send Authorization: Bearer <${scope.variable.split(" ")[0]}>`);
   };
 }

@@ -66,11 +66,11 @@ export function registerKillSwitchRoutes(app: FastifyInstance, options: { deps: 
         return { results: results.map(renderCheck), failures };
       });
 
-      scope.post<{ Body: { reason: string; accountId?: string } }>("/activate", { schema: activateSchema }, async (request, reply) => {
+      scope.post<{ Body: { reason: string; accountId?: string } }>("/activate", { schema: activateSchema }, async (request) => {
         const { accountId: id } = request.body;
-        // NUL and control characters out, cut on a character boundary: the halt must commit whatever the text.
-        const reason = cleanText(request.body.reason, { maxChars: HALT_REASON_MAX_CHARS });
-        if (!reason) return sendError(reply, 400, "invalid_reason", "the reason is empty once control characters and spaces are removed");
+        // NUL and control characters out, cut on a character boundary: the halt commits whatever the text
+        // (a reason that cleans to nothing is recorded as a manual halt rather than refused: stopping is always allowed).
+        const reason = cleanText(request.body.reason, { maxChars: HALT_REASON_MAX_CHARS }) || "manual halt over the REST API";
         const results = await haltTrading(deps, { reason, actor: ACTOR, ...(id ? { accountId: id } : {}) });
         return { results: results.map((r) => ({ ...r, state: "HALTED" })) };
       });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { KillSwitchStatus, KillSwitchStore } from "../../app/ports/kill-switch-store.js";
+import { bearerAuth } from "./auth.js";
 import { createQueueMetrics, refreshQueueGauges, type QueueMetrics, type QueueSource } from "./queue-metrics.js";
 
 /** The desk's Prometheus metrics, on a registry of their own (never prom-client's global one). */
@@ -70,9 +71,14 @@ export async function refreshKillSwitchGauges(metrics: HttpMetrics, store: KillS
   }
 }
 
-/** GET /metrics: Prometheus text, no auth (bind HTTP_HOST to a private address). */
-export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore, queues?: QueueSource): void {
-  app.get("/metrics", { logLevel: "warn" }, async (request, reply) => {
+/**
+ * GET /metrics: Prometheus text behind `Authorization: Bearer <METRICS_TOKEN>` (API_TOKEN when
+ * METRICS_TOKEN is unset): it names accounts and shows their states and readings. 401 without
+ * or with a wrong token, 503 when no token is configured (closed, never open).
+ */
+export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore, queues: QueueSource | undefined, token: string | undefined): void {
+  const guard = bearerAuth(token, { what: "/metrics", variable: "METRICS_TOKEN (or API_TOKEN)", code: "metrics_disabled" });
+  app.get("/metrics", { logLevel: "warn", onRequest: guard }, async (request, reply) => {
     try {
       await refreshKillSwitchGauges(metrics, store);
     } catch (error) {

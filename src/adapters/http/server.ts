@@ -16,6 +16,8 @@ export interface HttpServerOptions {
   killSwitch: KillSwitchDeps;
   /** Bearer token for /api/kill-switch/*; undefined turns that API off (503), never open. */
   apiToken: string | undefined;
+  /** Bearer token for /metrics; API_TOKEN's when undefined, and /metrics answers 503 when neither is set. */
+  metricsToken?: string | undefined;
   checks: ReadinessChecks;
   metrics: HttpMetrics;
   /**
@@ -55,7 +57,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
 
   registerHealthRoutes(app, options.checks);
-  registerMetricsRoute(app, options.metrics, options.killSwitch.store, options.queues);
+  registerMetricsRoute(app, options.metrics, options.killSwitch.store, options.queues, options.metricsToken ?? options.apiToken);
   registerKillSwitchRoutes(app, { deps: options.killSwitch, apiToken: options.apiToken });
   if (options.queues) registerQueueBoard(app, { queues: options.queues, apiToken: options.apiToken });
   return app;

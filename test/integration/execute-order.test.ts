@@ -37,7 +37,7 @@ describe("executeOrder on the paper broker", () => {
     const outcome = await executeOrder(deps(notifier), request(account));
     expect(outcome.status).toBe("filled");
     // 10 @ 100 + 5 bps = 100.05; cost 1000.50 + $1 commission.
-    expect(await one(`SELECT cash::text FROM accounts WHERE id = $1`, [account])).toEqual({ cash: "98998.5000" });
+    expect(await one(`SELECT cash::text FROM accounts WHERE id = $1`, [account])).toEqual({ cash: "98998.50" });
     expect(await one(`SELECT quantity, cost_basis::text, stop_price::text FROM positions WHERE account_id = $1`, [account])).toEqual({
       quantity: 10,
       cost_basis: "1001.5000",

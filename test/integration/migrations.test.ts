@@ -26,11 +26,12 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000"];
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000"];
     expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1); // ExactFillAmounts (its own test: exact-books-migration.test.ts)
     expect(await migrateDown(db.dataSource, 1)).toBe(1);
     expect(await tables()).not.toContain("order_refusals");
     expect(await migrateDown(db.dataSource, 1)).toBe(1);

@@ -61,8 +61,12 @@ function expectedFirstHalt(trades: readonly ReplayTrade[]): { date: string; trig
     };
     let fired = shares > 0 ? breach(cash.plus(close.times(shares))) : undefined;
     for (const t of trades.filter((x) => x.date === date)) {
-      const gross = t.price.times(t.quantity);
-      cash = t.side === "BUY" ? cash.minus(money(gross.plus(t.commission))) : cash.plus(money(gross.minus(t.commission)));
+      // The statement's rule: gross and commission each to the cent, half-up; the trade reports the same net.
+      const gross = t.price.times(t.quantity).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+      const commission = t.commission.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+      const net = t.side === "BUY" ? gross.plus(commission).neg() : gross.minus(commission);
+      expect(t.cash.toFixed(2)).toBe(net.toFixed(2));
+      cash = cash.plus(net);
       shares += t.side === "BUY" ? t.quantity : -t.quantity;
       fired ??= breach(cash.plus(close.times(shares)));
     }
@@ -111,6 +115,8 @@ describe("replay of NVDA over 2008 through the real order path", () => {
     }
     expect(after.some((t) => t.side === "SELL")).toBe(true);
     expect(result.final.halted).toBe(true);
+    // The books to the cent: final cash is the capital plus every trade's net amount.
+    expect(result.final.cash.toFixed(2)).toBe(result.trades.reduce((cash, t) => cash.plus(t.cash), CAPITAL).toFixed(2));
 
     // The alert went out once, stamped at the halting bar.
     const alerts = d.notifier.alerts.filter((a) => a.kind === "halted");

@@ -64,8 +64,13 @@ describe("resting paper limit orders", () => {
       filled_quantity: 10,
       average_fill_price: "94.547250",
     });
-    // 945.4725 + $1 commission.
-    expect(await one(`SELECT cash::text FROM accounts WHERE id = $1`, [account])).toEqual({ cash: "99053.5275" });
+    // 945.4725 booked as 945.47 (to the cent, half-up) + $1 commission.
+    expect(await one(`SELECT cash::text FROM accounts WHERE id = $1`, [account])).toEqual({ cash: "99053.53" });
+    expect(await one(`SELECT gross_amount::text, commission::text, net_amount::text FROM fills WHERE order_id = $1`, [orderId])).toEqual({
+      gross_amount: "945.47",
+      commission: "1.00",
+      net_amount: "-946.47",
+    });
     expect(await one(`SELECT quantity FROM positions WHERE account_id = $1 AND ticker = 'RSA'`, [account])).toEqual({ quantity: 10 });
     expect(notifier.alerts.filter((a) => a.kind === "fill").map((a) => a.title)).toEqual(["BUY 10 RSA @ 94.55"]);
 

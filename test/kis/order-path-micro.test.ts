@@ -66,7 +66,7 @@ describe("the order path through KIS in phase micro", () => {
     const [position] = await db.dataSource.query<{ quantity: number; cost_basis: string }[]>(`SELECT quantity, cost_basis::text FROM positions WHERE account_id = $1`, [accountId]);
     expect(position).toEqual({ quantity: 1, cost_basis: "63.6600" });
     const [account] = await db.dataSource.query<{ cash: string }[]>(`SELECT cash::text FROM accounts WHERE id = $1`, [accountId]);
-    expect(account!.cash).toBe("936.3400");
+    expect(account!.cash).toBe("936.34");
     const [stored] = await db.dataSource.query<{ status: string; broker_order_id: string }[]>(`SELECT status, broker_order_id FROM orders WHERE account_id = $1`, [accountId]);
     expect(stored!.status).toBe("filled");
     expect(stored!.broker_order_id).toMatch(/^\d{10}$/);

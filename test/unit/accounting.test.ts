@@ -3,6 +3,7 @@ import { Dec } from "../../src/domain/decimal.js";
 import {
   applyFill,
   averagePrice,
+  cashMoved,
   defaultStopPrice,
   type Fill,
   fillPriceWithSlippage,
@@ -76,7 +77,7 @@ describe("applyFill: rounding and residue", () => {
     expect(sold.position.quantity).toBe(2);
   });
 
-  it("thirds of 30.04 (buy 3 @ 10.01 + 0.01) come out 10.0133, 10.0134 (half-even), 10.0133: no residue", () => {
+  it("thirds of 30.04 (buy 3 @ 10.01 + 0.01) come out 10.01, 10.02 (half a cent rounds up), 10.01: no residue", () => {
     let position: PositionState | undefined;
     const bought = applyFill(position, "XYZ", buy(3, "10.01", "0.01"));
     position = bought.position;
@@ -88,23 +89,54 @@ describe("applyFill: rounding and residue", () => {
     for (let i = 0; i < 3; i += 1) {
       const before = position.costBasis;
       const result = applyFill(position, "XYZ", sell(1, "11", "0.01"));
-      removed.push(before.minus(result.position.costBasis).toFixed(4));
+      removed.push(before.minus(result.position.costBasis).toFixed(2));
       realized.push(result.realizedPnl);
       expectDec(result.cashDelta, "10.99");
       position = result.position;
     }
-    expect(removed).toEqual(["10.0133", "10.0134", "10.0133"]);
-    expect(realized.map((r) => r.toFixed(4))).toEqual(["0.9767", "0.9766", "0.9767"]);
+    // 30.04 / 3 = 10.0133 -> 10.01; 20.03 / 2 = 10.015 -> 10.02; the last share takes the rest.
+    expect(removed).toEqual(["10.01", "10.02", "10.01"]);
+    expect(realized.map((r) => r.toFixed(2))).toEqual(["0.98", "0.97", "0.98"]);
     expect(position.quantity).toBe(0);
     expect(position.costBasis.isZero()).toBe(true);
     // 3 * 10.99 proceeds - 30.04 cost, to the cent.
     expectDec(position.realizedPnl, "2.93");
   });
 
-  it("money results are kept to 4 decimal places", () => {
+  it("books whole cents: 7 @ 1.234567 moves 8.64 (8.641969 rounded once)", () => {
     const bought = applyFill(undefined, "XYZ", buy(7, "1.234567"));
-    expectDec(bought.position.costBasis, "8.6420"); // 8.641969 -> 8.6420
-    expectDec(bought.cashDelta, "-8.6420");
+    expectDec(bought.position.costBasis, "8.64");
+    expectDec(bought.cashDelta, "-8.64");
+    expect(bought.cash).toEqual({ gross: d("8.64"), commission: d("0"), net: d("-8.64") });
+  });
+});
+
+describe("cashMoved: the booking rule", () => {
+  it("rounds gross and commission once each, half a cent up, and derives net from them", () => {
+    // 1 x 0.125 is exactly half a cent over 0.12: half-up gives 0.13 (half-even would give 0.12).
+    expect(cashMoved(buy(1, "0.125", "0.005"))).toEqual({ gross: d("0.13"), commission: d("0.01"), net: d("-0.14") });
+    expect(cashMoved(sell(1, "0.125", "0.005"))).toEqual({ gross: d("0.13"), commission: d("0.01"), net: d("0.12") });
+    // 3 x 33.333333 = 99.999999: one rounding of the product, not three of the price.
+    expect(cashMoved(sell(3, "33.333333", "1"))).toEqual({ gross: d("100"), commission: d("1"), net: d("99") });
+  });
+
+  it("keeps cash + cost basis - realised P&L constant over many fills with 6-decimal prices", () => {
+    // A small seeded generator: the same sequence on every run.
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let position: PositionState | undefined;
+    let cash = d("100000");
+    for (let i = 0; i < 500; i += 1) {
+      const price = d(Math.floor(next() * 100_000_000) + 1_000_000).div(1_000_000); // 1.000000 .. 101.000000
+      const held = position?.quantity ?? 0;
+      const side = held > 0 && next() < 0.45 ? "SELL" : "BUY";
+      const quantity = side === "SELL" ? Math.max(1, Math.floor(next() * held)) : Math.floor(next() * 50) + 1;
+      const result = applyFill(position, "RND", (side === "BUY" ? buy : sell)(quantity, price.toFixed(), "0.0049"));
+      expect(result.cash.net.decimalPlaces()).toBeLessThanOrEqual(2);
+      cash = cash.plus(result.cashDelta);
+      position = result.position;
+      expectDec(cash.plus(position.costBasis).minus(position.realizedPnl), "100000");
+    }
   });
 });
 

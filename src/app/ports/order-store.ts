@@ -25,7 +25,10 @@ export interface RecordedFill {
   side: Side;
   quantity: number;
   price: Dec;
+  /** The booked amounts, in cents (src/domain/portfolio/accounting.ts): cash moved by exactly `netAmount`. */
+  grossAmount: Dec;
   commission: Dec;
+  netAmount: Dec;
   realizedPnl: Dec;
   cashAfter: Dec;
   positionAfter: { quantity: number; costBasis: Dec; stopPrice: Dec | null };

@@ -68,7 +68,8 @@ export interface ReplayRequest {
   strategy: { name: "sma-cross"; params: SmaCrossParams };
 }
 
-export interface ReplayTrade { date: string; source: OrderSource; side: Side; quantity: number; price: Dec; commission: Dec; realizedPnl: Dec; reason: string }
+/** One booked fill; `cash` is the net amount it moved (the books' rule: src/domain/portfolio/accounting.ts). */
+export interface ReplayTrade { date: string; source: OrderSource; side: Side; quantity: number; price: Dec; commission: Dec; cash: Dec; realizedPnl: Dec; reason: string }
 export interface ReplayRefusal { date: string; source: OrderSource; side: Side; quantity: number; status: string; codes: string[]; messages: string[] }
 export interface ReplayHalt {
   date: string;
@@ -165,7 +166,7 @@ export async function runReplay(deps: ReplayDeps, request: ReplayRequest): Promi
     switch (outcome.status) {
       case "filled":
       case "partially_filled":
-        for (const f of outcome.fills) trades.push({ date, source, side: f.side, quantity: f.quantity, price: f.price, commission: f.commission, realizedPnl: f.realizedPnl, reason });
+        for (const f of outcome.fills) trades.push({ date, source, side: f.side, quantity: f.quantity, price: f.price, commission: f.commission, cash: f.netAmount, realizedPnl: f.realizedPnl, reason });
         break;
       case "refused":
         refuse("refused", outcome.refusals.map((r) => r.code), outcome.refusals.map((r) => r.message));

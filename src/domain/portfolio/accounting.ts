@@ -3,14 +3,28 @@ import type { Side } from "../vocabulary.js";
 
 /**
  * Average-cost position accounting. Pure: every value is a `Dec`, quantities are whole shares
- * and positions are long only. Money results are kept to 4 decimal places (cents and below);
- * prices to 6 (NUMERIC(20,6)).
+ * and positions are long only.
+ *
+ * The booking rule (a broker statement's): each fill moves cash by amounts in whole cents,
+ * rounded once, half-up (half a cent away from zero, as PostgreSQL's round() does):
+ *   gross      = quantity x price, rounded to the cent
+ *   commission = the commission, rounded to the cent
+ *   net        = -(gross + commission) for a BUY, gross - commission for a SELL
+ * Cash changes by exactly `net`, so an account's cash is its starting capital plus the sum of
+ * its fills' net amounts, to the last digit. Cost basis is built from the same booked amounts
+ * (a BUY adds -net); a SELL removes its share of the cost basis rounded to the cent, and
+ * realises net - removed. Prices keep 6 places (NUMERIC(20,6)); valuations at market prices
+ * (unrealised P&L) keep 4.
  */
 
-/** Decimal places of money results (cash, cost basis, P&L). */
+/** Decimal places of valuations at market prices (unrealised P&L). */
 export const MONEY_PLACES = 4;
 /** Decimal places of prices (NUMERIC(20,6)). */
 export const PRICE_PLACES = 6;
+/** Decimal places of booked cash amounts: whole cents. */
+export const CASH_PLACES = 2;
+/** How a booked cash amount is rounded: half-up (away from zero), once per amount. */
+export const CASH_ROUNDING = Dec.ROUND_HALF_UP;
 
 export interface PositionState {
   ticker: string;
@@ -29,9 +43,21 @@ export interface Fill {
   commission: Dec;
 }
 
+/** The cash a fill moved, as the statement books it (see the booking rule above). */
+export interface CashMovement {
+  /** quantity x price, to the cent; never negative. */
+  gross: Dec;
+  /** The commission, to the cent; never negative. */
+  commission: Dec;
+  /** Signed change of cash: -(gross + commission) for a BUY, gross - commission for a SELL. */
+  net: Dec;
+}
+
 export interface FillResult {
   position: PositionState;
-  /** Cash change: negative for a buy (price + commission), positive for a sell (proceeds less commission). */
+  /** The booked amounts of this fill; `cash.net` is what cash changes by. */
+  cash: CashMovement;
+  /** Cash change, `cash.net`: negative for a buy, positive for a sell. */
   cashDelta: Dec;
   /** P&L realized by this fill: 0 for a buy. */
   realizedPnl: Dec;
@@ -41,10 +67,32 @@ function money(d: Dec): Dec {
   return d.toDecimalPlaces(MONEY_PLACES, Dec.ROUND_HALF_EVEN);
 }
 
+function cents(d: Dec): Dec {
+  return d.toDecimalPlaces(CASH_PLACES, CASH_ROUNDING);
+}
+
 function requireShares(quantity: number, what: string): void {
   if (!Number.isSafeInteger(quantity) || quantity <= 0) {
     throw new RangeError(`${what} must be a positive whole number of shares, got ${String(quantity)}`);
   }
+}
+
+/**
+ * The booked amounts of a fill: gross and commission each rounded once to the cent (half-up),
+ * and the net cash change derived from them without further rounding.
+ */
+export function cashMoved(fill: Fill): CashMovement {
+  requireShares(fill.quantity, `${fill.side} quantity`);
+  if (!fill.price.isFinite() || fill.price.isNegative()) {
+    throw new RangeError(`fill price must be a non-negative number, got ${fill.price.toString()}`);
+  }
+  if (!fill.commission.isFinite() || fill.commission.isNegative()) {
+    throw new RangeError(`commission must be a non-negative number, got ${fill.commission.toString()}`);
+  }
+  const gross = cents(fill.price.mul(fill.quantity));
+  const commission = cents(fill.commission);
+  const net = fill.side === "BUY" ? gross.plus(commission).neg() : gross.minus(commission);
+  return { gross, commission, net };
 }
 
 /** Cost basis / quantity, to 6 places (display only); null when flat. */
@@ -59,13 +107,13 @@ export function emptyPosition(ticker: string): PositionState {
 }
 
 /**
- * Applies one fill to a position (undefined = never held).
+ * Applies one fill to a position (undefined = never held), from the fill's booked amounts.
  *
- * BUY adds `qty*price + commission` to the cost basis and takes it from cash.
- * SELL removes `costBasis * sold / held` (4 dp, half-even) from the cost basis — or the whole
- * cost basis when everything is sold, so no residue is left — and realizes
- * `qty*price - commission - removedCost`. The realized amount is computed as
- * `cashDelta - removedCost`, so cash + cost basis always reconcile with realized P&L exactly.
+ * BUY adds `-net` (gross + commission) to the cost basis; cash falls by the same amount.
+ * SELL removes `costBasis * sold / held` rounded to the cent (half-up) from the cost basis, or
+ * the whole cost basis when everything is sold, so no residue is left, and realises
+ * `net - removed`. Hence cash + cost basis - realised P&L never changes: the books reconcile
+ * with the fills exactly.
  *
  * Throws RangeError for a non-positive or fractional quantity, a negative price or commission,
  * a sell of more than is held, or a position belonging to another ticker.
@@ -75,26 +123,18 @@ export function applyFill(position: PositionState | undefined, ticker: string, f
   if (current.ticker !== ticker) {
     throw new RangeError(`fill for ${ticker} applied to a position in ${current.ticker}`);
   }
-  requireShares(fill.quantity, `${fill.side} quantity`);
-  if (!fill.price.isFinite() || fill.price.isNegative()) {
-    throw new RangeError(`fill price must be a non-negative number, got ${fill.price.toString()}`);
-  }
-  if (!fill.commission.isFinite() || fill.commission.isNegative()) {
-    throw new RangeError(`commission must be a non-negative number, got ${fill.commission.toString()}`);
-  }
-
-  const gross = fill.price.mul(fill.quantity);
+  const cash = cashMoved(fill);
 
   if (fill.side === "BUY") {
-    const cost = money(gross.plus(fill.commission));
     return {
       position: {
         ticker,
         quantity: current.quantity + fill.quantity,
-        costBasis: money(current.costBasis.plus(cost)),
+        costBasis: current.costBasis.minus(cash.net),
         realizedPnl: current.realizedPnl,
       },
-      cashDelta: cost.neg(),
+      cash,
+      cashDelta: cash.net,
       realizedPnl: new Dec(0),
     };
   }
@@ -103,17 +143,17 @@ export function applyFill(position: PositionState | undefined, ticker: string, f
     throw new RangeError(`cannot sell ${fill.quantity} ${ticker}: only ${current.quantity} held (long only)`);
   }
   const sellsAll = fill.quantity === current.quantity;
-  const removedCost = sellsAll ? current.costBasis : money(current.costBasis.mul(fill.quantity).div(current.quantity));
-  const cashDelta = money(gross.minus(fill.commission));
-  const realized = money(cashDelta.minus(removedCost));
+  const removedCost = sellsAll ? current.costBasis : cents(current.costBasis.mul(fill.quantity).div(current.quantity));
+  const realized = cash.net.minus(removedCost);
   return {
     position: {
       ticker,
       quantity: current.quantity - fill.quantity,
-      costBasis: sellsAll ? new Dec(0) : money(current.costBasis.minus(removedCost)),
-      realizedPnl: money(current.realizedPnl.plus(realized)),
+      costBasis: sellsAll ? new Dec(0) : current.costBasis.minus(removedCost),
+      realizedPnl: current.realizedPnl.plus(realized),
     },
-    cashDelta,
+    cash,
+    cashDelta: cash.net,
     realizedPnl: realized,
   };
 }

@@ -2,7 +2,7 @@ import type { Broker, BrokerFill, BrokerOrder, BrokerPosition, SubmitResult } fr
 import type { Clock } from "../../../app/ports/clock.js";
 import type { PriceStore } from "../../../app/ports/price-store.js";
 import { Dec } from "../../../domain/decimal.js";
-import { fillPriceWithSlippage } from "../../../domain/portfolio/accounting.js";
+import { cashMoved, fillPriceWithSlippage } from "../../../domain/portfolio/accounting.js";
 
 export interface PaperBrokerOptions {
   prices: PriceStore;
@@ -34,7 +34,8 @@ export class PaperBroker implements Broker {
     const fill = this.fillAt(order, quote.price, 1);
     if (!fill) return { status: "accepted", brokerOrderId: brokerOrderId(order) };
     if (order.side === "BUY") {
-      const cost = fill.price.times(order.quantity).plus(fill.commission);
+      // What the booking will take from cash, by the same rule (cents, rounded once).
+      const cost = cashMoved({ side: "BUY", quantity: order.quantity, price: fill.price, commission: fill.commission }).net.neg();
       if (cost.gt(account.cash)) return { status: "rejected", reason: `cash $${account.cash.toFixed(2)} cannot cover $${cost.toFixed(2)}` };
     }
     return { status: "filled", brokerOrderId: brokerOrderId(order), fills: [fill] };

@@ -3,6 +3,9 @@ import type { Dec } from "../../../domain/decimal.js";
 import type { AccountMode, Broker, Phase } from "../../../domain/vocabulary.js";
 import { MONEY, numeric } from "../columns.js";
 
+/** Booked cash: whole cents. */
+const CASH = { precision: 20, scale: 2 } as const;
+
 @Entity("accounts")
 export class AccountEntity {
   @PrimaryGeneratedColumn("uuid") id!: string;
@@ -11,8 +14,9 @@ export class AccountEntity {
   @Column({ type: "text" }) broker!: Broker;
   @Column({ type: "text" }) phase!: Phase;
   @Column({ type: "text" }) currency!: string;
-  @Column(numeric(MONEY.precision, MONEY.scale, { name: "starting_capital" })) startingCapital!: Dec;
-  @Column(numeric(MONEY.precision, MONEY.scale)) cash!: Dec;
+  /** Whole cents: cash = starting capital + the sum of the fills' net amounts, exactly. */
+  @Column(numeric(CASH.precision, CASH.scale, { name: "starting_capital" })) startingCapital!: Dec;
+  @Column(numeric(CASH.precision, CASH.scale)) cash!: Dec;
   @Column({ type: "timestamptz", name: "phase_started_at" }) phaseStartedAt!: Date;
   @Column(numeric(MONEY.precision, MONEY.scale, { name: "phase_start_equity" })) phaseStartEquity!: Dec;
   @CreateDateColumn({ type: "timestamptz", name: "created_at" }) createdAt!: Date;

@@ -49,7 +49,12 @@ const FILL_CONTEXT = {
   FOR UPDATE OF o, a`,
 };
 
-/** Every write of a booked fill in one statement: position, cash, the fill row, the order. */
+/**
+ * Every write of a booked fill in one statement: position, cash, the fill row, the order. Cash
+ * becomes the locked balance plus the fill's net amount (the domain's cashMoved), the amount the
+ * fill row's generated net_amount column computes by the same rule: cash always equals starting
+ * capital plus the sum of the account's net amounts (reconcileBooks checks it).
+ */
 const BOOK_FILL = {
   name: "book_fill",
   text: `
@@ -209,7 +214,7 @@ export async function bookFillOn(client: pg.PoolClient, orderId: string, fill: B
       order.side,
       fill.quantity,
       fill.price.toFixed(),
-      fill.commission.toFixed(),
+      result.cash.commission.toFixed(),
       result.realizedPnl.toFixed(),
       fill.brokerFillId,
       fill.at,
@@ -226,7 +231,9 @@ export async function bookFillOn(client: pg.PoolClient, orderId: string, fill: B
     side: order.side,
     quantity: fill.quantity,
     price: fill.price,
-    commission: fill.commission,
+    grossAmount: result.cash.gross,
+    commission: result.cash.commission,
+    netAmount: result.cash.net,
     realizedPnl: result.realizedPnl,
     cashAfter,
     positionAfter: { quantity: position.quantity, costBasis: position.costBasis, stopPrice: stop },

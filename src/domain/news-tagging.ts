@@ -1,3 +1,4 @@
+import { NAME_CONTEXTS } from "./news-name-contexts.js";
 import { TICKER_PATTERN } from "./vocabulary.js";
 
 /** A ticker the desk follows, and the company names (and aliases) that mean it in a headline. */
@@ -52,12 +53,25 @@ const EXCHANGE_LABEL = /^(?:NASDAQ|NYSE|NYSEARCA|NYSEAMERICAN|NYSE ?AMERICAN|AME
 interface CompiledWatchlist {
   /** Watchlist tickers of two characters or more, case-sensitive, as whole words. */
   tickers: RegExp | null;
-  /** Company names, case-insensitive, as whole words; the match (lower-cased) keys `byName`. */
+  /** Company names, case-insensitive, as whole words; the match (lower-cased) keys `byName`. Candidates: see `judge`. */
   names: RegExp | null;
   /** Names in scripts without spaces (Chinese, Japanese, Korean), matched anywhere. */
   unspacedNames: RegExp | null;
-  byName: Map<string, string>;
+  byName: Map<string, NameEntry>;
   known: Set<string>;
+}
+
+interface NameEntry {
+  ticker: string;
+  /** The name as the watchlist writes it (spaces collapsed): a lower-case spelling there is accepted as written. */
+  spellings: string[];
+  contexts: CompiledContexts | null;
+}
+
+interface CompiledContexts {
+  before: RegExp | null;
+  after: RegExp | null;
+  otherIssuers: RegExp | null;
 }
 
 const compiled = new WeakMap<readonly WatchlistEntry[], CompiledWatchlist>();
@@ -96,14 +110,17 @@ function compile(watchlist: readonly WatchlistEntry[]): CompiledWatchlist {
   const cached = compiled.get(watchlist);
   if (cached) return cached;
   const known = new Set<string>();
-  const byName = new Map<string, string>();
+  const byName = new Map<string, NameEntry>();
   for (const { ticker, names } of watchlist) {
     const upper = ticker.toUpperCase();
     if (!TICKER_PATTERN.test(upper)) continue;
     known.add(upper);
     for (const name of names) {
       const key = nameKey(name.trim());
-      if (key !== "" && !byName.has(key)) byName.set(key, upper);
+      if (key === "") continue;
+      const entry = byName.get(key) ?? { ticker: upper, spellings: [], contexts: compileContexts(key) };
+      if (entry.ticker === upper) entry.spellings.push(name.trim().replace(/\s+/g, " "));
+      byName.set(key, entry);
     }
   }
   // A one-letter ticker as a bare word ("A", "F") is the English word far more often than the
@@ -125,25 +142,125 @@ function compile(watchlist: readonly WatchlistEntry[]): CompiledWatchlist {
 /**
  * The tickers a text is about: its cashtags ($NVDA, $BRK.B; never "$5" or "$100M"), the
  * watchlist's tickers written as whole words (case-sensitive: "NVDA", not "nvda"), and the
- * watchlist's company names as whole words, in any case ("Nvidia", "NVIDIA Corp's"); a name in
- * Chinese, Japanese or Korean, scripts without spaces, anywhere in the text ("トヨタ自動車は").
+ * watchlist's company names where they mean the company (see `judge`); a name in Chinese,
+ * Japanese or Korean, scripts without spaces, anywhere in the text ("トヨタ自動車は").
  * Upper-case, de-duplicated, sorted; only valid tickers.
  *
  * Pass the same watchlist array on every call: its patterns are compiled once per array.
  */
 export function tagTickers(text: string, watchlist: readonly WatchlistEntry[]): string[] {
-  const found = new Set<string>();
-  for (const match of text.matchAll(CASHTAG)) add(found, match[1]);
+  const { symbols, names } = explainTags(text, watchlist);
+  const found = new Set(symbols);
+  for (const mention of names) if (mention.verdict === "company") found.add(mention.ticker);
+  return [...found].sort();
+}
+
+/** Why a company name found in a text was, or was not, taken as the company. */
+export type NameVerdict = "company" | "lower-case" | "other-issuer" | "idiom" | "epithet";
+
+export interface NameMention {
+  /** The name as written in the text. */
+  text: string;
+  index: number;
+  ticker: string;
+  verdict: NameVerdict;
+}
+
+export interface TagExplanation {
+  /** Cashtags and watchlist tickers written as words. */
+  symbols: string[];
+  /** Every watchlist name found as a whole word, with the verdict on it. */
+  names: NameMention[];
+}
+
+/** What `tagTickers` saw and decided: for operators asking "why (not) tagged", and to measure the rule. */
+export function explainTags(text: string, watchlist: readonly WatchlistEntry[]): TagExplanation {
+  const symbols = new Set<string>();
+  for (const match of text.matchAll(CASHTAG)) add(symbols, match[1]);
   const list = compile(watchlist);
-  if (list.tickers) for (const match of text.matchAll(list.tickers)) add(found, match[0]);
-  for (const names of [list.names, list.unspacedNames]) {
-    if (!names) continue;
-    for (const match of text.matchAll(names)) {
-      const ticker = list.byName.get(nameKey(match[0]));
-      if (ticker) found.add(ticker);
+  if (list.tickers) for (const match of text.matchAll(list.tickers)) add(symbols, match[0]);
+  const names: NameMention[] = [];
+  for (const pattern of [list.names, list.unspacedNames]) {
+    if (!pattern) continue;
+    for (const match of text.matchAll(pattern)) {
+      const entry = list.byName.get(nameKey(match[0]));
+      if (entry) names.push({ text: match[0], index: match.index, ticker: entry.ticker, verdict: judge(text, match[0], match.index, entry) });
     }
   }
-  return [...found].sort();
+  return { symbols: [...symbols].sort(), names };
+}
+
+/** A word of a proper name: a capital, then letters, digits and the marks names carry ("S&P", "AT&T", "O'Neil", "Hewlett-Packard"). */
+const CAPITALISED_WORDS = "(?:\\s+\\p{Lu}[\\p{L}\\p{N}&'’.-]*)";
+/** The name continued by up to three capitalised words and a ticker in parentheses: "Apple Hospitality REIT (APLE)", "Oracle Corp. (NYSE: ORCL)". */
+const PARENTHESISED_TICKER = new RegExp(`^(${CAPITALISED_WORDS}{0,3})\\s*\\(\\s*(?:[A-Za-z]+\\s*:\\s*)?([A-Z][A-Z0-9]{0,5}(?:[.-][A-Z]{1,2})?)\\s*\\)`, "u");
+/** The name continued by one to three capitalised words and a corporate designator: "Apple Hospitality REIT", "Meta Materials Inc". */
+const DESIGNATED_NAME = new RegExp(`^(${CAPITALISED_WORDS}{1,3}?)\\s+(?:REIT|Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|LP|plc|PLC|Holdings|Bancorp|Partners|AG|SA|NV|SE)(?![\\p{L}\\p{N}])`, "u");
+/** Words that join two names rather than continue one ("Apple Teams With Broadcom (AVGO)"). */
+const JOINING_WORD = /\s(?:with|and|or|on|in|to|for|of|as|at|by|from|vs|versus|over|after|before|than|into|the|a|an|amid)(?=\s|$)/i;
+/** "Oracle of Omaha", "the Nvidia of China": an epithet or a comparison, not the company. */
+const EPITHET = /^\s+[Oo][Ff]\s+(?:[Tt]he\s+)?\p{Lu}/u;
+/** "the next Apple": a comparison. */
+const NEXT_ONE = /(?:^|\s)(?:the|a|an)\s+next\s+$/i;
+
+/**
+ * Whether a watchlist name found in a text means the company. A finance desk acts on these
+ * tags, so a name that is also a word must look like the company before it counts:
+ * 1. Written as a proper noun: it starts with a capital ("Apple", "APPLE"), unless the
+ *    watchlist itself spells it in lower case. "apple pie" and "Delphi's oracle" are words.
+ * 2. Not the longer name of another issuer: the name continued by capitalised words and a
+ *    different ticker in parentheses ("Apple Hospitality REIT (APLE)": the ticker shares the
+ *    name's first letter, or the continuation ends in a designator such as REIT or Inc), or
+ *    by capitalised words and a designator outside Title Case headlines ("Meta Materials
+ *    Inc"), or by a listed other issuer (NAME_CONTEXTS: "Target Hospitality").
+ * 3. Not in a known non-company context (NAME_CONTEXTS: "Big Apple", "Amazon rainforest",
+ *    "Meta-analysis", "Target practice", "Shell shock", "price target").
+ * 4. Not an epithet or comparison: "Oracle of Omaha", "the Nvidia of China", "the next Apple".
+ * Cashtags and tickers written as words are never second-guessed: "$AAPL" and "AAPL" stand.
+ */
+function judge(text: string, written: string, index: number, entry: NameEntry): NameVerdict {
+  const first = written[0] ?? "";
+  if (first !== first.toUpperCase() && !entry.spellings.includes(written.replace(/\s+/g, " "))) return "lower-case";
+  const after = text.slice(index + written.length, index + written.length + 80);
+  const ticker = PARENTHESISED_TICKER.exec(after);
+  if (ticker && ticker[2] !== entry.ticker && !JOINING_WORD.test(ticker[1] ?? "")) {
+    const words = (ticker[1] ?? "").trim();
+    if (words === "" || ticker[2]?.[0] === first.toUpperCase() || DESIGNATED_NAME.test(`${ticker[1]}`)) return "other-issuer";
+  }
+  const contexts = entry.contexts;
+  if (contexts?.otherIssuers?.test(after)) return "other-issuer";
+  const designated = DESIGNATED_NAME.exec(after);
+  if (designated && !JOINING_WORD.test(designated[1] ?? "") && !isTitleCase(text)) return "other-issuer";
+  const before = text.slice(Math.max(0, index - 40), index);
+  if (contexts?.after?.test(after) || contexts?.before?.test(before)) return "idiom";
+  if (EPITHET.test(after) || NEXT_ONE.test(before)) return "epithet";
+  return "company";
+}
+
+/** A headline in Title Case ("Oracle Buys Cerner Corp"), where capitals say nothing about names. */
+function isTitleCase(text: string): boolean {
+  const words = text.match(/\p{L}{4,}/gu) ?? [];
+  if (words.length < 3) return false;
+  const capitalised = words.filter((w) => w[0] !== w[0]?.toLowerCase()).length;
+  return capitalised / words.length >= 0.8;
+}
+
+function phrases(list: readonly string[] | undefined): string | null {
+  if (!list || list.length === 0) return null;
+  return alternation(list, (p) => escape(p.toLowerCase()).replace(/ /g, "\\s+").replace(/'/g, "['’]"));
+}
+
+function compileContexts(key: string): CompiledContexts | null {
+  const contexts = NAME_CONTEXTS[key];
+  if (!contexts) return null;
+  const before = phrases(contexts.before);
+  const after = phrases(contexts.after);
+  const issuers = contexts.otherIssuers && contexts.otherIssuers.length > 0 ? alternation(contexts.otherIssuers, namePattern) : null;
+  return {
+    before: before ? new RegExp(`${WORD_START}(?:${before})\\s+$`, "iu") : null,
+    after: after ? new RegExp(`^(?:\\s+|\\s*-\\s*)(?:${after})${WORD_END}`, "iu") : null,
+    otherIssuers: issuers ? new RegExp(`^\\s+(?:${issuers})${WORD_END}`, "u") : null,
+  };
 }
 
 /**
@@ -161,8 +278,8 @@ export function tagCategories(categories: readonly string[], watchlist: readonly
     else if (category.startsWith("$")) for (const match of category.matchAll(CASHTAG)) add(found, match[1]);
     else if (list.known.has(category.toUpperCase()) && category === category.toUpperCase()) found.add(category);
     else {
-      const ticker = list.byName.get(nameKey(category));
-      if (ticker) found.add(ticker);
+      const entry = list.byName.get(nameKey(category));
+      if (entry) found.add(entry.ticker);
     }
   }
   return [...found].sort();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
-import { parseWatchlist, tagCategories, tagTickers, WatchlistError } from "../../src/domain/news-tagging.js";
+import { explainTags, parseWatchlist, tagCategories, tagTickers, WatchlistError } from "../../src/domain/news-tagging.js";
 
 const watchlist = parseWatchlist(["NVDA:Nvidia|NVIDIA Corp", "ORCL:Oracle", "AAPL", "AI:C3.ai", "F:Ford Motor|Ford", "BRK.B:Berkshire Hathaway"]);
 
@@ -36,10 +36,12 @@ describe("tagTickers: watchlist", () => {
     expect(tagTickers("Reuters writes NVDA.O; (AAPL) closed up", watchlist)).toEqual(["AAPL", "NVDA"]);
   });
 
-  it("finds company names case-insensitively, as whole words, longest name first", () => {
+  it("finds company names written as proper nouns, as whole words, longest name first", () => {
     expect(tagTickers("Nvidia beats estimates as Oracle cloud grows", watchlist)).toEqual(["NVDA", "ORCL"]);
     expect(tagTickers("NVIDIA CORP SAYS", watchlist)).toEqual(["NVDA"]);
-    expect(tagTickers("nvidia’s guidance and Oracle's backlog", watchlist)).toEqual(["NVDA", "ORCL"]);
+    // Was tagged before: a name in lower case is the common word ("apple pie", "Delphi's oracle").
+    expect(tagTickers("Nvidia’s guidance and Oracle's backlog; nvidia’s and oracle's are words", watchlist)).toEqual(["NVDA", "ORCL"]);
+    expect(tagTickers("nvidia’s guidance and the oracle's backlog", watchlist)).toEqual([]);
     expect(tagTickers("Berkshire\n Hathaway buys more", watchlist)).toEqual(["BRK.B"]);
     expect(tagTickers("Oracles and NvidiaX and Fordham University are other words", watchlist)).toEqual([]);
   });
@@ -69,6 +71,55 @@ describe("tagTickers: watchlist", () => {
   it("returns nothing for empty text or an empty watchlist", () => {
     expect(tagTickers("", watchlist)).toEqual([]);
     expect(tagTickers("Nvidia NVDA", [])).toEqual([]);
+  });
+});
+
+describe("tagTickers: names that are also words (issue 12)", () => {
+  const desk = parseWatchlist(["AAPL:Apple|Apple Inc", "ORCL:Oracle", "AMZN:Amazon", "TGT:Target", "META:Meta|Meta Platforms", "SHEL:Shell", "APLE", "NVDA:Nvidia"]);
+  const verdicts = (text: string) => explainTags(text, desk).names.map((n) => `${n.text}:${n.verdict}`);
+
+  it.each([
+    ["apple pie prices soar", "apple:lower-case"],
+    ["Apple pie sales soar ahead of Thanksgiving", "Apple:idiom"],
+    ["Hedge funds flee the Big Apple for Florida", "Apple:idiom"],
+    ["Apple Hospitality REIT reports RevPAR growth", "Apple:other-issuer"],
+    ["Apple Hospitality REIT (APLE) raises its dividend", "Apple:other-issuer"],
+    ["Oracle of Omaha trims bank holdings", "Oracle:epithet"],
+    ["Markets await the Fed like Delphi's oracle", "oracle:lower-case"],
+    ["Traders treat Powell as Delphi's Oracle", "Oracle:idiom"],
+    ["Amazon rainforest deforestation falls", "Amazon:idiom"],
+    ["Target practice: bond vigilantes take aim", "Target:idiom"],
+    ["Morgan Stanley Lifts Price Target On Chipmakers", "Target:idiom"],
+    ["Meta-analysis finds GLP-1 drugs cut heart risk", "Meta:idiom"],
+    ["Shell shock: investors reel from bond rout", "Shell:idiom"],
+    ["Cambricon, the Nvidia of China, doubles revenue", "Nvidia:epithet"],
+    ["The next Apple? Investors bet on a startup", "Apple:epithet"],
+  ])("not the company: %s", (text, verdict) => {
+    expect(verdicts(text)).toEqual([verdict]);
+    expect(tagTickers(text, desk).filter((t) => t !== "APLE")).toEqual([]);
+  });
+
+  it.each([
+    ["Apple shares fall as iPhone sales slow", ["AAPL"]],
+    ["Oracle's cloud revenue jumps 50%", ["ORCL"]],
+    ["APPLE SUPPLIER POSTS RECORD REVENUE", ["AAPL"]],
+    ["Apple Inc. (AAPL) to report earnings", ["AAPL"]],
+    ["Oracle Corp. (NYSE: ORCL) declares dividend", ["ORCL"]],
+    ["Apple Teams With Broadcom (AVGO) On Modem Chip", ["AAPL"]],
+    ["Oracle Buys Cerner Corp In $28 Billion Deal", ["ORCL"]],
+    ["Meta Platforms Inc Sets Record Capex Plan", ["META"]],
+    ["Apple Hospitality REIT (APLE) and Apple (AAPL) both rise", ["AAPL", "APLE"]],
+    ["Oracle's Ellison passes Buffett, the Oracle of Omaha", ["ORCL"]],
+    ["Target lowers prices as price target cuts pile up", ["TGT"]],
+    ["$AAPL and AAPL stand whatever the words around them: apple pie", ["AAPL"]],
+  ])("the company: %s", (text, expected) => {
+    expect(tagTickers(text, desk)).toEqual(expected);
+  });
+
+  it("accepts a lower-case name when the watchlist spells it that way", () => {
+    const list = parseWatchlist(["EBAY:eBay", "NVDA:nvidia"]);
+    expect(tagTickers("eBay and nvidia report", list)).toEqual(["EBAY", "NVDA"]);
+    expect(tagTickers("ebay reports", list)).toEqual([]);
   });
 });
 

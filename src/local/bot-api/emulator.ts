@@ -8,6 +8,7 @@ import { DOCUMENT_LIMIT } from "./media-methods.js";
 import { METHODS } from "./methods.js";
 import { ApiError, badRequest, Params, type UploadedFile } from "./params.js";
 import { EmulatorStore } from "./store.js";
+import { UpdateIdFile } from "./update-id-file.js";
 import type { BotApiEmulator, BotApiEmulatorOptions } from "./types.js";
 import { createUserApi } from "./user-api.js";
 import { registerUserRoutes } from "./user-http.js";
@@ -22,7 +23,7 @@ const DEFAULT_BOT = { id: 7000000001, username: "war_room_local_bot", first_name
 export async function startBotApiEmulator(options: BotApiEmulatorOptions): Promise<BotApiEmulator> {
   const host = options.host ?? "127.0.0.1";
   const photoDir = options.photoDir ?? (await mkdtemp(join(tmpdir(), "war-room-bot-api-")));
-  const store = new EmulatorStore({ ...(options.bot ?? DEFAULT_BOT) }, photoDir);
+  const store = new EmulatorStore({ ...(options.bot ?? DEFAULT_BOT) }, photoDir, options.stateDir ? new UpdateIdFile(options.stateDir) : undefined);
   const user = createUserApi(store);
 
   // Keep-alive sockets of a stopped bot must not hold close() open.

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from "./params.js";
-import { UpdateQueue } from "./updates.js";
+import { UpdateQueue, type UpdateIdStore } from "./updates.js";
 import type {
   BotCommand,
   ChatEvent,
@@ -50,7 +50,7 @@ export interface StoredFile {
 }
 
 export class EmulatorStore {
-  readonly updates = new UpdateQueue();
+  readonly updates: UpdateQueue;
   readonly callbackQueries = new Map<string, PendingCallbackQuery>();
   readonly files = new Map<string, StoredFile>();
   readonly callLog: RecordedCall[] = [];
@@ -68,7 +68,11 @@ export class EmulatorStore {
   constructor(
     readonly bot: BotUser,
     readonly photoDir: string,
-  ) {}
+    /** Keeps update ids increasing across restarts; none: they start from 1 (a throwaway emulator). */
+    updateIds?: UpdateIdStore,
+  ) {
+    this.updates = new UpdateQueue(updateIds);
+  }
 
   botUser(): Record<string, unknown> {
     return { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username };

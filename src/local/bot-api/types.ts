@@ -13,6 +13,12 @@ export interface BotApiEmulatorOptions {
   bot?: { id: number; username: string; first_name: string };
   /** Where sendPhoto/sendDocument uploads are saved; default: a fresh dir under os.tmpdir(). */
   photoDir?: string;
+  /**
+   * The emulator's own data folder: the last update id is kept there, so ids keep increasing
+   * across restarts as Telegram's do (the desk's update ledger drops ids it has seen). Without
+   * it ids start from 1 on every start (fine for a throwaway emulator in a test).
+   */
+  stateDir?: string;
 }
 
 export interface BotApiEmulator {

@@ -1,5 +1,6 @@
 /**
- * The getUpdates queue: update ids grow monotonically from 1, an offset confirms (drops) older
+ * The getUpdates queue: update ids grow monotonically (from 1, or on from the last id an earlier
+ * lifetime handed out when `ids` keeps them), an offset confirms (drops) older
  * updates, and at most one long poll waits at a time — a second one is the "terminated by other
  * getUpdates request" conflict Telegram reports when two bot instances poll the same token.
  */
@@ -17,16 +18,27 @@ interface ActivePoll {
   signal: AbortSignal;
 }
 
+/** Where the last handed-out id is kept between lifetimes. */
+export interface UpdateIdStore {
+  read(): number;
+  write(id: number): void;
+}
+
 export class UpdateQueue {
   private queue: QueuedUpdate[] = [];
-  private nextId = 1;
+  private nextId: number;
   private poll: ActivePoll | undefined;
   private closed = false;
   /** Persists between calls, like Telegram's; undefined or [] means the default set. */
   allowedUpdates: string[] | undefined;
 
+  constructor(private readonly ids?: UpdateIdStore) {
+    this.nextId = (ids?.read() ?? 0) + 1;
+  }
+
   push(type: string, payload: unknown): number {
     const update_id = this.nextId++;
+    this.ids?.write(update_id);
     this.queue.push({ update_id, [type]: payload });
     this.poll?.wake();
     return update_id;

@@ -99,10 +99,10 @@ async function refuseOverLiveDesk(client: pg.ClientBase, existing: string[]): Pr
   for (const table of LIVE_DESK_TABLES) {
     if (!existing.includes(table)) continue;
     const { n } = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName(table)}`)).rows[0]!;
-    if (n > 0) held.push(`${n} ${table}`);
+    if (n > 0) held.push(`${n} ${n === 1 ? table.slice(0, -1) : table}`);
   }
   if (held.length > 0) {
-    throw new RestoreRefused(`the database already holds a desk (${held.join(", ")}); nothing was changed. Restore into an empty database, or run again with --force to replace everything in it.`);
+    throw new RestoreRefused(`the database already holds a desk (${held.join(", ")}). Restore into an empty database, or run again with --force to replace everything in it.`);
   }
 }
 

@@ -105,6 +105,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
         }
         return { kind: "filled" as const, orderId, booked };
       }
+      // Its answer is committed with the order: no crash can leave a simulated order without one.
+      await tx.markSubmission(orderId, submissionOf(result));
       return { kind: "answered" as const, orderId, result };
     }
     return { kind: "recorded" as const, orderId, cash: view.cash, quote };
@@ -123,7 +125,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     await afterFills(deps, step.booked);
     return filledOutcome(step.orderId, step.booked);
   }
-  if (step.kind === "answered") return settleAnswer(deps, step.orderId, step.result);
+  if (step.kind === "answered") return answeredOutcome(step.orderId, step.result);
   if (step.kind === "refused") {
     // The 21st order of the day is refused and halts the account (DESIGN.md section 3); a dry run only reports.
     const overLimit = options.checkOnly ? undefined : step.refusals.find((r) => r.code === "daily_trade_limit");
@@ -154,6 +156,32 @@ function brokerOrder(order: ValidOrder, orderId: string): BrokerOrder {
 
 function filledOutcome(orderId: string, fills: RecordedFill[]): OrderOutcome {
   return { status: fills.at(-1)?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
+}
+
+type Unfilled = Exclude<SubmitResult, { status: "filled" }>;
+
+/** How an answer other than a fill is recorded on the order. */
+function submissionOf(result: Unfilled): { status: "submitted" | "rejected" | "unknown"; brokerOrderId?: string; reason?: string } {
+  switch (result.status) {
+    case "accepted":
+      return { status: "submitted", brokerOrderId: result.brokerOrderId };
+    case "rejected":
+      return { status: "rejected", reason: result.reason };
+    case "unknown":
+      return { status: "unknown", reason: result.detail };
+  }
+}
+
+/** The outcome of a simulated broker's answer, already recorded inside the guard. */
+function answeredOutcome(orderId: string, result: Unfilled): OrderOutcome {
+  switch (result.status) {
+    case "accepted":
+      return { status: "resting", orderId };
+    case "rejected":
+      return { status: "rejected", orderId, reason: result.reason };
+    case "unknown":
+      return { status: "unknown", orderId, detail: result.detail };
+  }
 }
 
 /** Records what the broker answered for an order it did not fill inline. */

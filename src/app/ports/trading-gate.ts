@@ -31,8 +31,14 @@ export interface GuardedTransaction {
   preTradeView(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeView>;
   /** Books a fill of an order recorded in this transaction (a broker that fills inline). */
   bookFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId: string): Promise<RecordedFill | undefined>;
-  /** Records the order; undefined when an order with the same idempotency key exists already. */
+  /**
+   * Records the order; undefined when an order with the same idempotency key exists already. An
+   * order for a proposal is recorded only while that proposal is still `approved` (its row is
+   * locked until the commit): a proposal that crash recovery has settled meanwhile throws.
+   */
   insertOrder(order: NewOrder): Promise<string | undefined>;
+  /** Records a simulated broker's answer other than a fill in the transaction that recorded the order. */
+  markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown"; brokerOrderId?: string | null; reason?: string | null }): Promise<void>;
 }
 
 export type GateResult<T> = { allowed: true; value: T } | { allowed: false; state: "HALTED" | "UNKNOWN"; reason: string };

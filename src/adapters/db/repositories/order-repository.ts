@@ -111,12 +111,8 @@ export class OrderRepository implements OrderStore {
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
-  async markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown" | "failed"; brokerOrderId?: string | null; reason?: string | null }): Promise<void> {
-    await this.pool.query(
-      `UPDATE orders SET status = $2, broker_order_id = COALESCE($3, broker_order_id), status_reason = $4, updated_at = now()
-       WHERE id = $1 AND status IN ('new', 'submitted', 'unknown')`,
-      [orderId, update.status, update.brokerOrderId ?? null, update.reason ?? null],
-    );
+  async markSubmission(orderId: string, update: SubmissionUpdate): Promise<void> {
+    await markSubmissionOn(this.pool, orderId, update);
   }
 
   recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
@@ -158,6 +154,17 @@ export class OrderRepository implements OrderStore {
     );
     return rows.map(toOrder);
   }
+}
+
+type SubmissionUpdate = { status: "submitted" | "rejected" | "unknown" | "failed"; brokerOrderId?: string | null; reason?: string | null };
+
+/** The broker's answer for an order not yet settled, on the pool or on the caller's transaction. */
+export async function markSubmissionOn(db: pg.Pool | pg.PoolClient, orderId: string, update: SubmissionUpdate): Promise<void> {
+  await db.query(
+    `UPDATE orders SET status = $2, broker_order_id = COALESCE($3, broker_order_id), status_reason = $4, updated_at = now()
+     WHERE id = $1 AND status IN ('new', 'submitted', 'unknown')`,
+    [orderId, update.status, update.brokerOrderId ?? null, update.reason ?? null],
+  );
 }
 
 /**

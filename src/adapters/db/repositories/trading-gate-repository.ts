@@ -6,7 +6,7 @@ import type { AccountMode, KillSwitchState, OrderStatus, Phase } from "../../../
 import type { BrokerFill } from "../../../app/ports/broker.js";
 import type { RecordedFill } from "../../../app/ports/order-store.js";
 import { pgPool } from "../pool.js";
-import { bookFillOn } from "./order-repository.js";
+import { bookFillOn, markSubmissionOn } from "./order-repository.js";
 import { inTransaction } from "../transaction.js";
 
 /** The pre-trade view in one round trip: account, today's order count, positions at their newest prices, the ticker's newest price. */
@@ -97,8 +97,18 @@ class Guarded implements GuardedTransaction {
     return bookFillOn(this.client, orderId, fill, defaultStopPct, brokerOrderId);
   }
 
+  markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown"; brokerOrderId?: string | null; reason?: string | null }): Promise<void> {
+    return markSubmissionOn(this.client, orderId, update);
+  }
+
   async insertOrder(order: NewOrder): Promise<string | undefined> {
     if (order.accountId !== this.accountId) throw new Error("an order may only be recorded under its own account's guard");
+    if (order.proposalId) {
+      // Locked until the commit: crash recovery cannot settle the proposal while its order is being recorded, nor the order be recorded after.
+      const { rows } = await this.client.query<{ status: string }>("SELECT status FROM proposals WHERE id = $1 FOR UPDATE", [order.proposalId]);
+      const status = rows[0]?.status;
+      if (status !== "approved") throw new Error(`proposal ${order.proposalId} is ${status ?? "missing"}, not approved: its order is not placed`);
+    }
     const { rows } = await this.client.query<{ id: string }>(
       `INSERT INTO orders (account_id, idempotency_key, source, side, ticker, quantity, order_type, limit_price, stop_price, requested_by, trading_day, proposal_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)

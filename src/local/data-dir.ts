@@ -20,6 +20,7 @@ export async function prepareDataDir(configured: string): Promise<string> {
   const named = `DATA_DIR (${configured})`;
   const found = await stat(dataDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
+    if (error.code === "ENOTDIR") throw new DataDirError(`${named} cannot be created: ${describe(error)}`);
     throw new DataDirError(`${named} cannot be read: ${describe(error)}`);
   });
   if (found && !found.isDirectory()) throw new DataDirError(`${named} is a file, not a folder`);

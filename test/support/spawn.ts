@@ -9,11 +9,12 @@ export function spawnEntry(
   entry: string,
   args: string[],
   env: Record<string, string>,
-  options: { ownProcessGroup?: boolean } = {},
+  options: { ownProcessGroup?: boolean; user?: { uid: number; gid: number } } = {},
 ): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ["--import", TSX_LOADER, entry, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...options.user,
     // Its own process group, like a program in a terminal: a signal to the group reaches its children too.
     detached: options.ownProcessGroup ?? false,
   });
@@ -24,8 +25,13 @@ export function spawnEntry(
 }
 
 /** Runs an entry point to completion. */
-export async function runEntry(entry: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawnEntry(entry, args, env);
+export async function runEntry(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { user?: { uid: number; gid: number } } = {},
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnEntry(entry, args, env, options);
   const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
   return { code, output: child.output() };
 }

@@ -6,7 +6,10 @@
 #   docker build -t war-room .
 #   docker compose up -d          # see docker-compose.yml: PostgreSQL, Redis, migrate, bot, worker
 #
-# The default command is `npm start`, the whole desk in one process. Without DATABASE_URL it
+# The default command is what `npm start` runs, the whole desk in one process, started as node
+# itself (not through npm) so that `docker stop`'s SIGTERM reaches the desk, which then stops
+# cleanly: give it the 30 s its shutdown may take (`docker run --stop-timeout 30`, or
+# stop_grace_period in docker-compose.yml; Docker's default is 10 s). Without DATABASE_URL it
 # starts embedded PostgreSQL under DATA_DIR (/app/data); it has no redis-server to spawn, so
 # outside docker-compose.yml set REDIS_URL.
 
@@ -44,4 +47,7 @@ USER node
 EXPOSE 8080
 # No HEALTHCHECK yet: the app has no HTTP health endpoint. docker-compose.yml checks PostgreSQL
 # and Redis, and orders start-up on them.
-CMD ["npm", "start"]
+# Without an init node is PID 1: it installs its own SIGTERM/SIGINT handlers, so stopping works
+# either way. `docker run --init` (compose: init: true) adds one that also reaps orphans.
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/main/start.ts"]

@@ -18,7 +18,7 @@ export function fitMessages(): Transformer {
     const p = payload as Record<string, unknown>;
     if (method === "sendMessage" && typeof p.text === "string" && p.text.length > MESSAGE_LIMIT) {
       const parts = p.parse_mode === "HTML" ? splitMessage(p.text, MESSAGE_LIMIT) : splitPlain(p.text, MESSAGE_LIMIT);
-      let last: Awaited<ReturnType<typeof prev>> | undefined;
+      let last: Awaited<ReturnType<typeof prev>> = { ok: false, error_code: 400, description: "Bad Request: message text is empty" };
       for (const [i, text] of parts.entries()) {
         // Buttons belong under the last part, where the reader ends up.
         const { reply_markup, ...rest } = p;
@@ -26,7 +26,7 @@ export function fitMessages(): Transformer {
         last = await prev(method, part as typeof payload, signal);
         if (!last.ok) return last;
       }
-      return last!;
+      return last;
     }
     if (method === "editMessageText" && typeof p.text === "string" && p.text.length > MESSAGE_LIMIT) {
       const text = p.parse_mode === "HTML" ? splitMessage(p.text, MESSAGE_LIMIT - 1)[0]! + "…" : cutToUnits(p.text, MESSAGE_LIMIT);

@@ -10,6 +10,7 @@ import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
 import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
 import { resumeTrading } from "../../src/app/kill-switch/resume-trading.js";
 import { recordPriceBatch } from "../../src/app/prices/record-price-batch.js";
+import type { Notifier } from "../../src/app/ports/notifier.js";
 import type { NewOrder } from "../../src/app/ports/trading-gate.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
@@ -204,14 +205,14 @@ describe("a halt commits whatever its text and whatever follows it", () => {
       END $$`);
     await db.dataSource.query(`CREATE TRIGGER refuse_halt_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_halt_audit()`);
     const alerts: string[] = [];
-    const failingNotifier = {
-      notify: (alert: { title: string }) => {
+    const failingNotifier: Notifier = {
+      notify: (alert) => {
         alerts.push(alert.title);
         return Promise.reject(new Error("Telegram unreachable"));
       },
     };
     try {
-      const results = await haltTrading({ ...deps(), notifier: failingNotifier as never }, { reason: "audit down", actor: "tg:7" });
+      const results = await haltTrading({ ...deps(), notifier: failingNotifier }, { reason: "audit down", actor: "tg:7" });
       expect(results.filter((r) => r.accountId === first || r.accountId === second).map((r) => r.changed)).toEqual([true, true]);
     } finally {
       await db.dataSource.query(`DROP TRIGGER refuse_halt_audit ON audit_log; DROP FUNCTION refuse_halt_audit()`);

@@ -91,7 +91,8 @@ describe("the desk-wide override-code attempt counter", () => {
       "1 attempt(s) left before every override-code use is locked for 15 minutes",
       `resume, promotion and the REST deactivate are locked until ${LOCKED_UNTIL.toISOString()}`,
     ]);
-    expect((await db.dataSource.query(`SELECT state FROM kill_switch_states ORDER BY state`)).map((r: { state: string }) => r.state)).toEqual(["ACTIVE", "HALTED", "HALTED"]);
+    const states: { state: string }[] = await db.dataSource.query(`SELECT state FROM kill_switch_states ORDER BY state`);
+    expect(states.map((r) => r.state)).toEqual(["ACTIVE", "HALTED", "HALTED"]);
   });
 
   it("lets no more than three of many concurrent guesses be verified, and a right code clears the count", async () => {

@@ -35,7 +35,7 @@ export async function haltTrading(deps: KillSwitchDeps, request: HaltRequest): P
   const trigger = request.trigger ?? "manual";
   const ids = request.accountId ? [request.accountId] : await deps.store.accountIds();
   const results: HaltResult[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   for (const accountId of ids) {
     try {
       results.push(
@@ -45,7 +45,7 @@ export async function haltTrading(deps: KillSwitchDeps, request: HaltRequest): P
         }),
       );
     } catch (error) {
-      failure ??= error;
+      failure ??= error instanceof Error ? error : new Error(String(error));
     }
   }
   const at = deps.clock.now();

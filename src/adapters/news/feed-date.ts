@@ -23,6 +23,32 @@ const EXTRA_ZONES: Record<string, string> = {
 };
 const TRAILING_ZONE = /\s([A-Z]{3,4})$/;
 
+/** ISO 8601 as feeds write it: a date, optionally a time, optionally a zone ("Z", "+01:00", "+0100"). */
+const SIMPLE_ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+/** RFC 822 with a zone JavaScript's Date reads the same way as RFC 2822 (numeric, UT/GMT, the North American ones). */
+const SIMPLE_RFC822 = /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2}(?:\d{2})?\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)$/i;
+
+/**
+ * The two shapes nearly every feed uses, read by Date in a few hundred nanoseconds (luxon
+ * takes some 50 microseconds, a third of a 500-item feed's parse). The patterns are strict
+ * enough that Date's leniency never applies: a zone is always explicit (an ISO date without
+ * one is given "Z" here), and a two-digit year follows RFC 2822 in both (00-49: 20xx).
+ */
+function quickDate(text: string): Date | null {
+  const iso = SIMPLE_ISO.exec(text);
+  if (iso) {
+    const [, day, time, zone] = iso;
+    const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+    const date = new Date(time ? `${day}T${time.length === 5 ? `${time}:00` : time}${offset}` : `${day}T00:00:00Z`);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  if (SIMPLE_RFC822.test(text)) {
+    const date = new Date(text);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  return null;
+}
+
 /**
  * A feed's date as an instant, or null when it cannot be read with confidence.
  * - ISO 8601 / RFC 3339 (Atom `published`/`updated`, `dc:date`): an offset, "Z", or none,
@@ -34,6 +60,8 @@ const TRAILING_ZONE = /\s([A-Z]{3,4})$/;
 export function parseFeedDate(raw: string): Date | null {
   const text = raw.trim().replace(/\s+/g, " ");
   if (text === "") return null;
+  const quick = quickDate(text);
+  if (quick) return quick;
   const utc = { zone: "utc", setZone: false } as const;
   for (const attempt of [
     () => DateTime.fromISO(text, utc),

@@ -29,6 +29,7 @@ const CANONICAL_PREFIX: Record<string, string> = {
 const PREFIX_DECLARATION = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g;
 /** The first element's name: the document's root (the prolog, comments and a DOCTYPE start with "<?" or "<!"). */
 const ROOT_ELEMENT = /<(?![?!])([^\s/>]+)/;
+const CHANNEL = /<(?:[A-Za-z_][\w.-]*:)?channel[\s/>]/;
 /**
  * An Atom text construct of type xhtml (`<title type="xhtml"><div>Slack <b>stock</b></div></title>`).
  * xml2js collects an element's text apart from its children's, so "Slack  jumps" would lose
@@ -42,21 +43,28 @@ export interface PreparedFeedXml {
   xml2js: Xml2jsOptions;
 }
 
+/**
+ * rss-parser turns an Atom `published` or `updated` into a date itself and throws ("Invalid
+ * time value") on one that is not, losing the whole feed: both are renamed to names it does
+ * not know (`atom-published`, `atom-updated`) and read by parseFeedDate instead.
+ */
+const DATE_ELEMENTS: Record<string, string> = { published: "atom-published", updated: "atom-updated" };
+
 /** The document (xhtml constructs escaped) and the xml2js options that read it into rss-parser's shape. */
 export function prepareFeedXml(xml: string): PreparedFeedXml {
   const renames = prefixRenames(xml);
-  const options: Xml2jsOptions = { validator: repair };
-  if (renames.size > 0) {
-    options.tagNameProcessors = [
+  const options: Xml2jsOptions = {
+    tagNameProcessors: [
       (name: string) => {
         const colon = name.indexOf(":");
-        if (colon < 0) return name;
-        const prefix = renames.get(name.slice(0, colon));
-        if (prefix === undefined) return name;
-        return prefix === "" ? name.slice(colon + 1) : `${prefix}${name.slice(colon)}`;
+        const prefix = colon < 0 ? undefined : renames.get(name.slice(0, colon));
+        const canonical = prefix === undefined ? name : prefix === "" ? name.slice(colon + 1) : `${prefix}${name.slice(colon)}`;
+        return DATE_ELEMENTS[canonical] ?? canonical;
       },
-    ];
-  }
+    ],
+  };
+  // Only then: xml2js builds the element's path for every element while a validator is set.
+  if (!CHANNEL.test(xml)) options.validator = addMissingChannel;
   const source = /type\s*=\s*["']xhtml["']/.test(xml) ? xml.replace(XHTML_CONSTRUCT, (_all, name: string, before: string, after: string, inner: string) => `<${name}${before}html${after}>${escapeXml(inner)}</${name}>`) : xml;
   return { xml: source, xml2js: options };
 }
@@ -86,28 +94,14 @@ function escapeXml(markup: string): string {
 type Element = Record<string, unknown>;
 
 /**
- * Called by xml2js as each element closes (its `validator` hook); mends the shapes rss-parser
- * trips over:
- * - an `<rss>` or RDF document with no `<channel>` (what a feed with nothing published often
- *   is) made rss-parser read `channel[0]` of undefined: it gets an empty channel, so the feed
- *   is read as zero items;
- * - rss-parser turns an Atom `published` or `updated` into a date itself and throws
- *   ("Invalid time value") on one that is not, losing the whole feed: both are moved under
- *   names it does not know (`atom-published`, `atom-updated`) and read by parseFeedDate.
+ * xml2js's validator hook, set for a document without a `<channel>`: an `<rss>` or RDF root
+ * without one (what a feed with nothing published often is) made rss-parser read
+ * `channel[0]` of undefined ("Cannot read properties of undefined (reading '0')"); it gets an
+ * empty channel, and the feed reads as zero items.
  */
-function repair(xpath: string, _previous: unknown, value: unknown): unknown {
-  if (xpath === "/rss" || xpath === "/rdf:RDF") {
-    const element: Element = value && typeof value === "object" ? (value as Element) : {};
-    if (!element.channel) element.channel = [""];
-    return element;
-  }
-  if (xpath === "/feed/entry" && value && typeof value === "object") {
-    const entry = value as Element;
-    for (const field of ["published", "updated"]) {
-      if (entry[field] === undefined) continue;
-      entry[`atom-${field}`] = entry[field];
-      delete entry[field];
-    }
-  }
-  return value;
+function addMissingChannel(xpath: string, _previous: unknown, value: unknown): unknown {
+  if (xpath !== "/rss" && xpath !== "/rdf:RDF") return value;
+  const element: Element = value && typeof value === "object" ? (value as Element) : {};
+  if (!element.channel) element.channel = [""];
+  return element;
 }

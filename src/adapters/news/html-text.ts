@@ -16,6 +16,7 @@ const IGNORED_BLOCKS = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[|\]\]>|<(script|style|t
  * comes out as the literal text it was meant to be.
  */
 export function htmlToText(html: string): string {
+  if (!html.includes("<") && !html.includes("&")) return html.replace(/\s+/g, " ").trim();
   const withoutTags = html.replace(IGNORED_BLOCKS, " ").replace(TAG, (_tag, name: string) => (BLOCK_TAG.test(name) ? " " : ""));
   return decodeHTML(withoutTags).replace(/\s+/g, " ").trim();
 }

@@ -55,4 +55,18 @@ describe("/phase promote and demote", () => {
     expect(t.telegram.lastText(ADMIN)).toContain("demoted: micro → live-prep");
     expect(await phase()).toBe("live-prep");
   });
+
+  it("while override codes are locked (desk-wide, e.g. by wrong resume codes), /phase promote does not ask for the code", async () => {
+    await db.dataSource.query(`UPDATE override_code_guard SET attempts = 3, locked_until = $1`, [new Date(t.clock.now().getTime() + 15 * 60_000)]);
+    try {
+      await t.send(ADMIN, "/phase promote");
+      await t.press(ADMIN, "ph:go:yes");
+      expect(t.telegram.lastText(ADMIN)).toBe("🔒 Override codes are locked after too many wrong codes until 2026-11-24 11:15 ET: the phase is unchanged.");
+      await t.send(ADMIN, CODE);
+      expect(t.telegram.lastText(ADMIN)).toBe("I only understand commands. /help lists them.");
+      expect(await phase()).toBe("live-prep");
+    } finally {
+      await db.dataSource.query(`UPDATE override_code_guard SET attempts = 0, locked_until = NULL`);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { tradingAccount } from "../../app/accounts/trading-account.js";
 import { esc } from "../render/html.js";
 import { money } from "../render/order.js";
 import { renderPhase } from "../render/monitor.js";
+import { etDateTime } from "../render/time.js";
 import { replyHtml } from "../reply.js";
 import { phaseView, phaseViews } from "../views.js";
 
@@ -63,6 +64,12 @@ function promoteDialogue(deps: BotDeps) {
       reply_markup: new InlineKeyboard().text(`Promote to ${briefing.to}`, "ph:go:yes").text("Cancel", "dlg:cancel"),
     });
     if (!(await waitChoice(conversation, userId, "ph:go:"))) return void (await ctx.reply("Cancelled: the phase is unchanged."));
+    // The override-code lock is desk-wide: no point asking for a code that would not even be checked.
+    const lockedUntil = await conversation.external(async () => {
+      const until = (await deps.killSwitch.store.status(briefing.accountId))?.resumeLockedUntil;
+      return until && until > deps.killSwitch.clock.now() ? until.toISOString() : null;
+    });
+    if (lockedUntil) return void (await ctx.reply(`🔒 Override codes are locked after too many wrong codes until ${etDateTime(new Date(lockedUntil))}: the phase is unchanged.`));
     const code = await waitOverrideCode(conversation, ctx, userId);
     if (code === null) return void (await ctx.reply("Cancelled: the phase is unchanged."));
     const reply = await conversation.external(async () => {

@@ -78,6 +78,14 @@ export function stopWhenThisProcessExits(pid: number, signal: NodeJS.Signals): (
         sendSignal(leftover, "SIGCONT");
       }
     });
+    // A signal that arrives before the program installs its own handlers (say a Ctrl-C while
+    // PostgreSQL starts) would end the process without an 'exit' event. Until someone else
+    // handles it, we end the process as the signal would, but through process.exit.
+    for (const [name, number] of [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]] as const) {
+      process.on(name, function endAsTheSignalWould() {
+        if (process.listenerCount(name) === 1) process.exit(128 + number);
+      });
+    }
   }
   return () => stopOnExit.delete(pid);
 }

@@ -88,4 +88,17 @@ describe("npm start and signals", () => {
     expect(code).toBe(0);
     expect(children.filter(isAlive)).toEqual([]);
   });
+
+  it("a SIGTERM while it is still starting (PostgreSQL up, the desk not ready) ends it without leaving PostgreSQL behind", { timeout: 180_000 }, async () => {
+    const npm = track(spawnNpm(["start"], env));
+    await waitForOutput(npm, /embedded PostgreSQL is running/, 150_000);
+    const postgres = pidFrom(join(dataDir, "postgres", "postmaster.pid"));
+    const below = descendantsOf(npm.pid!).map((p) => p.pid);
+
+    npm.kill("SIGTERM");
+    await exitOf(npm);
+
+    await waitUntil(() => !isAlive(postgres), 30_000, "PostgreSQL to stop");
+    expect([postgres, ...below].filter(isAlive)).toEqual([]);
+  });
 });

@@ -251,7 +251,7 @@ function phrases(list: readonly string[] | undefined): string | null {
 }
 
 function compileContexts(key: string): CompiledContexts | null {
-  const contexts = NAME_CONTEXTS[key];
+  const contexts = Object.hasOwn(NAME_CONTEXTS, key) ? NAME_CONTEXTS[key] : undefined;
   if (!contexts) return null;
   const before = phrases(contexts.before);
   const after = phrases(contexts.after);

@@ -12,7 +12,7 @@ export interface Xml2jsOptions {
  * to one canonical prefix per namespace while the document is parsed; in an Atom document the
  * Atom prefix is dropped altogether.
  */
-const CANONICAL_PREFIX: Record<string, string> = {
+const CANONICAL_PREFIX = new Map<string, string>(Object.entries({
   "http://www.w3.org/2005/Atom": "atom",
   "http://purl.org/dc/elements/1.1/": "dc",
   "http://search.yahoo.com/mrss/": "media",
@@ -20,7 +20,7 @@ const CANONICAL_PREFIX: Record<string, string> = {
   "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
   "http://purl.org/rss/1.0/modules/content/": "content",
   "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-};
+}));
 
 /**
  * Prefix declarations anywhere in the document. Scopes are not tracked: a prefix bound to two
@@ -32,8 +32,8 @@ const ROOT_ELEMENT = /<(?![?!])([^\s/>]+)/;
 const CHANNEL = /<(?:[A-Za-z_][\w.-]*:)?channel[\s/>]/;
 /**
  * An Atom text construct of type xhtml (`<title type="xhtml"><div>Slack <b>stock</b></div></title>`).
- * xml2js collects an element's text apart from its children's, so "Slack  jumps" would lose
- * "stock" and the order of the rest; such content is handed over as escaped HTML instead
+ * xml2js collects an element's text apart from its children's, so it would read "Slack " and
+ * lose "stock" and the order of the rest; such content is handed over as escaped HTML instead
  * (type="html"), which is exactly what it is, and read like any other HTML title.
  */
 const XHTML_CONSTRUCT = /<((?:[A-Za-z_][\w.-]*:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["'])xhtml(["'][^>]*?)(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
@@ -48,7 +48,10 @@ export interface PreparedFeedXml {
  * time value") on one that is not, losing the whole feed: both are renamed to names it does
  * not know (`atom-published`, `atom-updated`) and read by parseFeedDate instead.
  */
-const DATE_ELEMENTS: Record<string, string> = { published: "atom-published", updated: "atom-updated" };
+const DATE_ELEMENTS = new Map([
+  ["published", "atom-published"],
+  ["updated", "atom-updated"],
+]);
 
 /** The document (xhtml constructs escaped) and the xml2js options that read it into rss-parser's shape. */
 export function prepareFeedXml(xml: string): PreparedFeedXml {
@@ -59,7 +62,7 @@ export function prepareFeedXml(xml: string): PreparedFeedXml {
         const colon = name.indexOf(":");
         const prefix = colon < 0 ? undefined : renames.get(name.slice(0, colon));
         const canonical = prefix === undefined ? name : prefix === "" ? name.slice(colon + 1) : `${prefix}${name.slice(colon)}`;
-        return DATE_ELEMENTS[canonical] ?? canonical;
+        return DATE_ELEMENTS.get(canonical) ?? canonical;
       },
     ],
   };
@@ -76,7 +79,7 @@ function prefixRenames(xml: string): Map<string, string> {
   const rootPrefix = root.includes(":") ? root.slice(0, root.indexOf(":")) : "";
   const bound = new Map<string, string>();
   for (const [, prefix = "", , uri = ""] of xml.matchAll(PREFIX_DECLARATION)) {
-    const canonical = CANONICAL_PREFIX[uri.trim()];
+    const canonical = CANONICAL_PREFIX.get(uri.trim());
     if (canonical && !bound.has(prefix)) bound.set(prefix, canonical);
   }
   const atomDocument = rootPrefix !== "" && bound.get(rootPrefix) === "atom" && root.endsWith(":feed");

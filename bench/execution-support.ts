@@ -24,7 +24,7 @@ import type { SnapshotSource } from "../src/app/ports/snapshot-source.js";
 import type { TradingGate } from "../src/app/ports/trading-gate.js";
 import type { ReplayAccountStore } from "../src/app/replay/run-replay.js";
 import { Dec } from "../src/domain/decimal.js";
-import { MONEY_PLACES } from "../src/domain/portfolio/accounting.js";
+import { CASH_PLACES } from "../src/domain/portfolio/accounting.js";
 import { createMarketCalendar } from "../src/domain/market-calendar.js";
 import { THRESHOLDS } from "./risk-fixtures.js";
 import { formatMs, summarize } from "./stats.js";
@@ -214,7 +214,7 @@ function timedSnapshots(snapshots: SnapshotSource, timer: StepTimer): SnapshotSo
 export interface Ledger {
   accounts: number;
   fills: number;
-  /** Fills whose cash amount had more than MONEY_PLACES decimals and was rounded (half-even) to them. */
+  /** Fills whose exact cash amount had fractions of a cent and was booked rounded (to the cent, half-up). */
   roundedFills: number;
   /** One line per account whose books do not add up; empty when all do. */
   problems: string[];
@@ -222,9 +222,10 @@ export interface Ledger {
 
 /**
  * Checks the books of `accountIds` against their fills table, in exact decimals:
- *   - cash = starting cash - sum(BUY price x qty + commission) + sum(SELL price x qty - commission),
- *     each fill's amount taken to the cash column's 4 places half-even (MONEY_PLACES, the rule
- *     of the accounting's money()) - a price has 6 places, so price x qty can have more;
+ *   - cash = starting cash + the sum of the fills' net amounts (the booking rule of
+ *     src/domain/portfolio/accounting.ts: gross and commission each to the cent, half-up, rounded
+ *     once; net = -(gross + commission) for a BUY, gross - commission for a SELL), and each fill's
+ *     net_amount is that rule applied to its own price, quantity and commission;
  *   - each position's quantity = bought - sold, and the realised P&L on an account's positions
  *     = the sum of its fills' realised P&L.
  */
@@ -232,8 +233,8 @@ export async function checkLedger(pool: pg.Pool, accountIds: readonly string[], 
   const problems: string[] = [];
   const [accounts, fills, positions] = await Promise.all([
     pool.query<{ id: string; cash: string }>("SELECT id, cash::text AS cash FROM accounts WHERE id = ANY($1::uuid[])", [accountIds]),
-    pool.query<{ account_id: string; ticker: string; side: "BUY" | "SELL"; quantity: number; price: string; commission: string; realized_pnl: string | null }>(
-      "SELECT account_id, ticker, side, quantity, price::text AS price, commission::text AS commission, realized_pnl::text AS realized_pnl FROM fills WHERE account_id = ANY($1::uuid[])",
+    pool.query<{ account_id: string; ticker: string; side: "BUY" | "SELL"; quantity: number; price: string; commission: string; net_amount: string; realized_pnl: string | null }>(
+      "SELECT account_id, ticker, side, quantity, price::text AS price, commission::text AS commission, net_amount::text AS net_amount, realized_pnl::text AS realized_pnl FROM fills WHERE account_id = ANY($1::uuid[])",
       [accountIds],
     ),
     pool.query<{ account_id: string; ticker: string; quantity: number; realized_pnl: string }>(
@@ -247,11 +248,12 @@ export async function checkLedger(pool: pg.Pool, accountIds: readonly string[], 
   const held = new Map<string, number>();
   let roundedFills = 0;
   for (const f of fills.rows) {
-    const gross = new Dec(f.price).times(f.quantity);
-    const commission = new Dec(f.commission);
-    const exact = f.side === "BUY" ? gross.plus(commission).neg() : gross.minus(commission);
-    const delta = exact.toDecimalPlaces(MONEY_PLACES, Dec.ROUND_HALF_EVEN);
-    if (!delta.eq(exact)) roundedFills += 1;
+    const exactGross = new Dec(f.price).times(f.quantity);
+    const gross = exactGross.toDecimalPlaces(CASH_PLACES, Dec.ROUND_HALF_UP);
+    const commission = new Dec(f.commission).toDecimalPlaces(CASH_PLACES, Dec.ROUND_HALF_UP);
+    const delta = f.side === "BUY" ? gross.plus(commission).neg() : gross.minus(commission);
+    if (!gross.eq(exactGross)) roundedFills += 1;
+    if (!delta.eq(f.net_amount)) problems.push(`fill of ${f.account_id}: net amount ${f.net_amount}, the rule says ${delta.toFixed(2)}`);
     const cash = expectedCash.get(f.account_id);
     if (!cash) {
       problems.push(`fill for unknown account ${f.account_id}`);

@@ -40,7 +40,7 @@ const ACCOUNTS = 50;
 const STARTING_CASH = "1000000";
 /** Far above what the run places per account: the desk's 20 a day would halt every account after its 21st order. */
 const BENCH_DAILY_TRADE_LIMIT = 1_000_000;
-/** Fresh quotes (30 s before the fixed clock); whole cents, so a fill of a multiple of 100 shares moves cash by whole 1/10,000ths. */
+/** Fresh quotes (30 s before the fixed clock); whole cents, moved by the 5 bps of slippage to 6 places: the booking rounds most fill amounts to the cent. */
 const TICKERS: readonly (readonly [string, string])[] = [
   ["EXA", "100.00"],
   ["EXB", "52.37"],
@@ -220,7 +220,7 @@ function describeBooks(b: Reconciliation): string {
   return (
     `${formatInt(b.orders)} orders, all filled; ${formatInt(b.fills)} fills in the table = ${formatInt(b.filledOutcomes)} filled outcomes ` +
     `(${formatInt(b.bookedFills)} booked fills, ${formatInt(b.fillAlerts)} fill alerts); cash, position quantities and realised P&L of all ${b.accounts} accounts ` +
-    `match the fills table exactly (${b.roundedFills} fill amounts needed rounding to 4 places)${b.problems.length > 0 ? ` - NOT: ${b.problems.length} problem(s)` : ""}`
+    `match the fills table exactly (${b.roundedFills} fill amounts needed rounding to the cent)${b.problems.length > 0 ? ` - NOT: ${b.problems.length} problem(s)` : ""}`
   );
 }
 
@@ -271,7 +271,7 @@ async function measureReplay(dataSource: DataSource, pool: pg.Pool): Promise<voi
   if (fillAlerts !== ledger.fills) problems.push(`${fillAlerts} fill alerts for ${ledger.fills} fills`);
   const cash = await pool.query<{ cash: string }>("SELECT cash::text AS cash FROM accounts WHERE id = $1", [result.accountId]);
   if (!result.final.cash.eq(cash.rows[0]?.cash ?? "-1")) problems.push(`runReplay reports cash ${result.final.cash.toFixed()}, the account has ${cash.rows[0]?.cash}`);
-  say(`    books: ${ledger.fills} fills = ${result.trades.length} replay trades (${fillAlerts} fill alerts); cash, position and realised P&L match the fills table exactly (${ledger.roundedFills} of the fill amounts rounded half-even to 4 places, as the accounting does)${problems.length > 0 ? ` - NOT: ${problems.length} problem(s)` : ""}`);
+  say(`    books: ${ledger.fills} fills = ${result.trades.length} replay trades (${fillAlerts} fill alerts); cash, position and realised P&L match the fills table exactly (${ledger.roundedFills} of the fill amounts rounded to the cent, half-up, as the accounting does)${problems.length > 0 ? ` - NOT: ${problems.length} problem(s)` : ""}`);
   if (problems.length > 0) throw new Error(`the replay account's books do not reconcile:\n  ${problems.join("\n  ")}`);
 
   record(`replay bars/s (${RUN_REPLAY_MODULE})`, `${formatRate(rate, "bars")} (${formatInt(result.bars)} bars ${from} .. ${to}, ${result.trades.length} trades, ${result.halts.length} halt(s))`, "-", "info");

@@ -260,10 +260,26 @@ describe("npm run backup, npm run restore", () => {
     expect((error as Error).message).toMatch(/operators_role_check|violates check constraint/);
     expect(await contents(restored)).toEqual(before);
 
+    // Whatever else is in the schema (as a later migration might create) goes too: the
+    // migrations rebuild it from nothing, and would otherwise stop on "already exists".
+    await withClient(restored, async (client) => {
+      await client.query(`CREATE TYPE public.stray_kind AS ENUM ('a', 'b')`);
+      await client.query(`CREATE TYPE public.stray_span AS RANGE (subtype = numeric)`);
+      await client.query(`CREATE DOMAIN public.stray_money AS numeric(20,4) CHECK (VALUE >= 0)`);
+      await client.query(`CREATE FUNCTION public.stray_fn(x integer) RETURNS integer LANGUAGE sql AS 'SELECT x + 1'`);
+      await client.query(`CREATE SEQUENCE public.stray_seq`);
+      await client.query(`CREATE VIEW public.stray_view AS SELECT name FROM accounts`);
+    });
     const forced = await runEntry("src/main/restore.ts", [file, "--force"], env(restored));
     expect(forced.code, forced.output).toBe(0);
     expect(forced.output).toMatch(/replacing the \d+ tables that were there/);
     expect(await contents(restored)).toEqual(atBackup);
+    await withClient(restored, async (client) => {
+      const left = await client.query(
+        `SELECT relname AS name FROM pg_class WHERE relname LIKE 'stray%' UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE 'stray%' UNION ALL SELECT typname FROM pg_type WHERE typname LIKE 'stray%'`,
+      );
+      expect(left.rows).toEqual([]);
+    });
   });
 
   it("refuses while another client is connected to the database", async () => {

@@ -41,6 +41,7 @@ export async function restoreBackup(dataSource: DataSource, file: string, option
       const existing = await publicTables(client);
       if (!options.force) await refuseOverLiveDesk(client, existing);
       if (existing.length > 0) await client.query(`DROP TABLE ${existing.map(qualifiedName).join(", ")} CASCADE`);
+      await dropOtherObjects(client);
 
       const executor = new MigrationExecutor(dataSource, queryRunner);
       for (const migration of atBackupLevel) await executor.executeMigration(migration);
@@ -104,6 +105,29 @@ async function refuseOverLiveDesk(client: pg.ClientBase, existing: string[]): Pr
   if (held.length > 0) {
     throw new RestoreRefused(`the database already holds a desk (${held.join(", ")}). Restore into an empty database, or run again with --force to replace everything in it.`);
   }
+}
+
+/**
+ * What else migrations may have created in the public schema (views, sequences, functions,
+ * types): gone too, so that the migrations rebuild it from nothing.
+ */
+async function dropOtherObjects(client: pg.ClientBase): Promise<void> {
+  // Objects an extension owns, or that another object owns internally (an identity sequence, a
+  // range type's constructors), go with their owner and cannot be dropped alone.
+  const standalone = (catalog: string, oid: string) =>
+    `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype IN ('e', 'i'))`;
+  const { rows } = await client.query<{ statement: string }>(
+    `SELECT format('DROP %s IF EXISTS %s CASCADE', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'FOREIGN TABLE' END, c.oid::regclass) AS statement
+       FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('v', 'm', 'S', 'f') AND ${standalone("pg_class", "c.oid")}
+     UNION ALL
+     SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure)
+       FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND ${standalone("pg_proc", "p.oid")}
+     UNION ALL
+     SELECT format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
+       FROM pg_type t WHERE t.typnamespace = 'public'::regnamespace AND ${standalone("pg_type", "t.oid")}
+        AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))`,
+  );
+  for (const { statement } of rows) await client.query(statement);
 }
 
 /** Same migrations, same tables and columns: otherwise the COPY would load values into the wrong places. */

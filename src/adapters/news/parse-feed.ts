@@ -66,9 +66,9 @@ const keep = { keepArray: true };
  *   itunes:summary, media:description (on the item, in a media:group or a media:content), the
  *   first that has text.
  * - The date: Atom published, RSS pubDate, dc:date, Atom updated (or an RSS item's
- *   atom:updated, as .NET writes it), the first that parses (see
- *   parseFeedDate). An item with no readable date, or one more than a day ahead of the fetch,
- *   is dated at the fetch time: it is news now, and it is never placed in the future.
+ *   atom:updated, as .NET writes it), the first that parses (see parseFeedDate). An item with
+ *   no readable date, or one more than a day ahead of the fetch, is dated at the fetch time:
+ *   it is news now, and it is never placed in the future.
  */
 export async function parseFeed(xml: string, context: ParseContext): Promise<NewsArticleInput[]> {
   const prepared = prepareFeedXml(xml);
@@ -77,7 +77,8 @@ export async function parseFeed(xml: string, context: ParseContext): Promise<New
     defaultRSS: 2, // <rss> without a version attribute: read as RSS 2.0, as browsers and feed readers do
     xml2js: prepared.xml2js,
     customFields: {
-      feed: [["$", "attributes", keep]] as never,
+      // The typings allow only plain names for feed fields; rss-parser reads [from, to, options] there as for items.
+      feed: [["$", "attributes", keep]] as unknown as (keyof FeedExtras)[],
       item: [
         ["$", "attributes", keep],
         ["link", "linkElements", keep],
@@ -92,7 +93,7 @@ export async function parseFeed(xml: string, context: ParseContext): Promise<New
         ["media:description", "mediaDescription"],
         ["media:group", "mediaGroup"],
         ["media:content", "mediaContent", keep],
-      ] as never,
+      ],
     },
   });
   const feed = await parser.parseString(prepared.xml);

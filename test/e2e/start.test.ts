@@ -58,15 +58,17 @@ describe("npm start", () => {
     expect(await new Promise((done) => third.once("exit", done))).toBe(0);
   });
 
-  it("stops cleanly on a terminal's Ctrl-C, which reaches PostgreSQL and Redis at the same moment", { timeout: 120_000 }, async () => {
+  it("stops cleanly on a terminal's Ctrl-C; PostgreSQL and Redis, in process groups of their own, are stopped by the desk last", { timeout: 120_000 }, async () => {
     const desk = spawnEntry("src/main/start.ts", [], env, { ownProcessGroup: true });
     await waitForOutput(desk, READY, 120_000);
+    const postmaster = pidFrom(join(dataDir, "postgres", "postmaster.pid"));
     // A terminal sends SIGINT to the whole foreground process group.
     process.kill(-desk.pid!, "SIGINT");
     const code = await new Promise((done) => desk.once("exit", done));
     expect(code).toBe(0);
     expect(desk.output()).toContain("stopped cleanly");
     expect(desk.output()).not.toContain("Unhandled error event");
+    expect(isAlive(postmaster!)).toBe(false);
     expect(pidFrom(join(dataDir, "redis", "redis.pid")) === undefined || !isAlive(pidFrom(join(dataDir, "redis", "redis.pid"))!)).toBe(true);
   });
 

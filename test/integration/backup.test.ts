@@ -316,6 +316,32 @@ describe("npm run backup, npm run restore", () => {
     expect(await contents(target)).toEqual(atSnapshot);
   });
 
+  it("dates and times come back the same between servers whose date styles differ", async () => {
+    const source = `wr_dmy_${randomBytes(5).toString("hex")}`;
+    await adminQuery(`CREATE DATABASE ${source} TEMPLATE ${inject("pgTemplate")}`);
+    extraDatabases.push(source);
+    await adminQuery(`ALTER DATABASE ${source} SET DateStyle = 'SQL, DMY'`);
+    const sourceUrl = databaseUrl(source);
+    const day = await withClient(sourceUrl, async (client) => {
+      const id = (await client.query<{ id: string }>(
+        `INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity, created_at) VALUES ('dmy', 'shadow', 'paper', 'shadow', 1, 1, 1, '2026-11-24 23:59:59.999999+05:30') RETURNING id`,
+      )).rows[0]!.id;
+      await client.query(`INSERT INTO equity_snapshots (account_id, kind, trading_day, equity, cash, positions_value) VALUES ($1, 'end_of_day', '2026-11-24', 1, 1, 0)`, [id]);
+      return (await client.query<{ day: string }>(`SELECT trading_day::text AS day FROM equity_snapshots`)).rows[0]!.day;
+    });
+    expect(day).toBe("24/11/2026"); // the server's own style really is day-first
+    const out = join(dir, "dmy.sql.gz");
+    await writeBackup({ databaseUrl: sourceUrl, out });
+
+    const target = await emptyDatabase();
+    await adminQuery(`ALTER DATABASE ${target.split("/").pop()} SET DateStyle = 'SQL, MDY'`);
+    await restoreInto(target, out);
+    const iso = `SET DateStyle = 'ISO'; SET TimeZone = 'UTC'`;
+    const read = `SELECT a.created_at::text AS created, s.trading_day::text AS day FROM accounts a JOIN equity_snapshots s ON s.account_id = a.id`;
+    const restoredRows = await withClient(target, async (client) => (await client.query(iso), (await client.query(read)).rows));
+    expect(restoredRows).toEqual([{ created: "2026-11-24 18:29:59.999999+00", day: "2026-11-24" }]);
+  });
+
   it("an old backup restores into a newer desk: this code's newer migrations run after the load", async () => {
     const oldName = `wr_old_${randomBytes(5).toString("hex")}`;
     await adminQuery(`CREATE DATABASE ${oldName} TEMPLATE ${inject("pgTemplate")}`);

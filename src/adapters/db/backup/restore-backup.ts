@@ -36,7 +36,7 @@ export async function restoreBackup(dataSource: DataSource, file: string, option
   try {
     await queryRunner.startTransaction();
     try {
-      await client.query(`SET LOCAL lock_timeout = '15s'`);
+      await client.query(`SET LOCAL lock_timeout = '15s'; SET LOCAL DateStyle = 'ISO'; SET LOCAL IntervalStyle = 'postgres'`);
       await refuseWhileInUse(client);
       const existing = await publicTables(client);
       if (!options.force) await refuseOverLiveDesk(client, existing);

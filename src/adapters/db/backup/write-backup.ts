@@ -64,6 +64,9 @@ async function dumpBody(options: BackupOptions, bodyPath: string): Promise<Backu
   const written = pipeline(gzip, file);
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    // Values are written as text: in formats any server reads back the same, whatever its own
+    // settings (as pg_dump does).
+    await client.query(`SET LOCAL DateStyle = 'ISO'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; SET LOCAL TimeZone = 'UTC'`);
     const migrations = await readMigrations(client);
     const catalog = await readCatalog(client);
     // As pg_dump does: no table can be dropped or altered under the backup, and writes go on.

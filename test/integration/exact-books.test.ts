@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { booksReconcileJob } from "../../jobs/books-reconcile.js";
 import { BooksLedgerRepository } from "../../src/adapters/db/repositories/books-ledger-repository.js";
+import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
 import { reconcileBooks } from "../../src/app/orders/reconcile-books.js";
 import { Dec } from "../../src/domain/decimal.js";
@@ -107,5 +109,16 @@ describe("exact books: cash = starting capital + the fills' net amounts, to the 
     expect(report.differences[1]).toMatchObject({ expected: "0", actual: "3" });
     const [after] = await db.dataSource.query(`SELECT cash::text FROM accounts WHERE id = $1`, [account]);
     expect(after.cash).toBe(cash);
+
+    // The hourly job tells the admins about this account, and only this one.
+    const notifier = new RecordingNotifier();
+    const logged: string[] = [];
+    const log = { info: (_: object, message: string) => logged.push(message), error: (_: object, message: string) => logged.push(message) };
+    const job = booksReconcileJob({ ledger, notifier, clock: { now: () => MARKET_OPEN }, log });
+    expect(await job.process({})).toMatchObject({ differences: 3 });
+    expect(notifier.alerts.map((a) => [a.kind, a.accountId, a.title, a.lines[0]])).toEqual([
+      ["desk_health", account, "Books differ from the fills", `cash: books ${new Dec(cash).toString()}, fills say ${new Dec(cash).minus("0.01").toString()}`],
+    ]);
+    expect(logged).toEqual(["books differ from the fills"]);
   });
 });

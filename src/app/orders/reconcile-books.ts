@@ -1,4 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
+import type { Clock } from "../ports/clock.js";
+import type { Notifier } from "../ports/notifier.js";
 
 /** One account's books and what its fills say, read in one snapshot. */
 export interface AccountBooks {
@@ -76,4 +78,32 @@ export async function reconcileBooks(deps: { ledger: BooksLedger }, accountIds?:
     }
   }
   return { accounts: books.length, fills, differences };
+}
+
+/** The part of a (pino) logger the books check uses. */
+export interface BooksLog {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Differences shown per alert: enough to start looking, short enough for one message. */
+const SHOWN = 8;
+
+/**
+ * The periodic books check: reconcileBooks over every account; each account whose books differ
+ * from its fills is logged and told to the admins (money is involved), with its differences.
+ */
+export async function checkBooks(deps: { ledger: BooksLedger; notifier: Notifier; clock: Clock; log: BooksLog }): Promise<BooksReconciliation> {
+  const report = await reconcileBooks(deps);
+  const byAccount = new Map<string, BooksDifference[]>();
+  for (const d of report.differences) byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d]);
+  for (const [accountId, differences] of byAccount) {
+    const accountName = differences[0]!.accountName;
+    deps.log.error({ accountId, account: accountName, differences }, "books differ from the fills");
+    const lines = differences.slice(0, SHOWN).map((d) => `${d.kind}${d.ticker ? ` ${d.ticker}` : ""}: books ${d.actual}, fills say ${d.expected}`);
+    if (differences.length > SHOWN) lines.push(`and ${differences.length - SHOWN} more (see the log)`);
+    await deps.notifier.notify({ kind: "desk_health", accountId, accountName, title: "Books differ from the fills", lines, at: deps.clock.now() });
+  }
+  if (report.differences.length === 0) deps.log.info({ accounts: report.accounts, fills: report.fills }, "books reconcile with the fills");
+  return report;
 }

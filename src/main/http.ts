@@ -27,6 +27,7 @@ export async function startHttpServer(runtime: Runtime, services: DeskServices, 
   const app = buildHttpServer({
     killSwitch: services.killSwitch,
     apiToken: config.http.apiToken,
+    metricsToken: config.http.metricsToken,
     checks: {
       database: async () => {
         await runtime.dataSource.query("SELECT 1");
@@ -44,7 +45,8 @@ export async function startHttpServer(runtime: Runtime, services: DeskServices, 
   extras.extend?.(app);
   try {
     const address = await app.listen({ host: config.http.host, port: config.http.port });
-    if (!config.http.apiToken) log.warn("API_TOKEN is not set: the kill-switch API answers 503 (health, readiness and metrics still work)");
+    if (!config.http.apiToken) log.warn("API_TOKEN is not set: the kill-switch API answers 503 (health and readiness still work)");
+    if (!config.http.apiToken && !config.http.metricsToken) log.warn("neither METRICS_TOKEN nor API_TOKEN is set: /metrics answers 503");
     return { address, close: () => app.close() };
   } catch (error) {
     await app.close().catch(() => undefined);

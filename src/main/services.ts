@@ -31,7 +31,7 @@ export interface DeskServices {
 
 /** Alerts go to the log, and to Telegram when the process runs a bot or can push to one. */
 export function buildDeskServices(runtime: Runtime, notifier: Notifier = new LoggingNotifier(runtime.log)): DeskServices {
-  const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, notifier);
+  const killSwitch = buildKillSwitchDeps(runtime.config, runtime.dataSource, notifier, runtime.log);
   const execution = buildExecutionDeps(runtime.config, runtime.dataSource, killSwitch);
   // Paper for shadow accounts, KIS for live ones (rejected with the reason when KIS is not configured).
   execution.brokers = brokersByAccount(runtime.dataSource, execution.broker, kisBroker(runtime.config, runtime.redis));

@@ -56,7 +56,7 @@ export async function openTelegramLink(runtime: Runtime): Promise<TelegramLink> 
   let apiRoot = config.telegram.apiRoot;
   const operators = new Map<number, Role>(config.operators);
   if (!token) {
-    const emulator = await startBotApiEmulator({ token: LOCAL_TOKEN, photoDir: `${config.dataDir}/telegram-local/files` });
+    const emulator = await startBotApiEmulator({ token: LOCAL_TOKEN, photoDir: `${config.dataDir}/telegram-local/files`, stateDir: `${config.dataDir}/telegram-local` });
     const adminId = [...config.operators].find(([, role]) => role === "admin")?.[0] ?? LOCAL_ADMIN_ID;
     const admin = { id: adminId, first_name: "Local operator" };
     emulator.user.registerUser(admin);

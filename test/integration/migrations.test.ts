@@ -4,9 +4,10 @@ import * as vocabulary from "../../src/domain/vocabulary.js";
 import { useTestDatabase } from "../support/database.js";
 
 const TABLES = [
-  "accounts", "agent_votes", "audit_log", "equity_snapshots", "fills", "kill_switch_events", "kill_switch_states",
-  "news_article_tickers", "news_articles", "operators", "order_refusals", "orders", "override_code_guard", "positions", "proposals", "stock_prices",
-  "trading_signals", "warroom_sessions",
+  "accounts", "agent_votes", "audit_log", "desk_conditions", "desk_probes", "equity_snapshots", "fills",
+  "job_heartbeats", "kill_switch_events", "kill_switch_states", "news_article_tickers", "news_articles", "operators",
+  "order_refusals", "orders", "override_code_guard", "positions", "proposals", "stock_prices", "trading_signals",
+  "warroom_sessions",
 ];
 
 // An empty database (not the migrated template): this file runs the migrations itself.
@@ -26,11 +27,13 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000"];
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000", "DeskHealth1764300000000"];
     expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1); // DeskHealth
+    expect(await tables()).not.toContain("job_heartbeats");
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // OverrideCodeGuard
     expect(await tables()).not.toContain("override_code_guard");
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // ExactFillAmounts (its own test: exact-books-migration.test.ts)

@@ -1,6 +1,7 @@
 import type { Dec } from "../../domain/decimal.js";
 import { validateOrderRequest, type OrderRequest, type ValidOrder } from "../../domain/orders/order-request.js";
 import { preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
+import { cleanText, cutToUnits } from "../../domain/text.js";
 import { checkTriggers } from "../kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import { haltTrading } from "../kill-switch/halt-trading.js";
@@ -96,7 +97,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     const quote = view.lastPrice && view.priceTime ? { price: view.lastPrice, at: view.priceTime } : undefined;
     if (broker.fillsInline) {
       // A simulated broker decides without I/O: book its fill in this same transaction.
-      const result = await broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote });
+      const result = brokerText(await broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote }));
       if (result.status === "filled") {
         const booked: RecordedFill[] = [];
         for (const fill of result.fills) {
@@ -135,10 +136,10 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   }
   let result: SubmitResult;
   try {
-    result = await broker.submit(brokerOrder(order, step.orderId), { cash: step.cash, quote: step.quote });
+    result = brokerText(await broker.submit(brokerOrder(order, step.orderId), { cash: step.cash, quote: step.quote }));
   } catch (error) {
     // Not knowing whether the broker took the order is not the same as a rejection: never resubmit, reconcile.
-    result = { status: "unknown", detail: error instanceof Error ? error.message : String(error) };
+    result = brokerText({ status: "unknown", detail: error instanceof Error ? error.message : String(error) });
   }
   // An answer, even a refusal, is a working broker; no answer is a failed call.
   await recordBrokerCall(deps.killSwitch, order.accountId, result.status !== "unknown");
@@ -156,6 +157,20 @@ function brokerOrder(order: ValidOrder, orderId: string): BrokerOrder {
 
 function filledOutcome(orderId: string, fills: RecordedFill[]): OrderOutcome {
   return { status: fills.at(-1)?.orderStatus === "partially_filled" ? "partially_filled" : "filled", orderId, fills };
+}
+
+/** Longest broker text kept (a rejection reason, an error): enough for any real message. */
+const BROKER_TEXT_UNITS = 500;
+
+/**
+ * A broker's words are text from outside: NUL and control characters out (PostgreSQL refuses
+ * 0x00, which would leave the order without its answer), cut on a character boundary.
+ */
+function brokerText(result: SubmitResult): SubmitResult {
+  const clean = (text: string) => cutToUnits(cleanText(text), BROKER_TEXT_UNITS);
+  if (result.status === "rejected") return { ...result, reason: clean(result.reason) };
+  if (result.status === "unknown") return { ...result, detail: clean(result.detail) };
+  return result;
 }
 
 type Unfilled = Exclude<SubmitResult, { status: "filled" }>;

@@ -62,15 +62,15 @@ export function packagedNativeDir(): string {
   return resolve(dirname(entry), "..", "native");
 }
 
-/** The outside cluster's folder, or (when a cluster already sits under DATA_DIR) undefined. */
+/** The cluster folder outside DATA_DIR that DATA_DIR/postgres links to (the link made on first use). */
 async function outsideCluster(dataDir: string, linkPath: string): Promise<string> {
   const project = basename(dirname(dataDir)).replace(/[^\w.-]/g, "_");
   const home = resolve(OUTSIDE_ROOT, `${project}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`);
   const clusterDir = resolve(home, "postgres");
-  await mkdir(home, { recursive: true, mode: 0o755 });
-  await chmod(home, 0o755);
   if (await isSymlink(linkPath)) {
-    if (resolve(dataDir, await readlink(linkPath)) === clusterDir) return clusterDir;
+    // The link is what ties DATA_DIR to its cluster: a project moved since keeps its data.
+    const linked = resolve(dataDir, await readlink(linkPath));
+    if (await exists(linked)) return linked;
     await rm(linkPath);
   } else if (await exists(linkPath)) {
     throw new Error(
@@ -78,6 +78,8 @@ async function outsideCluster(dataDir: string, linkPath: string): Promise<string
         `move it to ${clusterDir} (owned by postgres) or set DATA_DIR to a folder outside ${dirname(dataDir)}`,
     );
   }
+  await mkdir(home, { recursive: true, mode: 0o755 });
+  await chmod(home, 0o755);
   await symlink(clusterDir, linkPath);
   return clusterDir;
 }

@@ -94,4 +94,20 @@ describe("approvals", () => {
     const refused = await requestOrder(d, { accountId: account, idempotencyKey: "while-halted", source: "operator", side: "BUY", ticker: "APV", quantity: 1, requestedBy: "tg:10" });
     expect(refused).toMatchObject({ status: "refused", refusals: [{ code: "kill_switch_halted" }] });
   });
+
+  it("keeps a rationale from outside (an LLM's words) cleaned of NUL and control characters and cut to 2,000 characters", async () => {
+    const d = deps();
+    const account = await createAccount(db.dataSource);
+    await new PriceRepository(db.dataSource).upsert([flatBar("APV", "50", new Date(START.getTime() - 10_000), "t")], "update");
+    clock.at = START;
+    const outcome = await requestOrder(d, {
+      accountId: account, idempotencyKey: "rationale", source: "warroom", side: "BUY", ticker: "APV", quantity: 1, requestedBy: "system:warroom",
+      rationale: `trend up\u0000\u001b[31m\nnews: ${"é".repeat(3000)}`,
+    });
+    if (outcome.status !== "pending_approval") throw new Error(`expected a proposal, got ${outcome.status}`);
+    const rationale = outcome.proposal.rationale;
+    expect(rationale).toMatch(/^trend up ?\[31m\nnews: éé/);
+    expect([...rationale].filter((c) => c.charCodeAt(0) < 0x20 && c !== "\n")).toEqual([]);
+    expect([...rationale].length).toBeLessThanOrEqual(2000);
+  });
 });

@@ -1,8 +1,12 @@
 import { requiresApproval, type ApprovalPolicy } from "../../domain/approvals.js";
 import { validateOrderRequest, type OrderRequest } from "../../domain/orders/order-request.js";
+import { cleanText, cutText } from "../../domain/text.js";
 import type { AccountMode } from "../../domain/vocabulary.js";
 import { executeOrder, type ExecutionDeps, type OrderOutcome } from "../orders/execute-order.js";
 import type { Proposal, ProposalStore } from "../ports/proposal-store.js";
+
+/** A proposal's rationale is shown in Telegram: 2,000 characters keep it well inside one message. */
+const MAX_RATIONALE_CHARS = 2000;
 
 export interface ApprovalDeps {
   execution: ExecutionDeps;
@@ -36,7 +40,8 @@ export async function requestOrder(deps: ApprovalDeps, request: OrderRequest & {
   const now = deps.execution.killSwitch.clock.now();
   const { proposal, created } = await deps.proposals.create({
     ...order,
-    rationale: request.rationale ?? "",
+    // Written by an agent or a model: text from outside.
+    rationale: cutText(cleanText(request.rationale ?? "", { keepNewlines: true }), MAX_RATIONALE_CHARS),
     expiresAt: new Date(now.getTime() + deps.expiryMinutes * 60_000),
   });
   return { status: "pending_approval", proposal, created };

@@ -13,12 +13,17 @@ import type { Config } from "../../src/config/load.js";
 // state the process is in, and stopping both must stop both.
 const log = createLogger("silent", "test");
 const scratch = mkdtempSync(join(resolve("data"), "local-stop-"));
+const dataDirs: string[] = [];
 afterAll(async () => {
-  await deleteDataDir(scratch);
+  // deleteDataDir: as root the clusters may live outside (scratch is mode 700, out of the postgres user's reach).
+  for (const dir of dataDirs) await deleteDataDir(dir);
   rmSync(scratch, { recursive: true, force: true });
 });
-let n = 0;
-const freshDir = () => join(scratch, String(++n));
+const freshDir = () => {
+  const dir = join(scratch, String(dataDirs.length + 1));
+  dataDirs.push(dir);
+  return dir;
+};
 
 describe("stopping the local redis-server", () => {
   it("returns at once when it was killed earlier (an outage): the exit it waits for already happened", async () => {

@@ -28,11 +28,29 @@ function pidFrom(file: string): number {
   return pid;
 }
 
-/** The desk's local services, and everything else below npm, while it runs. */
-function childrenOf(npmPid: number): number[] {
+/**
+ * The desk's local services, and everything else below npm, while it runs. The services must be
+ * gone when the desk exits; helpers that end because their parent did (tsx's esbuild service
+ * reads its stdin to the end) get a few seconds to notice.
+ */
+function childrenOf(npmPid: number): { services: number[]; all: number[] } {
   const services = [pidFrom(join(dataDir, "postgres", "postmaster.pid")), pidFrom(join(dataDir, "redis", "redis.pid"))];
   for (const pid of services) expect(isAlive(pid)).toBe(true);
-  return [...new Set([...services, ...descendantsOf(npmPid).map((p) => p.pid)])];
+  return { services, all: [...new Set([...services, ...descendantsOf(npmPid).map((p) => p.pid)])] };
+}
+
+async function expectNoneLeft(children: { services: number[]; all: number[] }): Promise<void> {
+  expect(children.services.filter(isAlive)).toEqual([]);
+  await waitUntil(() => !children.all.some(isAlive), 5_000, "the desk's other child processes to end").catch(() => undefined);
+  expect(children.all.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`)).toEqual([]);
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 describe("npm start and signals", () => {
@@ -50,7 +68,7 @@ describe("npm start and signals", () => {
     expect(npm.output()).toContain("stopped cleanly");
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(30_000);
-    expect(children.filter(isAlive)).toEqual([]);
+    await expectNoneLeft(children);
   });
 
   it("stops once on a terminal's Ctrl-C (SIGINT to the whole process group, npm forwarding its own copy)", { timeout: 180_000 }, async () => {
@@ -65,7 +83,7 @@ describe("npm start and signals", () => {
     expect(npm.output().match(/shutting down/g)).toHaveLength(1);
     expect(npm.output()).toContain("stopped cleanly");
     expect(npm.output()).not.toContain("exiting now");
-    expect(children.filter(isAlive)).toEqual([]);
+    await expectNoneLeft(children);
   });
 
   it("after a Redis outage, a SIGTERM still ends within 30 s and stops PostgreSQL", { timeout: 180_000 }, async () => {
@@ -86,7 +104,7 @@ describe("npm start and signals", () => {
     expect(tookMs).toBeLessThan(30_000);
     expect(npm.output()).not.toContain("shutdown did not finish within 30 s");
     expect(code).toBe(0);
-    expect(children.filter(isAlive)).toEqual([]);
+    await expectNoneLeft(children);
   });
 
   it("a SIGTERM while it is still starting (PostgreSQL up, the desk not ready) ends it without leaving PostgreSQL behind", { timeout: 180_000 }, async () => {
@@ -99,6 +117,22 @@ describe("npm start and signals", () => {
     await exitOf(npm);
 
     await waitUntil(() => !isAlive(postgres), 30_000, "PostgreSQL to stop");
-    expect([postgres, ...below].filter(isAlive)).toEqual([]);
+    await expectNoneLeft({ services: [postgres], all: [postgres, ...below] });
+  });
+
+  it.each([
+    ["worker", /worker is ready/],
+    ["bot", /bot process is ready/],
+  ])("npm run %s also stops cleanly, with exit code 0, on a SIGTERM to npm's own pid", { timeout: 180_000 }, async (script, ready) => {
+    const npm = track(spawnNpm(["run", script], env));
+    await waitForOutput(npm, ready, 150_000);
+    const children = childrenOf(npm.pid!);
+
+    npm.kill("SIGTERM");
+    const code = await exitOf(npm);
+
+    expect(npm.output()).toContain("stopped cleanly");
+    expect(code).toBe(0);
+    await expectNoneLeft(children);
   });
 });

@@ -1,8 +1,12 @@
 import { approvalExpiryJob } from "../../jobs/approval-expiry.js";
+import { recoverInterruptedWork } from "../app/approvals/recover-interrupted.js";
 import { closingEquityMarkJob, intradayEquityMarkJob } from "../../jobs/equity-marks.js";
 import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
 import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
+import { booksReconcileJob } from "../../jobs/books-reconcile.js";
+import { BooksLedgerRepository } from "../adapters/db/repositories/books-ledger-repository.js";
+import { InterruptedWorkRepository } from "../adapters/db/repositories/interrupted-work-repository.js";
 import { DeskHealthRepository } from "../adapters/db/repositories/desk-health-repository.js";
 import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
@@ -38,7 +42,7 @@ import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile", "books-reconcile"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -82,7 +86,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
-    approvalExpiryJob({ ...services.approvals, ...(board ? { board } : {}) }),
+    approvalExpiryJob({ ...services.approvals, ...(board ? { board } : {}), recovery: { store: new InterruptedWorkRepository(runtime.dataSource), log: runtime.log } }),
+    booksReconcileJob({ ledger: new BooksLedgerRepository(runtime.dataSource), notifier: services.killSwitch.notifier, clock: services.killSwitch.clock, log: runtime.log }),
     ...equityMarkJobs(runtime, services),
     dailyReportJob({
       report: {
@@ -143,4 +148,19 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       if (outcome === "completed") void heartbeats.recordJobCompleted(job, services.killSwitch.clock.now()).catch(() => undefined);
     },
   });
+}
+
+/**
+ * Settles what a crash left half-done (approved proposals, orders without the broker's answer)
+ * once at start-up, before the workers take new work; the approval-expiry job does it again
+ * every 30 s. A failure here is logged, not fatal: the job retries it.
+ */
+export async function recoverAtStart(runtime: Runtime, services: DeskServices): Promise<void> {
+  const { killSwitch } = services;
+  try {
+    const report = await recoverInterruptedWork({ store: new InterruptedWorkRepository(runtime.dataSource), notifier: killSwitch.notifier, clock: killSwitch.clock, log: runtime.log });
+    runtime.log.info({ orders: report.orders.length, proposals: report.proposals.length, waiting: report.waiting.length }, "start-up: checked for work a crash left half-done");
+  } catch (error) {
+    runtime.log.error({ err: String(error) }, "start-up recovery failed; the approval-expiry job will retry it");
+  }
 }

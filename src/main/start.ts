@@ -1,6 +1,6 @@
 import type { JobRunner } from "../adapters/queue/job-runner.js";
 import { startHttpServer, type HttpHandle } from "./http.js";
-import { startJobs } from "./jobs.js";
+import { recoverAtStart, startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     // The watchdog first: it looks at PostgreSQL, Redis and the safety jobs from outside the queue.
     watchdog = startWatchdog(runtime, services, "war-room");
     http = await startHttpServer(runtime, services, { extend: bot.mountWebhook, queues: () => jobs?.queues, watchdog });
+    await recoverAtStart(runtime, services);
     jobs = await startJobs(runtime, services, { board, publisher: buildReportPublisher(runtime, link) });
     await bot.start();
   } catch (error) {

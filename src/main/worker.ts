@@ -1,6 +1,6 @@
 import type { JobRunner } from "../adapters/queue/job-runner.js";
 import { startHttpServer, type HttpHandle } from "./http.js";
-import { startJobs } from "./jobs.js";
+import { recoverAtStart, startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
 import { buildDeskServices } from "./services.js";
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     const channels = link ? { board: buildProposalBoard(runtime, link), publisher: buildReportPublisher(runtime, link) } : {};
     watchdog = startWatchdog(runtime, services, "worker");
     http = await startHttpServer(runtime, services, { queues: () => jobs?.queues, watchdog });
+    await recoverAtStart(runtime, services);
     jobs = await startJobs(runtime, services, channels);
   } catch (error) {
     await shutdown().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Dec } from "../decimal.js";
 import { ORDER_SOURCES, SIDES, TICKER_PATTERN, type OrderSource, type OrderType, type Side } from "../vocabulary.js";
+import { cleanText } from "../text.js";
 
 /** An order as a transport hands it over: strings from people, not yet trusted. */
 export interface OrderRequest {
@@ -84,6 +85,7 @@ function price(name: string, raw: string | null | undefined, errors: string[]): 
   return new Dec(text);
 }
 
+/** Echoes a bad value cleaned and short, never splitting a character (an emoji cut in half cannot be stored or sent). */
 function truncate(value: string): string {
-  return value.length > 24 ? `${value.slice(0, 21)}...` : value;
+  return cleanText(value, { maxChars: 24, ellipsis: "..." });
 }

@@ -6,7 +6,9 @@
  */
 
 /** C0/C1 controls and DEL; tab, newline and carriage return are handled by `keepNewlines`. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROLS_AND_NEWLINES = /[\u0000-\u001F\u007F-\u009F]/gu;
 /** Lone surrogates (invalid UTF-16 that cannot be encoded as UTF-8). */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
@@ -64,7 +66,5 @@ export function cutToUnits(text: string, maxUnits: number, ellipsis = "…"): st
 }
 
 function countGraphemes(text: string): number {
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
-  return n;
+  return [...segmenter.segment(text)].length;
 }

@@ -86,6 +86,14 @@ export class SnapshotRepository implements SnapshotSource {
        LIMIT 1`,
       [request.accountId, request.tradingDay, equity.toFixed(4), cash.toFixed(4), equity.minus(cash).toFixed(4), request.now],
     );
-    return new Dec(rows[0]!.equity);
+    if (rows[0]) return new Dec(rows[0].equity);
+    // A concurrent first look inserted it after this statement's snapshot was taken: the insert
+    // waited for it and did nothing, and the SELECT above could not see it yet. A new statement can.
+    const again = await this.pool.query<{ equity: string }>(
+      `SELECT equity::text FROM equity_snapshots WHERE account_id = $1 AND trading_day = $2 AND kind = 'start_of_day'`,
+      [request.accountId, request.tradingDay],
+    );
+    if (!again.rows[0]) throw new Error(`the start-of-day equity of account ${request.accountId} for ${request.tradingDay} could not be read`);
+    return new Dec(again.rows[0].equity);
   }
 }

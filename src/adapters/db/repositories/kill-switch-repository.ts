@@ -76,13 +76,16 @@ export class KillSwitchRepository implements KillSwitchStore {
   }
 
   async claimOverrideAttempt(input: { now: Date; maxAttempts: number; lockoutMinutes: number }): Promise<OverrideClaim> {
-    // One statement, so concurrent claims queue on the row and each sees the ones before it. A
-    // lockout that has run out starts a fresh count; the claim that reaches the limit arms the lock.
+    // One statement, so concurrent claims queue on the row and each sees the ones before it: the
+    // new count is computed from the row being updated (re-read after a concurrent claim commits),
+    // never from a snapshot taken before the wait (a CTE's read would let two claims count as one).
+    // A lockout that has run out starts a fresh count; the claim that reaches the limit arms the lock.
     const { rows } = await this.pool.query<{ attempts: number; locked_until: Date | null }>(
-      `WITH fresh AS (SELECT CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 0 ELSE attempts END + 1 AS n FROM override_code_guard WHERE id = 1)
-       UPDATE override_code_guard g SET attempts = fresh.n,
-         locked_until = CASE WHEN fresh.n >= $2 THEN $1::timestamptz + make_interval(mins => $3) ELSE NULL END, updated_at = now()
-       FROM fresh
+      `UPDATE override_code_guard g
+         SET attempts = (CASE WHEN g.locked_until IS NOT NULL AND g.locked_until <= $1 THEN 0 ELSE g.attempts END) + 1,
+             locked_until = CASE WHEN (CASE WHEN g.locked_until IS NOT NULL AND g.locked_until <= $1 THEN 0 ELSE g.attempts END) + 1 >= $2
+                              THEN $1::timestamptz + make_interval(mins => $3) ELSE NULL END,
+             updated_at = now()
        WHERE g.id = 1 AND (g.locked_until IS NULL OR g.locked_until <= $1)
        RETURNING g.attempts, g.locked_until`,
       [input.now, input.maxAttempts, input.lockoutMinutes],

@@ -29,6 +29,7 @@ import { createPushApi, type TransportOptions } from "../bot/transport.js";
 import { Dec } from "../domain/decimal.js";
 import type { Role } from "../domain/vocabulary.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/index.js";
+import { prepareDataDir } from "../local/data-dir.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -56,6 +57,8 @@ export async function openTelegramLink(runtime: Runtime): Promise<TelegramLink> 
   let apiRoot = config.telegram.apiRoot;
   const operators = new Map<number, Role>(config.operators);
   if (!token) {
+    // The emulator keeps its files under DATA_DIR even when PostgreSQL and Redis are external: a bad DATA_DIR is named as such.
+    await prepareDataDir(config.dataDir);
     const emulator = await startBotApiEmulator({ token: LOCAL_TOKEN, photoDir: `${config.dataDir}/telegram-local/files`, stateDir: `${config.dataDir}/telegram-local` });
     const adminId = [...config.operators].find(([, role]) => role === "admin")?.[0] ?? LOCAL_ADMIN_ID;
     const admin = { id: adminId, first_name: "Local operator" };

@@ -14,7 +14,7 @@ describe("the first look at a trading day", () => {
       const tradingDay = `2026-10-${String(day).padStart(2, "0")}`;
       const now = new Date(`${tradingDay}T15:00:00Z`);
       const looks = await Promise.all(Array.from({ length: 12 }, () => snapshots.load({ accountId, tradingDay, marketOpen: true, now })));
-      expect(new Set(looks.map((l) => l!.snapshot.startOfDayEquity.toFixed(2)))).toEqual(new Set(["100000.00"]));
+      expect(new Set(looks.map((l) => l?.snapshot.startOfDayEquity?.toFixed(2)))).toEqual(new Set(["100000.00"]));
     }
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM equity_snapshots WHERE account_id = $1 AND kind = 'start_of_day'`, [accountId]);
     expect(n).toBe(20);

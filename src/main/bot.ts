@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     await link?.close().catch(() => undefined);
     await runtime.close();
   };
-  exitOnSignals(runtime.log, shutdown);
+  const stop = exitOnSignals(runtime.log, shutdown);
   try {
     link = await openTelegramLink(runtime);
     const services = buildDeskServices(runtime, link.notifier);
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     throw error;
   }
   runtime.log.info({ http: http.address, telegram: link.local ? "local" : runtime.config.telegram.mode }, "bot process is ready");
-  if (link.local) chat = startLocalChat(runtime, link.local, shutdown);
+  if (link.local) chat = startLocalChat(runtime, link.local, stop);
 }
 
 main().catch(failStartup);

@@ -6,14 +6,17 @@ import type { Logger } from "../logger.js";
  * a service manager may signal the group and the main pid): a second request while stopping is
  * noted once and ignored, so the shutdown in hand finishes and the exit code stays honest. The
  * 30 s deadline still guarantees an exit.
+ *
+ * Returns the same stop for the process's own reasons (the terminal chat closed): one shutdown,
+ * whoever asks first; asking again while stopping is silent.
  */
-export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void {
+export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): (reason: string) => void {
   let stopping = false;
   let toldAlreadyStopping = false;
-  const stop = async (reason: string, code: number) => {
+  const stop = async (reason: string, code: number, quietIfStopping = false) => {
     if (stopping) {
-      if (!toldAlreadyStopping) log.warn({ reason }, "already stopping: ignoring this request");
-      toldAlreadyStopping = true;
+      if (!toldAlreadyStopping && !quietIfStopping) log.warn({ reason }, "already stopping: ignoring this request");
+      toldAlreadyStopping ||= !quietIfStopping;
       return;
     }
     stopping = true;
@@ -43,6 +46,7 @@ export function exitOnSignals(log: Logger, shutdown: () => Promise<void>): void 
     log.fatal({ err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, "unhandled rejection");
     void stop("unhandledRejection", 1);
   });
+  return (reason) => void stop(reason, 0, true);
 }
 
 /** Prints a start-up failure plainly (no stack for expected operator errors) and exits non-zero. */

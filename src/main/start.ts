@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     await link?.close().catch(quietly("the Bot API emulator"));
     await runtime.close();
   };
-  exitOnSignals(runtime.log, shutdown);
+  const stop = exitOnSignals(runtime.log, shutdown);
   try {
     link = await openTelegramLink(runtime);
     const services = buildDeskServices(runtime, link.notifier);
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     },
     "War Room is ready",
   );
-  if (link.local) chat = startLocalChat(runtime, link.local, shutdown);
+  if (link.local) chat = startLocalChat(runtime, link.local, stop);
 }
 
 main().catch(failStartup);

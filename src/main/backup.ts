@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeBackup } from "../adapters/db/backup/write-backup.js";
-import { ConfigError, loadConfig } from "../config/load.js";
 import { provideInfrastructure } from "../local/infrastructure.js";
 import { createLogger } from "../logger.js";
+import { EX_CONFIG, loadCliConfig } from "./runtime.js";
 
 const USAGE = `usage: npm run backup [-- --out FILE]
 
@@ -37,14 +37,8 @@ async function main(): Promise<number> {
   }
   // Log lines would mix with the report on stdout: errors only.
   process.env.LOG_LEVEL = "error";
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 78; // EX_CONFIG
-  }
+  const config = loadCliConfig();
+  if (!config) return EX_CONFIG;
   const log = createLogger("error", "backup");
   const infrastructure = await provideInfrastructure(config, log, { withRedis: false });
   try {

@@ -6,7 +6,6 @@ import { ReplayAccountRepository } from "../adapters/db/repositories/replay-acco
 import { RecordingNotifier } from "../adapters/notifier/recording-notifier.js";
 import { systemClock } from "../app/ports/clock.js";
 import { ReplayClock, ReplayRequestError, runReplay, type ReplayResult } from "../app/replay/run-replay.js";
-import { ConfigError, loadConfig } from "../config/load.js";
 import { Dec } from "../domain/decimal.js";
 import { formatMoney, formatPercent } from "../domain/format.js";
 import { isIsoDate } from "../domain/market-time.js";
@@ -15,7 +14,7 @@ import { SMA_CROSS_DEFAULTS, validateSmaCrossParams, type SmaCrossParams } from 
 import { TICKER_PATTERN } from "../domain/vocabulary.js";
 import { parseYahooCsv } from "../domain/yahoo-csv.js";
 import { buildKillSwitchDeps } from "./kill-switch-deps.js";
-import { bootRuntime } from "./runtime.js";
+import { bootRuntime, EX_CONFIG, loadCliConfig } from "./runtime.js";
 import { buildExecutionDeps } from "./services.js";
 
 const USAGE = `usage: npm run replay -- --ticker NVDA --csv FILE --from YYYY-MM-DD --to YYYY-MM-DD --strategy sma-cross
@@ -80,14 +79,8 @@ function parse(argv: string[], concentrationPct: number): Args {
 }
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 78;
-  }
+  const config = loadCliConfig();
+  if (!config) return EX_CONFIG;
   let args: Args;
   let bars: PriceBar[];
   try {

@@ -4,9 +4,9 @@ import { createDataSource } from "../adapters/db/data-source.js";
 import { BackupFileError, RestoreRefused } from "../adapters/db/backup/format.js";
 import { readBackup } from "../adapters/db/backup/read-backup.js";
 import { migrationsAtBackupLevel, restoreBackup } from "../adapters/db/backup/restore-backup.js";
-import { ConfigError, loadConfig } from "../config/load.js";
 import { provideInfrastructure } from "../local/infrastructure.js";
 import { createLogger } from "../logger.js";
+import { EX_CONFIG, loadCliConfig } from "./runtime.js";
 
 const USAGE = `usage: npm run restore -- FILE [--force]
 
@@ -41,14 +41,8 @@ async function main(): Promise<number> {
     return 2;
   }
   process.env.LOG_LEVEL = "error";
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 78; // EX_CONFIG
-  }
+  const config = loadCliConfig();
+  if (!config) return EX_CONFIG;
   // The file first, before any database is started or touched.
   const manifest = await readBackup(file);
   migrationsAtBackupLevel(manifest, migrations.map((M) => new M()));

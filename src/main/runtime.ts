@@ -70,16 +70,24 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
   }
 }
 
-function loadConfigOrExit(): Config {
+/** EX_CONFIG (sysexits.h): a CLI's exit code for a bad configuration. */
+export const EX_CONFIG = 78;
+
+/** For CLIs: the configuration, or undefined after printing what is wrong (the caller exits with EX_CONFIG). */
+export function loadCliConfig(): Config | undefined {
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
   }
+}
+
+function loadConfigOrExit(): Config {
+  const config = loadCliConfig();
+  if (!config) process.exit(EX_CONFIG);
+  return config;
 }
 
 /** A connection URL with its password masked, for messages. */

@@ -49,7 +49,9 @@ export function createRedisOutageLog(log: Logger, options: { summaryEveryMs?: nu
   };
 
   const ready = (name: string) => {
-    if (!down) return;
+    // Only a connection that lost Redis in this outage proves it is back: one that was still
+    // connecting when the outage began may report ready just before it fails too.
+    if (!down?.sources.has(name)) return;
     log.info({ connection: name, downSeconds: Math.round((now() - down.since) / 1000), errors: down.suppressed }, "redis reachable again");
     down = undefined;
   };

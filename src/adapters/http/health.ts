@@ -45,6 +45,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
       .map(([name, r]) => ({ name, outcome: r.outcome, error: r.error, message: `${name} check ${r.outcome === "timeout" ? `timed out after ${timeoutMs} ms` : "failed"}` }));
     const desk = checks.desk?.();
     const watchdog = desk ? deskSection(desk) : undefined;
+    // A process with a watchdog is not ready before its first look (a few seconds after start).
+    if (checks.desk && !desk) failures.push({ name: "watchdog", outcome: "failed", error: undefined, message: "the watchdog has not finished its first look yet" });
     if (desk?.database === "failed") failures.push({ name: "database_writes", outcome: "failed", error: desk.errors["database"], message: `PostgreSQL did not take the watchdog's write (${desk.errors["database"] ?? "failed"}): a halt could not be recorded` });
     for (const job of desk?.overdue ?? []) failures.push({ name: `job:${job.name}`, outcome: "failed", error: undefined, message: `${job.name} has not completed for over ${job.allowedSeconds} s` });
     const body = { database: database.outcome, redis: redis.outcome, ...(watchdog ? { watchdog } : {}) };

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import { isIsoDate } from "./market-time.js";
+import { NYSE_ONE_OFF_CLOSURES, NYSE_RULES_FIRST_YEAR, NYSE_RULES_LAST_YEAR, nyseEarlyCloses, nyseHolidays } from "./nyse-rules.js";
 
 /**
  * The NYSE trading calendar: which New York dates are trading days, when each regular session
@@ -7,38 +8,11 @@ import { isIsoDate } from "./market-time.js";
  *
  * Pure: every method takes the instant or date it is asked about; nothing reads the clock.
  * All wall-clock arithmetic goes through luxon zones, so DST changes are handled by the tz
- * database rather than by fixed offsets.
+ * database rather than by fixed offsets. Holidays and early closes come from the exchange's
+ * rules (nyse-rules.ts) for every year they are vouched for, plus one-off closures.
  */
 
 export const NYSE_TIME_ZONE = "America/New_York";
-
-/** Full-day closures on weekdays, exactly as NYSE publishes them. */
-export const NYSE_HOLIDAYS: readonly string[] = [
-  // 2025
-  "2025-01-01", "2025-01-09", // National Day of Mourning for President Carter
-  "2025-01-20", "2025-02-17", "2025-04-18", "2025-05-26", "2025-06-19", "2025-07-04",
-  "2025-09-01", "2025-11-27", "2025-12-25",
-  // 2026
-  "2026-01-01", "2026-01-19", "2026-02-16", "2026-04-03", "2026-05-25", "2026-06-19",
-  "2026-07-03", // Independence Day observed
-  "2026-09-07", "2026-11-26", "2026-12-25",
-  // 2027
-  "2027-01-01", "2027-01-18", "2027-02-15", "2027-03-26", "2027-05-31",
-  "2027-06-18", // Juneteenth observed
-  "2027-07-05", // Independence Day observed
-  "2027-09-06", "2027-11-25",
-  "2027-12-24", // Christmas observed
-];
-
-/** Days the regular session ends at 13:00 instead of 16:00. */
-export const NYSE_EARLY_CLOSES: readonly string[] = [
-  "2025-07-03", "2025-11-28", "2025-12-24",
-  "2026-11-27", "2026-12-24",
-  "2027-11-26",
-];
-
-/** The years the built-in tables above describe completely. */
-export const NYSE_KNOWN_YEARS: readonly number[] = [2025, 2026, 2027];
 
 const OPEN = { hour: 9, minute: 30 } as const;
 const CLOSE = { hour: 16, minute: 0 } as const;
@@ -50,7 +24,7 @@ const MAX_SEARCH_DAYS = 366;
 export interface MarketCalendarOptions {
   /** IANA zone the session times are written in. Defaults to America/New_York. */
   timeZone?: string;
-  /** Additional full-day closures (YYYY-MM-DD), e.g. for years beyond the built-in table. */
+  /** Additional full-day closures (YYYY-MM-DD): one-off closures the rules cannot know (a day of mourning). */
   extraHolidays?: string[];
   /** Additional 13:00 early closes (YYYY-MM-DD). A date that is also a holiday stays closed. */
   extraEarlyCloses?: string[];
@@ -64,9 +38,9 @@ export interface MarketSession {
 export interface MarketCalendar {
   readonly timeZone: string;
   /**
-   * True when the calendar has holiday data for `year`: a built-in year, or a year in which at
-   * least one extra holiday or early close was configured. For other years only weekends are
-   * treated as closed, so callers should warn.
+   * True when the calendar can vouch for `year`: the NYSE's rules are known to hold for it
+   * (NYSE_RULES_FIRST_YEAR..NYSE_RULES_LAST_YEAR). For other years only weekends and the
+   * configured closures count as closed, so callers must not trade on it (fail closed).
    */
   coversYear(year: number): boolean;
   /** Whether the exchange holds a regular session on this (exchange-local) date. */
@@ -135,13 +109,21 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
   const extraHolidays = parseDateList(options.extraHolidays, "extraHolidays");
   const extraEarlyCloses = parseDateList(options.extraEarlyCloses, "extraEarlyCloses");
 
-  const holidays = new Set<string>([...NYSE_HOLIDAYS, ...extraHolidays]);
-  const earlyCloses = new Set<string>([...NYSE_EARLY_CLOSES, ...extraEarlyCloses]);
-  const coveredYears = new Set<number>([
-    ...NYSE_KNOWN_YEARS,
-    ...extraHolidays.map(yearOf),
-    ...extraEarlyCloses.map(yearOf),
-  ]);
+  const closures = new Set<string>([...NYSE_ONE_OFF_CLOSURES, ...extraHolidays]);
+  const extraEarly = new Set<string>(extraEarlyCloses);
+  const covers = (year: number) => year >= NYSE_RULES_FIRST_YEAR && year <= NYSE_RULES_LAST_YEAR;
+  // Each year's rule dates, computed once on first use.
+  const years = new Map<number, { holidays: Set<string>; earlyCloses: Set<string> }>();
+  const ruleDays = (year: number) => {
+    let days = years.get(year);
+    if (!days) {
+      days = covers(year) ? { holidays: new Set(nyseHolidays(year)), earlyCloses: new Set(nyseEarlyCloses(year)) } : { holidays: new Set(), earlyCloses: new Set() };
+      years.set(year, days);
+    }
+    return days;
+  };
+  const isHoliday = (isoDate: string) => closures.has(isoDate) || ruleDays(yearOf(isoDate)).holidays.has(isoDate);
+  const isEarlyClose = (isoDate: string) => extraEarly.has(isoDate) || ruleDays(yearOf(isoDate)).earlyCloses.has(isoDate);
 
   const localDateOf = (at: Date): string => {
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
@@ -150,7 +132,7 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
     return DateTime.fromJSDate(at, { zone: timeZone }).toISODate()!;
   };
 
-  const tradingDay = (isoDate: string): boolean => !isWeekend(isoDate) && !holidays.has(isoDate);
+  const tradingDay = (isoDate: string): boolean => !isWeekend(isoDate) && !isHoliday(isoDate);
 
   const step = (isoDate: string, direction: 1 | -1): string => {
     requireIsoDate(isoDate);
@@ -168,12 +150,12 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
   const session = (isoDate: string): MarketSession | undefined => {
     requireIsoDate(isoDate);
     if (!tradingDay(isoDate)) return undefined;
-    return { open: at(isoDate, OPEN), close: at(isoDate, earlyCloses.has(isoDate) ? EARLY_CLOSE : CLOSE) };
+    return { open: at(isoDate, OPEN), close: at(isoDate, isEarlyClose(isoDate) ? EARLY_CLOSE : CLOSE) };
   };
 
   return {
     timeZone,
-    coversYear: (year) => coveredYears.has(year),
+    coversYear: covers,
     isTradingDay: (isoDate) => {
       requireIsoDate(isoDate);
       return tradingDay(isoDate);

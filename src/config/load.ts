@@ -52,6 +52,7 @@ export interface Config {
     resumeLockoutMinutes: number;
     overrideCodeHash: string | undefined;
     marketTimezone: string;
+    marketClosures: string[];
   };
   schedules: {
     triggerCheckEverySeconds: number;
@@ -144,6 +145,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       resumeLockoutMinutes: e.RESUME_LOCKOUT_MINUTES,
       overrideCodeHash: e.OVERRIDE_CODE_HASH,
       marketTimezone: e.MARKET_TIMEZONE,
+      marketClosures: e.MARKET_CLOSURES,
     },
     schedules: {
       triggerCheckEverySeconds: e.TRIGGER_CHECK_EVERY_SECONDS,

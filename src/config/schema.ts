@@ -84,6 +84,23 @@ const urlList = (what: string) =>
     })
     .describe(what);
 
+/** A comma-separated list of calendar dates (YYYY-MM-DD). */
+const dateList = (what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      const dates = raw.split(",").map((p) => p.trim()).filter(Boolean);
+      for (const d of dates) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) {
+          ctx.addIssue({ code: "custom", message: `expected comma-separated dates YYYY-MM-DD, "${d}" is not one` });
+          return z.NEVER;
+        }
+      }
+      return dates;
+    })
+    .describe(what);
+
 const tickerList = (what: string) =>
   z
     .string()
@@ -182,6 +199,7 @@ export const envSchema = z.object({
   OVERRIDE_CODE_HASH: optionalString("scrypt hash of the override code (npm run override:hash)").pipe(
     z.string().regex(/^scrypt\$/, { message: "expected the output of `npm run override:hash` (starts with scrypt$)" }).optional(),
   ),
+  MARKET_CLOSURES: dateList("one-off full-day closures the NYSE's rules cannot know (a national day of mourning), YYYY-MM-DD, comma-separated"),
   MARKET_TIMEZONE: z.string().trim().default("America/New_York").describe("IANA time zone of the exchange").refine(
     (tz) => {
       try {

@@ -17,7 +17,7 @@ export function buildKillSwitchDeps(config: Config, dataSource: DataSource, noti
     store: new KillSwitchRepository(dataSource, log),
     snapshots: new SnapshotRepository(dataSource),
     notifier,
-    calendar: createMarketCalendar({ timeZone: risk.marketTimezone }),
+    calendar: createMarketCalendar({ timeZone: risk.marketTimezone, extraHolidays: risk.marketClosures }),
     clock: systemClock,
     thresholds: {
       dailyLossPct: risk.dailyLossPct,

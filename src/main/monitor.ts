@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   const runtime = await bootRuntime("monitor", { withRedis: false });
   try {
     const { risk } = runtime.config;
-    const calendar = createMarketCalendar({ timeZone: risk.marketTimezone });
+    const calendar = createMarketCalendar({ timeZone: risk.marketTimezone, extraHolidays: risk.marketClosures });
     const views = await buildMonitorViews({ reader: new DeskReaderRepository(runtime.dataSource), calendar, clock: systemClock, nearStopPct: new Dec(risk.nearStopPct) });
     await write(json ? monitorJson(views) : renderMonitorReport(views, calendar.timeZone));
     return 0;

@@ -52,6 +52,7 @@ export function watchdogDeps(runtime: Runtime, services: DeskServices, process: 
     store: new DeskHealthRepository(runtime.dataSource),
     clock: killSwitch.clock,
     isMarketOpen: (at) => killSwitch.calendar.isMarketOpen(at),
+    calendarVouchesFor: (at) => killSwitch.calendar.coversYear(Number(killSwitch.calendar.tradingDayOf(at).slice(0, 4))),
     jobs: safetyJobs(runtime),
     ...(redis ? { pingRedis: async () => void (await redis.ping()) } : {}),
     notifier: killSwitch.notifier,

@@ -33,6 +33,7 @@ function deps(now: Date, overrides: Partial<WatchdogDeps> & { notifier?: Recordi
     store: new DeskHealthRepository(db.dataSource),
     clock: { now: () => now },
     isMarketOpen: (at) => calendar.isMarketOpen(at),
+    calendarVouchesFor: (at) => calendar.coversYear(at.getUTCFullYear()),
     jobs: JOBS,
     pingRedis: async () => void (await redis.ping()),
     timeoutMs: 2_000,
@@ -169,6 +170,22 @@ describe("the watchdog", () => {
     } finally {
       await db.dataSource.query(`DROP TRIGGER disk_full ON desk_probes; DROP FUNCTION disk_full()`);
     }
+  });
+
+  it("tells the admins once when the market calendar cannot vouch for the coming week", async () => {
+    await beat("trigger-check", MARKET_OPEN);
+    await beat("stop-loss-scan", MARKET_OPEN);
+    const lastVouchedDay = new Date("2099-12-28T16:00:00Z");
+    const d = deps(lastVouchedDay, { calendarVouchesFor: (at) => createMarketCalendar().coversYear(at.getUTCFullYear()) });
+    const state = { since: new Date(lastVouchedDay.getTime() - 600_000), known: new Map<string, boolean>() };
+    await beat("trigger-check", lastVouchedDay);
+    await beat("stop-loss-scan", lastVouchedDay);
+    const report = await watchDesk(d, state);
+    expect(report.conditions.find((c) => c.name === "calendar")).toEqual({ name: "calendar", failing: true, detail: "no NYSE rules vouched for 2100" });
+    await watchDesk(d, state);
+    const alerts = d.notifier.alerts.filter((a) => a.kind === "desk_health");
+    expect(alerts.map((a) => a.title)).toEqual(["Market calendar cannot vouch for the coming days"]);
+    expect(alerts[0]!.lines[1]).toMatch(/MARKET_CLOSURES/);
   });
 
   it("alerts the admins directly when PostgreSQL cannot be reached at all, and again when it returns", async () => {

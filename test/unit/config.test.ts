@@ -55,6 +55,11 @@ describe("loadConfig", () => {
     expect(error.message).toMatch(pattern);
   });
 
+  it("takes one-off market closures as dates and names a bad one", () => {
+    expect(loadConfig({ MARKET_CLOSURES: "2031-03-04, 2031-03-05" }).risk.marketClosures).toEqual(["2031-03-04", "2031-03-05"]);
+    expect(issuesFor({ MARKET_CLOSURES: "2031-02-30" }).message).toMatch(/MARKET_CLOSURES.*"2031-02-30" is not one/s);
+  });
+
   it("reports every bad variable at once, not only the first", () => {
     const error = issuesFor({ KS_DAILY_LOSS_PCT: "x", HTTP_PORT: "-1", LOG_LEVEL: "loud" });
     expect(error.issues.map((i) => i.variable).sort()).toEqual(["HTTP_PORT", "KS_DAILY_LOSS_PCT", "LOG_LEVEL"]);

@@ -21,6 +21,8 @@ export interface WatchdogDeps {
   store: DeskHealthStore;
   clock: Clock;
   isMarketOpen(at: Date): boolean;
+  /** Whether the market calendar can vouch for this instant's year (its rules are known to hold). */
+  calendarVouchesFor(at: Date): boolean;
   jobs: readonly SafetyJob[];
   /** Pings Redis; undefined for a process without Redis. */
   pingRedis?: () => Promise<void>;
@@ -110,6 +112,9 @@ export async function watchDesk(deps: WatchdogDeps, state: WatchdogState): Promi
       conditions.push({ name: `job:${job.name}`, failing: !!late, detail: late ? describeOverdue(late, now) : "" });
     }
   }
+  // A week ahead, so that the admins hear of a year the calendar cannot vouch for before it starts.
+  const unvouched = [now, new Date(now.getTime() + 7 * 86_400_000)].find((at) => !deps.calendarVouchesFor(at));
+  conditions.push({ name: "calendar", failing: unvouched !== undefined, detail: unvouched ? `no NYSE rules vouched for ${unvouched.toISOString().slice(0, 4)}` : "" });
   const triggerFallback = fallbacks.find((f) => f.name === TRIGGER_CHECK);
   if (triggerFallback) conditions.push({ name: "triggers", failing: triggerFallback.outcome === "failed", detail: triggerFallback.error ?? "" });
   else if (database === "ok" && state.known.get("triggers")) conditions.push({ name: "triggers", failing: false, detail: "" });
@@ -141,6 +146,7 @@ async function announce(deps: WatchdogDeps, state: WatchdogState, conditions: Co
 }
 
 function titleOf(name: string, started: boolean): string {
+  if (name === "calendar") return started ? "Market calendar cannot vouch for the coming days" : "Market calendar vouches again";
   const what = name === "database" ? "PostgreSQL" : name === "redis" ? "Redis" : name === "triggers" ? "Kill-switch triggers" : `Job ${name.slice(4)}`;
   if (name === "database") return started ? `${what} cannot take writes` : `${what} takes writes again`;
   if (name === "redis") return started ? `${what} unreachable` : `${what} reachable again`;
@@ -154,6 +160,7 @@ function linesOf(name: string, started: boolean, detail: string, redisDown: bool
   if (name === "database") lines.push("no order, halt or resume can be recorded until it answers; every order path fails closed");
   if (name === "redis") lines.push("scheduled jobs cannot run: the watchdog evaluates the triggers and scans stops itself from PostgreSQL", "/halt still works");
   if (name === "triggers") lines.push("every account was halted (fail closed); resume once the cause is fixed");
+  if (name === "calendar") lines.push("market hours and trading days are guesses (weekends only) until War Room is updated: halt, or add closures with MARKET_CLOSURES");
   if (name.startsWith("job:") && !redisDown) lines.push("is a worker running? (npm run worker, or npm start)");
   return lines;
 }

@@ -344,6 +344,15 @@ describe("invalid_quantity and fail-closed price time", () => {
   });
 });
 
+describe("a calendar that cannot vouch for today", () => {
+  it("refuses what adds exposure and lets a sell of held shares out (fail closed, exits still work)", () => {
+    expect(codes(order(), context({ calendarVouched: false }))).toEqual(["calendar_unknown"]);
+    const held = new Map([["AAPL", { quantity: 10, value: new Dec("1000") }]]);
+    expect(codes(order({ side: "SELL", quantity: 10 }), context({ calendarVouched: false, positions: held }))).toEqual([]);
+    expect(codes(order(), context())).toEqual([]);
+  });
+});
+
 describe("every RefusalCode is reachable", () => {
   // A Record over RefusalCode: adding a code without a scenario here fails the type check.
   const scenarios: Record<RefusalCode, [OrderIntent, PreTradeContext]> = {
@@ -363,6 +372,7 @@ describe("every RefusalCode is reachable", () => {
     no_price: [order(), context({ lastPrice: null, priceTime: null })],
     stale_price: [order(), context({ priceTime: new Date(NOW.getTime() - 301_000) })],
     duplicate: [order(), context({ duplicate: true })],
+    calendar_unknown: [order(), context({ calendarVouched: false })],
   };
 
   it.each(Object.entries(scenarios))("%s is produced by its scenario", (code, [o, c]) => {

@@ -67,6 +67,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   const now = clock.now();
   const tradingDay = calendar.tradingDayOf(now);
   const marketOpen = calendar.isMarketOpen(now);
+  // A replay plays history on the calendar it has; live orders need a calendar that vouches for today.
+  const calendarVouched = order.source === "replay" ? undefined : calendar.coversYear(Number(tradingDay.slice(0, 4)));
   const broker = await brokerOf(deps, order.accountId);
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
@@ -89,6 +91,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
       slippageBps: deps.settings.slippageBps,
       now,
       limits: { ...deps.killSwitch.thresholds, priceCollarPct: deps.settings.priceCollarPct },
+      ...(calendarVouched === undefined ? {} : { calendarVouched }),
     });
     if (refusals.length > 0) return { kind: "refused" as const, refusals };
     if (options.checkOnly) return { kind: "checked" as const };

@@ -19,7 +19,8 @@ export type RefusalCode =
   | "price_collar"
   | "no_price"
   | "stale_price"
-  | "duplicate";
+  | "duplicate"
+  | "calendar_unknown";
 
 export interface Refusal {
   code: RefusalCode;
@@ -55,6 +56,12 @@ export interface PreTradeContext {
   slippageBps: number;
   now: Date;
   limits: { concentrationPct: number; dailyTradeLimit: number; priceCollarPct: number; staleDataSeconds: number };
+  /**
+   * false when the market calendar cannot vouch for the trading day (its rules are not known
+   * to hold that year): market hours and stale prices would be guesses, so nothing adds
+   * exposure. Undefined counts as vouched (replays of history, benchmarks).
+   */
+  calendarVouched?: boolean;
 }
 
 /**
@@ -102,6 +109,9 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
   if (reducing) return refusals;
 
   // From here on the order adds exposure.
+  if (ctx.calendarVouched === false) {
+    refuse("calendar_unknown", "the market calendar cannot vouch for today (no NYSE rules for this year): nothing adds exposure until War Room is updated");
+  }
   if (ctx.killSwitch !== "ACTIVE") {
     refuse(ctx.killSwitch === "HALTED" ? "kill_switch_halted" : "kill_switch_unknown", ctx.killSwitch === "HALTED" ? "trading is halted" : "the kill-switch state could not be read, so trading is treated as halted");
   }

@@ -45,8 +45,11 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 # HTTP_PORT's default (the REST API).
 EXPOSE 8080
-# No HEALTHCHECK yet: the app has no HTTP health endpoint. docker-compose.yml checks PostgreSQL
-# and Redis, and orders start-up on them.
+# Liveness: /healthz answers while the process is alive (no I/O). /readyz (PostgreSQL writes,
+# Redis, overdue safety jobs) is for alerting and load balancers, not for restarts: a desk
+# restarted because Redis is down would only lose its watchdog. The image has no curl: node asks.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Without an init node is PID 1: it installs its own SIGTERM/SIGINT handlers, so stopping works
 # either way. `docker run --init` (compose: init: true) adds one that also reaps orphans.
 STOPSIGNAL SIGTERM

@@ -34,7 +34,6 @@ export interface UnsettledProposal {
   ticker: string;
   quantity: number;
   decidedBy: string | null;
-  decidedAt: Date | null;
   order: { id: string; status: OrderStatus; statusReason: string | null; filledQuantity: number } | null;
 }
 

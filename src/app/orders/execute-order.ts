@@ -190,7 +190,7 @@ function submissionOf(result: Unfilled): { status: "submitted" | "rejected" | "u
   }
 }
 
-/** The outcome of a simulated broker's answer, already recorded inside the guard. */
+/** The outcome of an answer other than a fill, once it is recorded on the order. */
 function answeredOutcome(orderId: string, result: Unfilled): OrderOutcome {
   switch (result.status) {
     case "accepted":
@@ -204,21 +204,10 @@ function answeredOutcome(orderId: string, result: Unfilled): OrderOutcome {
 
 /** Records what the broker answered for an order it did not fill inline. */
 async function settleAnswer(deps: ExecutionDeps, orderId: string, result: SubmitResult): Promise<OrderOutcome> {
-  switch (result.status) {
-    case "rejected":
-      await deps.orders.markSubmission(orderId, { status: "rejected", reason: result.reason });
-      return { status: "rejected", orderId, reason: result.reason };
-    case "unknown":
-      await deps.orders.markSubmission(orderId, { status: "unknown", reason: result.detail });
-      return { status: "unknown", orderId, detail: result.detail };
-    case "accepted":
-      await deps.orders.markSubmission(orderId, { status: "submitted", brokerOrderId: result.brokerOrderId });
-      return { status: "resting", orderId };
-    case "filled": {
-      // The fill's own transaction records the broker's order id: one commit fewer per order.
-      return filledOutcome(orderId, await bookFills(deps, orderId, result.fills, result.brokerOrderId));
-    }
-  }
+  // The fill's own transaction records the broker's order id: one commit fewer per order.
+  if (result.status === "filled") return filledOutcome(orderId, await bookFills(deps, orderId, result.fills, result.brokerOrderId));
+  await deps.orders.markSubmission(orderId, submissionOf(result));
+  return answeredOutcome(orderId, result);
 }
 
 /** Books broker fills, then re-evaluates the kill switch and tells the admins. */

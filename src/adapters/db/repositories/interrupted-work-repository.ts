@@ -35,7 +35,6 @@ interface ProposalRow {
   ticker: string;
   quantity: number;
   decided_by: string | null;
-  decided_at: Date | null;
   linked_order: { id: string; status: OrderStatus; status_reason: string | null; filled_quantity: number } | null;
 }
 
@@ -79,7 +78,7 @@ export class InterruptedWorkRepository implements InterruptedWorkStore {
 
   async unsettledProposals(cutoff: Date): Promise<UnsettledProposal[]> {
     const { rows } = await this.pool.query<ProposalRow>(
-      `SELECT p.id, p.account_id, a.name AS account_name, p.side, p.ticker, p.quantity, p.decided_by, p.decided_at,
+      `SELECT p.id, p.account_id, a.name AS account_name, p.side, p.ticker, p.quantity, p.decided_by,
          (SELECT json_build_object('id', o.id, 'status', o.status, 'status_reason', o.status_reason, 'filled_quantity', o.filled_quantity)
           FROM orders o WHERE ${ORDER_OF_PROPOSAL} ORDER BY o.created_at LIMIT 1) AS linked_order
        FROM proposals p JOIN accounts a ON a.id = p.account_id
@@ -94,7 +93,6 @@ export class InterruptedWorkRepository implements InterruptedWorkStore {
       ticker: r.ticker,
       quantity: r.quantity,
       decidedBy: r.decided_by,
-      decidedAt: r.decided_at,
       order: r.linked_order ? { id: r.linked_order.id, status: r.linked_order.status, statusReason: r.linked_order.status_reason, filledQuantity: r.linked_order.filled_quantity } : null,
     }));
   }

@@ -1,11 +1,10 @@
 import type { Transformer } from "grammy";
 import { cutToUnits } from "../domain/text.js";
-import { splitMessage } from "./render/html.js";
+import { MESSAGE_LIMIT, splitMessage } from "./render/html.js";
 
-/** Telegram's limits, in UTF-16 code units as it counts them. */
-export const MESSAGE_LIMIT = 4096;
-export const CALLBACK_ANSWER_LIMIT = 200;
-export const CAPTION_LIMIT = 1024;
+/** Telegram's other limits, in UTF-16 code units as it counts them. */
+const CALLBACK_ANSWER_LIMIT = 200;
+const CAPTION_LIMIT = 1024;
 
 /**
  * The last line of defence for Telegram's length limits, on every outgoing call: a message over
@@ -18,10 +17,10 @@ export function fitMessages(): Transformer {
     const p = payload as Record<string, unknown>;
     if (method === "sendMessage" && typeof p.text === "string" && p.text.length > MESSAGE_LIMIT) {
       const parts = p.parse_mode === "HTML" ? splitMessage(p.text, MESSAGE_LIMIT) : splitPlain(p.text, MESSAGE_LIMIT);
+      // Buttons belong under the last part, where the reader ends up.
+      const { reply_markup, ...rest } = p;
       let last: Awaited<ReturnType<typeof prev>> = { ok: false, error_code: 400, description: "Bad Request: message text is empty" };
       for (const [i, text] of parts.entries()) {
-        // Buttons belong under the last part, where the reader ends up.
-        const { reply_markup, ...rest } = p;
         const part = { ...rest, text, ...(i === parts.length - 1 && reply_markup !== undefined ? { reply_markup } : {}) };
         last = await prev(method, part as typeof payload, signal);
         if (!last.ok) return last;

@@ -14,7 +14,7 @@ export const EXECUTE_USAGE = "/execute BUY|SELL TICKER QTY [LIMIT|market] [STOP]
 export const CLOSE_USAGE = "/close TICKER [QTY]  (QTY defaults to the whole position)";
 
 /** The longest argument kept (a ticker, a quantity, a price): anything echoed back stays short. */
-export const ARG_MAX_CHARS = 64;
+const ARG_MAX_CHARS = 64;
 
 /**
  * Words typed after a command, cleaned of control characters and each cut to ARG_MAX_CHARS

@@ -83,7 +83,7 @@ export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): 
 }
 
 /** Why the gate stops a promotion out of shadow; null when it does not (later rungs need the code only). */
-export function promotionGateRefusal(from: Phase, gate: GateVerdict): string | null {
+function promotionGateRefusal(from: Phase, gate: GateVerdict): string | null {
   if (from !== "shadow" || gate.passed) return null;
   return `the promotion gate has not passed: ${gate.failures.length > 0 ? gate.failures.join("; ") : "no reason given"}`;
 }

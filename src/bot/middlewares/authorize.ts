@@ -6,7 +6,7 @@ import type { Logger } from "../../logger.js";
 import type { BotContext, OperatorFlavor } from "../context.js";
 import { NoticeSpacer } from "./rate-limit.js";
 
-export const STRANGER_NOTICE_EVERY_MS = 60 * 60_000;
+const STRANGER_NOTICE_EVERY_MS = 60 * 60_000;
 
 export interface AuthorizeOptions {
   /** When a stranger may be told again that they are not an operator; default once per hour per user id. */

@@ -13,7 +13,7 @@ export function updateDeduper(ledger: OnceLedger): UpdateDeduper {
  * What still works when the ledger cannot be asked: /halt (halting twice is harmless) and the
  * commands that only read. Everything that changes state could run twice, so it is refused.
  */
-export const LEDGER_DOWN_COMMANDS: ReadonlySet<string> = new Set(["halt", "start", "help", "status", "monitor"]);
+const LEDGER_DOWN_COMMANDS: ReadonlySet<string> = new Set(["halt", "start", "help", "status", "monitor"]);
 
 export const LEDGER_DOWN_REFUSAL =
   "⚠️ The desk cannot check for repeated messages right now (Redis unreachable), so nothing that could run twice is done. Only /halt and the read-only commands (/status, /monitor, /help) work; try again shortly.";

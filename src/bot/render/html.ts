@@ -12,7 +12,7 @@ export const code = (value: unknown): string => `<code>${esc(value)}</code>`;
 export const italic = (value: unknown): string => `<i>${esc(value)}</i>`;
 
 /** Telegram's limit for one message's text, in UTF-16 code units as Telegram counts them. */
-const MESSAGE_LIMIT = 4096;
+export const MESSAGE_LIMIT = 4096;
 
 /**
  * Splits a rendered message into parts Telegram accepts. It cuts between lines, so a tag (the

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { writeBackup } from "../adapters/db/backup/write-backup.js";
 import { provideInfrastructure } from "../local/infrastructure.js";
 import { createLogger } from "../logger.js";
-import { EX_CONFIG, loadCliConfig } from "./runtime.js";
+import { EX_CONFIG, loadCliConfig, runCli, usageError, writeStdout } from "./runtime.js";
 
 const USAGE = `usage: npm run backup [-- --out FILE]
 
@@ -16,24 +16,19 @@ function fileStamp(at: Date): string {
   return at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 }
 
-function write(text: string): Promise<void> {
-  return new Promise((done) => process.stdout.write(text, () => done()));
-}
-
 /** `npm run backup`: the desk's database to one file. */
 async function main(): Promise<number> {
   let out: string | undefined;
   try {
     const { values } = parseArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
     if (values.help) {
-      await write(`${USAGE}\n`);
+      await writeStdout(`${USAGE}\n`);
       return 0;
     }
     out = values.out;
     if (out !== undefined && out.trim() === "") throw new Error("--out needs a file name");
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usageError(error, USAGE);
   }
   // Log lines would mix with the report on stdout: errors only.
   process.env.LOG_LEVEL = "error";
@@ -46,7 +41,7 @@ async function main(): Promise<number> {
     const result = await writeBackup({ databaseUrl: infrastructure.databaseUrl, out: target });
     const latest = result.manifest.migrations.at(-1)?.name ?? "none";
     const width = Math.max(...result.manifest.tables.map((t) => t.name.length));
-    await write(
+    await writeStdout(
       `backup written: ${result.path} (mode 0600)\n` +
         `  ${result.tables} tables, ${result.rows} rows, ${result.bytes} bytes, ${result.seconds.toFixed(1)} s\n` +
         `  schema: ${result.manifest.migrations.length} migrations, latest ${latest}\n` +
@@ -58,10 +53,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`backup failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli(main, (error) => `backup failed: ${error.message}`);

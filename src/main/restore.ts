@@ -6,7 +6,7 @@ import { readBackup } from "../adapters/db/backup/read-backup.js";
 import { migrationsAtBackupLevel, restoreBackup } from "../adapters/db/backup/restore-backup.js";
 import { provideInfrastructure } from "../local/infrastructure.js";
 import { createLogger } from "../logger.js";
-import { EX_CONFIG, loadCliConfig } from "./runtime.js";
+import { EX_CONFIG, loadCliConfig, runCli, usageError, writeStdout } from "./runtime.js";
 
 const USAGE = `usage: npm run restore -- FILE [--force]
 
@@ -15,10 +15,6 @@ first. The file is checked whole before anything is touched; the restore is one 
 or nothing); kill switches come back exactly as they were. Refused: a damaged file, a backup from a
 newer War Room, a database in use, and, without --force, a database that already holds accounts,
 orders or fills.`;
-
-function write(text: string): Promise<void> {
-  return new Promise((done) => process.stdout.write(text, () => done()));
-}
 
 /** `npm run restore -- FILE`: a backup back into the configured database. */
 async function main(): Promise<number> {
@@ -30,15 +26,14 @@ async function main(): Promise<number> {
       options: { force: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
     });
     if (values.help) {
-      await write(`${USAGE}\n`);
+      await writeStdout(`${USAGE}\n`);
       return 0;
     }
     if (positionals.length !== 1) throw new Error(positionals.length === 0 ? "which backup file? name one" : "one backup file at a time");
     file = positionals[0]!;
     force = values.force;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usageError(error, USAGE);
   }
   process.env.LOG_LEVEL = "error";
   const config = loadCliConfig();
@@ -56,7 +51,7 @@ async function main(): Promise<number> {
     const result = await restoreBackup(dataSource, file, { force, verified: manifest });
     const level = manifest.migrations.at(-1)?.name ?? "none";
     const width = Math.max(0, ...result.killSwitches.map((k) => k.account.length));
-    await write(
+    await writeStdout(
       `restored ${file}\n` +
         `  taken ${manifest.createdAt} from database ${manifest.database} (PostgreSQL ${manifest.serverVersion})\n` +
         `  ${manifest.tables.length} tables, ${result.rows} rows` +
@@ -75,11 +70,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    const refused = error instanceof BackupFileError || error instanceof RestoreRefused;
-    process.stderr.write(refused ? `restore refused, nothing was changed: ${(error).message}\n` : `restore failed, nothing was changed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli(main, (error) => {
+  const refused = error instanceof BackupFileError || error instanceof RestoreRefused;
+  return `restore ${refused ? "refused" : "failed"}, nothing was changed: ${error.message}`;
+});

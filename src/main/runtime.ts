@@ -107,3 +107,25 @@ function errorText(error: unknown): string {
   const inner = e.errors?.[0];
   return (e.message || inner?.message || e.code || String(error)).trim();
 }
+
+/** For CLIs: `text` on stdout, resolved once it is flushed (so that exiting right after loses none of it). */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((done) => process.stdout.write(text, () => done()));
+}
+
+/** For CLIs: a bad command line's complaint, then the usage, on stderr; the exit code for it (2). */
+export function usageError(error: unknown, usage: string): number {
+  process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+  return 2;
+}
+
+/** For CLIs: runs `main` and exits with its code; a throw is printed as `failure(error)` and exits 1. */
+export function runCli(main: () => Promise<number>, failure: (error: Error) => string): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${failure(error as Error)}\n`);
+      process.exit(1);
+    },
+  );
+}

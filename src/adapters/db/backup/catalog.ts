@@ -17,13 +17,7 @@ export interface CatalogTable {
  * order satisfies each foreign key as rows arrive.
  */
 export async function readCatalog(client: pg.ClientBase): Promise<CatalogTable[]> {
-  const { rows: tables } = await client.query<{ oid: number; name: string; kind: string }>(
-    `SELECT c.oid, c.relname AS name, c.relkind AS kind
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-      ORDER BY c.relname`,
-  );
-  const desk = tables.filter((t) => !SCHEMA_TABLES.has(t.name));
+  const desk = (await listTables(client)).filter((t) => !SCHEMA_TABLES.has(t.name));
   const { rows: columns } = await client.query<{ table: number; name: string; type: string; sequence: string | null }>(
     `SELECT a.attrelid AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
             pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) AS sequence
@@ -71,9 +65,16 @@ function orderByReferences(nodes: { oid: number; table: CatalogTable }[], edges:
 
 /** Every table in the public schema, TypeORM's own included (what a restore replaces). */
 export async function publicTables(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname`,
+  return (await listTables(client)).map((t) => t.name);
+}
+
+/** The public schema's tables (partitions aside: they go with their parent), by name. */
+async function listTables(client: pg.ClientBase): Promise<{ oid: number; name: string; kind: string }[]> {
+  const { rows } = await client.query<{ oid: number; name: string; kind: string }>(
+    `SELECT c.oid, c.relname AS name, c.relkind AS kind
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      ORDER BY c.relname`,
   );
-  return rows.map((r) => r.name);
+  return rows;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { once } from "node:events";
@@ -117,7 +117,7 @@ async function dumpTable(client: pg.Client, table: CatalogTable, gzip: Gzip): Pr
   return { name: table.name, columns: table.columns, rows, sha256: hash.digest("hex"), sequences };
 }
 
-async function write(stream: Gzip | WriteStream, data: Buffer | string): Promise<void> {
+async function write(stream: Gzip, data: Buffer | string): Promise<void> {
   if (!stream.write(data)) await once(stream, "drain");
 }
 

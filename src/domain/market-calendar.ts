@@ -43,6 +43,8 @@ export interface MarketCalendar {
    * configured closures count as closed, so callers must not trade on it (fail closed).
    */
   coversYear(year: number): boolean;
+  /** coversYear for the year of this (exchange-local) date: whether trading may rely on the calendar that day. */
+  vouchesFor(isoDate: string): boolean;
   /** Whether the exchange holds a regular session on this (exchange-local) date. */
   isTradingDay(isoDate: string): boolean;
   /** The regular session of this date; `undefined` when it is not a trading day. */
@@ -156,6 +158,10 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
   return {
     timeZone,
     coversYear: covers,
+    vouchesFor: (isoDate) => {
+      requireIsoDate(isoDate);
+      return covers(yearOf(isoDate));
+    },
     isTradingDay: (isoDate) => {
       requireIsoDate(isoDate);
       return tradingDay(isoDate);

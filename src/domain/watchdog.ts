@@ -20,7 +20,7 @@ export interface OverdueJob {
 }
 
 /** A job is overdue after twice its interval without a completion (one missed run is tolerated: a slow run, a restart). */
-export const OVERDUE_FACTOR = 2;
+const OVERDUE_FACTOR = 2;
 
 /**
  * Jobs that have not completed for `OVERDUE_FACTOR` times their interval. A market-hours job is

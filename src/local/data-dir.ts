@@ -10,6 +10,9 @@ export class DataDirError extends Error {
   }
 }
 
+/** Folders this process has already found usable. */
+const prepared = new Set<string>();
+
 /**
  * Makes sure DATA_DIR is a folder this process can write to, before anything is started in it,
  * so that a wrong setting is named as such instead of surfacing later as a raw mkdir or spawn
@@ -17,6 +20,8 @@ export class DataDirError extends Error {
  */
 export async function prepareDataDir(configured: string): Promise<string> {
   const dataDir = resolve(configured);
+  // Local services and the local Telegram emulator each need it; one check per process is enough.
+  if (prepared.has(dataDir)) return dataDir;
   const named = `DATA_DIR (${configured})`;
   const found = await stat(dataDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
@@ -38,6 +43,7 @@ export async function prepareDataDir(configured: string): Promise<string> {
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
+  prepared.add(dataDir);
   return dataDir;
 }
 

@@ -39,6 +39,7 @@ import { LoggingReportPublisher } from "../adapters/notifier/logging-report-publ
 import { Dec } from "../domain/decimal.js";
 import { reportCharts } from "./report-charts.js";
 import type { Runtime } from "./runtime.js";
+import { safetyJobs } from "./watchdog.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
@@ -137,6 +138,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
   const observe = observeJobs(services.metrics);
   const heartbeats = new DeskHealthRepository(runtime.dataSource);
+  // Only the jobs the watchdog reads beat: the others would write a row per run for nobody.
+  const watched = new Set(safetyJobs(runtime).map((j) => j.name));
   return startJobRunner({
     redisUrl: runtime.infrastructure.redisUrl,
     definitions,
@@ -145,7 +148,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     onJobDone: (job, outcome, seconds) => {
       observe(job, outcome, seconds);
       // The watchdog reads these beats from PostgreSQL; a beat that cannot be written is the watchdog's to notice.
-      if (outcome === "completed") void heartbeats.recordJobCompleted(job, services.killSwitch.clock.now()).catch(() => undefined);
+      if (outcome === "completed" && watched.has(job)) void heartbeats.recordJobCompleted(job, services.killSwitch.clock.now()).catch(() => undefined);
     },
   });
 }

@@ -44,7 +44,7 @@ export function safetyFallbacks(services: Pick<DeskServices, "killSwitch" | "exe
   };
 }
 
-export function watchdogDeps(runtime: Runtime, services: DeskServices, process: string): WatchdogDeps {
+function watchdogDeps(runtime: Runtime, services: DeskServices, process: string): WatchdogDeps {
   const { killSwitch } = services;
   const redis = runtime.redis;
   return {
@@ -52,7 +52,7 @@ export function watchdogDeps(runtime: Runtime, services: DeskServices, process: 
     store: new DeskHealthRepository(runtime.dataSource),
     clock: killSwitch.clock,
     isMarketOpen: (at) => killSwitch.calendar.isMarketOpen(at),
-    calendarVouchesFor: (at) => killSwitch.calendar.coversYear(Number(killSwitch.calendar.tradingDayOf(at).slice(0, 4))),
+    calendarVouchesFor: (at) => killSwitch.calendar.vouchesFor(killSwitch.calendar.tradingDayOf(at)),
     jobs: safetyJobs(runtime),
     ...(redis ? { pingRedis: async () => void (await redis.ping()) } : {}),
     notifier: killSwitch.notifier,

@@ -16,7 +16,7 @@ export interface RedisOutageLog {
 /** Errors that mean "Redis cannot be reached", as ioredis and BullMQ word them. */
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|Reached the max retries|LOADING/i;
 
-export function isRedisConnectionError(error: Error): boolean {
+function isRedisConnectionError(error: Error): boolean {
   return CONNECTION_ERROR.test(error.message) || CONNECTION_ERROR.test((error as NodeJS.ErrnoException).code ?? "");
 }
 

@@ -68,7 +68,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   const tradingDay = calendar.tradingDayOf(now);
   const marketOpen = calendar.isMarketOpen(now);
   // A replay plays history on the calendar it has; live orders need a calendar that vouches for today.
-  const calendarVouched = order.source === "replay" ? undefined : calendar.coversYear(Number(tradingDay.slice(0, 4)));
+  const calendarVouched = order.source === "replay" ? undefined : calendar.vouchesFor(tradingDay);
   const broker = await brokerOf(deps, order.accountId);
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.

@@ -87,20 +87,21 @@ export async function watchDesk(deps: WatchdogDeps, state: WatchdogState): Promi
   }
 
   const fallbacks: DeskHealthReport["fallbacks"] = [];
+  const fallback = async (name: DeskHealthReport["fallbacks"][number]["name"], work: () => Promise<void>) => {
+    const outcome = await attempt(name, work);
+    fallbacks.push({ name, outcome, ...(errors[name] ? { error: errors[name] } : {}) });
+    return outcome;
+  };
   const queueDown = redis === "failed";
   const isOverdue = (job: string) => overdue.some((o) => o.name === job);
   if (database === "ok" && (queueDown || isOverdue(TRIGGER_CHECK))) {
-    const outcome = await attempt(TRIGGER_CHECK, () => deps.fallbacks.checkTriggers());
-    fallbacks.push({ name: TRIGGER_CHECK, outcome, ...(errors[TRIGGER_CHECK] ? { error: errors[TRIGGER_CHECK] } : {}) });
-    if (outcome === "failed") {
+    if ((await fallback(TRIGGER_CHECK, () => deps.fallbacks.checkTriggers())) === "failed") {
       const reason = `watchdog: the kill-switch triggers could not be evaluated (${errors[TRIGGER_CHECK]}); halted so that nothing adds exposure unwatched`;
-      const halted = await attempt("halt-all", () => deps.fallbacks.haltAll(reason));
-      fallbacks.push({ name: "halt-all", outcome: halted, ...(errors["halt-all"] ? { error: errors["halt-all"] } : {}) });
+      await fallback("halt-all", () => deps.fallbacks.haltAll(reason));
     }
   }
   if (database === "ok" && deps.isMarketOpen(now) && (queueDown || isOverdue(STOP_LOSS_SCAN)) && deps.jobs.some((j) => j.name === STOP_LOSS_SCAN)) {
-    const outcome = await attempt(STOP_LOSS_SCAN, () => deps.fallbacks.scanStopLosses());
-    fallbacks.push({ name: STOP_LOSS_SCAN, outcome, ...(errors[STOP_LOSS_SCAN] ? { error: errors[STOP_LOSS_SCAN] } : {}) });
+    await fallback(STOP_LOSS_SCAN, () => deps.fallbacks.scanStopLosses());
   }
 
   const conditions: Condition[] = [{ name: "database", failing: database === "failed", detail: errors["database"] ?? "" }];
@@ -141,8 +142,6 @@ async function announce(deps: WatchdogDeps, state: WatchdogState, conditions: Co
       at,
     });
   }
-  // The database's own row is written once it answers again, so the next outage is one change too.
-  if (databaseUp && state.known.has("database")) await deps.store.setCondition({ name: "database", failing: false, detail: "" }, at).catch(() => false);
 }
 
 function titleOf(name: string, started: boolean): string {

@@ -4,16 +4,11 @@ import type { InterruptedWorkStore, UnansweredOrder, UnsettledProposal } from ".
 import type { AuditEntry } from "../../../app/ports/audit-log.js";
 import type { Broker, OrderStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
+import { recordAudit } from "./audit-log-repository.js";
 import { inTransaction } from "../transaction.js";
 
 /** The order recorded for a proposal: linked by id, or by the idempotency key decideProposal gives it. */
 const ORDER_OF_PROPOSAL = `o.proposal_id = p.id OR (o.account_id = p.account_id AND o.idempotency_key = 'proposal-' || p.id::text)`;
-
-const AUDIT = `INSERT INTO audit_log (actor, action, account_id, subject, details) VALUES ($1, $2, $3, $4, $5)`;
-
-function auditValues(entry: AuditEntry): unknown[] {
-  return [entry.actor, entry.action, entry.accountId ?? null, entry.subject ?? null, JSON.stringify(entry.details ?? {})];
-}
 
 interface OrderRow {
   id: string;
@@ -71,7 +66,7 @@ export class InterruptedWorkRepository implements InterruptedWorkStore {
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query(`UPDATE orders SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1 AND status = 'new'`, [orderId, to, reason]);
       if (!rowCount) return false;
-      await client.query(AUDIT, auditValues(audit));
+      await recordAudit(client, audit);
       return true;
     });
   }
@@ -108,7 +103,7 @@ export class InterruptedWorkRepository implements InterruptedWorkStore {
         if (orders.length > 0) return false;
       }
       await client.query(`UPDATE proposals SET status = $2, decision_reason = $3, updated_at = now() WHERE id = $1`, [proposalId, to, reason]);
-      await client.query(AUDIT, auditValues(audit));
+      await recordAudit(client, audit);
       return true;
     });
   }

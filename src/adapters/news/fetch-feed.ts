@@ -5,7 +5,7 @@ import type { WatchlistEntry } from "../../domain/news-tagging.js";
 import { parseFeed } from "./parse-feed.js";
 
 export type { FeedFailureReason, FeedResult };
-export { MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH, parseFeed, type ParseContext } from "./parse-feed.js";
+export { parseFeed, type ParseContext } from "./parse-feed.js";
 
 export interface FetchFeedOptions {
   /** Tickers and company names to tag articles with. Pass the same array every time (its patterns are compiled once). */

@@ -7,9 +7,9 @@ import { prepareFeedXml } from "./feed-xml.js";
 import { htmlToText } from "./html-text.js";
 
 /** Longest title kept, in characters (grapheme clusters). */
-export const MAX_TITLE_LENGTH = 500;
+const MAX_TITLE_LENGTH = 500;
 /** Longest summary kept, in characters (grapheme clusters). */
-export const MAX_SUMMARY_LENGTH = 2_000;
+const MAX_SUMMARY_LENGTH = 2_000;
 const MAX_SOURCE_LENGTH = 200;
 /** A date further ahead of the fetch than this is a feed's mistake (or a trick to stay on top): the fetch time replaces it. */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
@@ -98,7 +98,8 @@ export async function parseFeed(xml: string, context: ParseContext): Promise<New
   });
   const feed = await parser.parseString(prepared.xml);
   const source = cleanText(htmlToText(text(feed.title)), { maxChars: MAX_SOURCE_LENGTH }) || hostOf(context.feedUrl);
-  const feedBase = attribute(feed.attributes, "xml:base");
+  // The channel's (feed's) xml:base, resolved once for all its items.
+  const feedBase = withBase(context.feedUrl, attribute(feed.attributes, "xml:base"));
   const articles: NewsArticleInput[] = [];
   for (const item of feed.items as FeedItem[]) {
     const article = toArticle(item, source, feedBase, context);
@@ -110,7 +111,7 @@ export async function parseFeed(xml: string, context: ParseContext): Promise<New
 function toArticle(item: FeedItem, source: string, feedBase: string, context: ParseContext): NewsArticleInput | null {
   const title = cleanText(htmlToText(text(item.title)), { maxChars: MAX_TITLE_LENGTH });
   if (!title) return null;
-  const url = articleUrl(item, [feedBase, attribute(item.attributes, "xml:base")], context.feedUrl);
+  const url = articleUrl(item, withBase(feedBase, attribute(item.attributes, "xml:base")));
   if (!url) return null;
   const summary = cleanText(htmlToText(firstText(summaryCandidates(item))), { maxChars: MAX_SUMMARY_LENGTH }) || null;
   const tickers = new Set([...tagTickers(summary ? `${title}\n${summary}` : title, context.watchlist), ...tagCategories(categories(item), context.watchlist)]);
@@ -123,14 +124,12 @@ function summaryCandidates(item: FeedItem): Node[] {
   return [item.summary, item.content, item["content:encoded"], item.dcDescription, item.itunesSummary, ...media];
 }
 
-/** The article's URL, resolved against the xml:base values in scope (outermost first) and the feed's URL. */
-function articleUrl(item: FeedItem, bases: string[], feedUrl: string): string | null {
-  const itemBase = bases.reduce((base, next) => (next ? (resolve(next, base) ?? base) : base), feedUrl);
+/** The article's URL, resolved against the item's base (see withBase) and any xml:base of the link itself. */
+function articleUrl(item: FeedItem, itemBase: string): string | null {
   for (const link of [...(item.linkElements ?? []), ...(item.atomLinks ?? [])]) {
     const href = linkHref(link);
     if (!href) continue;
-    const linkBase = attribute(attributes(link), "xml:base");
-    const url = resolveHttp(href, linkBase ? (resolve(linkBase, itemBase) ?? itemBase) : itemBase);
+    const url = resolveHttp(href, withBase(itemBase, attribute(attributes(link), "xml:base")));
     if (url) return url;
   }
   for (const id of [text(item.guid), text(item.id)]) {
@@ -150,6 +149,11 @@ function linkHref(link: Node): string {
     return rel === "alternate" ? attrs.href.trim() : "";
   }
   return text(link);
+}
+
+/** The base URL inside an element: its xml:base (when it has one that resolves) against the base outside it. */
+function withBase(outer: string, xmlBase: string): string {
+  return xmlBase ? (resolve(xmlBase, outer) ?? outer) : outer;
 }
 
 function resolve(candidate: string, base: string): string | null {

@@ -82,8 +82,17 @@ export interface Config {
    * `parseWatchlist([...watchlist, ...watchlistNames])` from src/domain/news-tagging.ts.
    */
   news: { feeds: string[]; watchlist: string[]; watchlistNames: string[] };
-  /** Where prices come from: nothing (imports only) or the demo replay. */
-  marketData: { provider: "none" | "replay"; replayTickers: string[]; replayStart: string; replaySecondsPerDay: number };
+  /** Where prices come from: nothing (imports only), the demo replay, KIS or Alpaca. */
+  marketData: {
+    provider: MarketDataChoice;
+    replayTickers: string[];
+    replayStart: string;
+    replaySecondsPerDay: number;
+    backfillDays: number;
+    silenceSeconds: number;
+    alpaca: { keyId: string | undefined; secretKey: string | undefined; feed: Env["ALPACA_FEED"]; dataUrl: string; streamUrl: string };
+    kis: { stream: Env["KIS_STREAM"]; wsUrl: string | undefined };
+  };
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
   warroom: { deadlineMs: number; signalAlertConfidence: number };
   cache: { ttlSeconds: number; maxEntries: number };
@@ -172,11 +181,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, apiToken: e.API_TOKEN, metricsToken: e.METRICS_TOKEN },
     news: { feeds: e.NEWS_FEEDS, watchlist: e.WATCHLIST, watchlistNames: e.WATCHLIST_NAMES },
     marketData: {
-      // Replayed prices are demo data: never written into a configured (real) database unless asked.
-      provider: e.MARKET_DATA === "auto" ? (e.DATABASE_URL ? "none" : "replay") : e.MARKET_DATA,
+      provider: chooseMarketData(e),
       replayTickers: e.REPLAY_TICKERS.length > 0 ? e.REPLAY_TICKERS : ["NVDA", "ORCL"],
       replayStart: e.REPLAY_START,
       replaySecondsPerDay: e.REPLAY_SECONDS_PER_DAY,
+      backfillDays: e.MARKET_BACKFILL_DAYS,
+      silenceSeconds: e.FEED_SILENCE_SECONDS,
+      alpaca: { keyId: e.ALPACA_KEY_ID, secretKey: e.ALPACA_SECRET_KEY, feed: e.ALPACA_FEED, dataUrl: e.ALPACA_DATA_URL, streamUrl: e.ALPACA_STREAM_URL },
+      kis: { stream: e.KIS_STREAM, wsUrl: e.KIS_WS_URL },
     },
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
     warroom: { deadlineMs: e.WARROOM_DEADLINE_MS, signalAlertConfidence: e.SIGNAL_ALERT_CONFIDENCE },
@@ -196,6 +208,13 @@ function crossFieldIssues(e: Env): ConfigIssue[] {
     for (const [name, value] of Object.entries(kis)) {
       if (!value) issues.push({ variable: name, message: "required when any KIS credential is set (KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT_NO)" });
     }
+  }
+  if (e.MARKET_DATA === "alpaca") {
+    for (const name of ["ALPACA_KEY_ID", "ALPACA_SECRET_KEY"] as const) if (!e[name]) issues.push({ variable: name, message: "required when MARKET_DATA=alpaca (free keys: see README, Market data)" });
+  }
+  if (e.MARKET_DATA === "kis" && !e.KIS_APP_KEY) issues.push({ variable: "KIS_APP_KEY", message: "required when MARKET_DATA=kis (with KIS_APP_SECRET and KIS_ACCOUNT_NO)" });
+  if (Boolean(e.ALPACA_KEY_ID) !== Boolean(e.ALPACA_SECRET_KEY)) {
+    issues.push({ variable: e.ALPACA_KEY_ID ? "ALPACA_SECRET_KEY" : "ALPACA_KEY_ID", message: "set ALPACA_KEY_ID and ALPACA_SECRET_KEY together" });
   }
   if (e.LLM_API_KEY && !e.LLM_BASE_URL) {
     issues.push({ variable: "LLM_BASE_URL", message: "required when LLM_API_KEY is set" });
@@ -231,4 +250,18 @@ function describeExpected(variable: string, fallback: string): string {
 
 function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 37)}...` : value;
+}
+
+export type MarketDataChoice = "none" | "replay" | "kis" | "alpaca";
+
+/**
+ * MARKET_DATA=auto: replayed demo prices in local mode (never written into a configured, real
+ * database unless asked), else the first provider whose keys are set, else nothing.
+ */
+function chooseMarketData(e: Env): MarketDataChoice {
+  if (e.MARKET_DATA !== "auto") return e.MARKET_DATA;
+  if (!e.DATABASE_URL) return "replay";
+  if (e.ALPACA_KEY_ID && e.ALPACA_SECRET_KEY) return "alpaca";
+  if (e.KIS_APP_KEY) return "kis";
+  return "none";
 }

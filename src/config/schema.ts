@@ -217,7 +217,26 @@ export const envSchema = z.object({
   STOP_LOSS_SCAN_EVERY_SECONDS: positiveInt(30, "seconds between stop-loss scans in market hours", 3600),
   PRICE_POLL_EVERY_SECONDS: positiveInt(60, "seconds between price polls in market hours", 3600),
   WATCHDOG_EVERY_SECONDS: positiveInt(15, "seconds between the watchdog's looks at PostgreSQL, Redis and the safety jobs (every process)", 300),
-  MARKET_DATA: z.enum(["auto", "none", "replay"]).default("auto").describe("auto, none or replay; auto replays demo data when DATABASE_URL is unset (local mode) and polls nothing otherwise"),
+  MARKET_DATA: z
+    .enum(["auto", "none", "replay", "kis", "alpaca"])
+    .default("auto")
+    .describe("auto, none, replay, kis or alpaca; auto replays demo data without DATABASE_URL (local mode), else uses Alpaca when its keys are set, else KIS when its keys are set, else nothing"),
+  MARKET_BACKFILL_DAYS: positiveInt(250, "trading days of daily bars fetched for held and watched tickers at start and every day", 5000),
+  FEED_SILENCE_SECONDS: positiveInt(60, "seconds without any message (trade or heartbeat) before a streaming feed is called down and reconnected", 3600),
+  ALPACA_KEY_ID: optionalString("Alpaca API key id (market data only; a free account is enough for the IEX feed)"),
+  ALPACA_SECRET_KEY: optionalString("Alpaca API secret key"),
+  ALPACA_FEED: z.enum(["iex", "sip", "delayed_sip"]).default("iex").describe("Alpaca stock feed: iex (free), sip (paid subscription) or delayed_sip (15 minutes late)"),
+  ALPACA_DATA_URL: z.string().trim().pipe(httpUrl("Alpaca data URL")).default("https://data.alpaca.markets").describe("Alpaca market-data REST host (daily bars)"),
+  ALPACA_STREAM_URL: z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: /^wss?$/, message: "expected a ws:// or wss:// URL" }))
+    .default("wss://stream.data.alpaca.markets")
+    .describe("Alpaca market-data WebSocket host; the feed's path (/v2/iex) is added"),
+  KIS_STREAM: z.enum(["auto", "off"]).default("auto").describe("KIS real-time trade WebSocket: auto (on real accounts; paper polls quotes) or off"),
+  KIS_WS_URL: optionalString("override of the KIS WebSocket host (a test double); unset uses KIS_ENV's").pipe(
+    z.url({ protocol: /^wss?$/, message: "expected a ws:// or wss:// URL" }).optional(),
+  ),
   REPLAY_TICKERS: tickerList("tickers the replay plays (demo/prices/<ticker>-daily.csv)"),
   REPLAY_START: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").default("2008-09-02").describe("first trading day the replay plays"),
   REPLAY_SECONDS_PER_DAY: positiveInt(10, "wall-clock seconds per replayed trading day", 86_400),
@@ -291,4 +310,6 @@ export const SECRET_VARIABLES = new Set([
   "API_TOKEN",
   "METRICS_TOKEN",
   "LLM_API_KEY",
+  "ALPACA_KEY_ID",
+  "ALPACA_SECRET_KEY",
 ]);

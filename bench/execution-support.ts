@@ -182,6 +182,7 @@ function timedPrices(prices: PriceStore, timer: StepTimer): PriceStore {
     latest: (ticker) => prices.latest(ticker),
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => timer.time("priceUpsert", () => prices.upsert(bars, onConflict)),
+    followedTickers: (watchlist) => prices.followedTickers(watchlist),
   };
 }
 

@@ -114,6 +114,7 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     latest: (ticker) => prices.latest(ticker),
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => prices.upsert(bars, onConflict).then(stamp("upserted")),
+    followedTickers: (watchlist) => prices.followedTickers(watchlist),
   };
   const timedStore: KillSwitchStore = {
     accountIds: () => store.accountIds(),

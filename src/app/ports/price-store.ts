@@ -16,4 +16,10 @@ export interface PriceStore {
    * (quotes refining a bar); "ignore" keeps the stored one (re-importing a file).
    */
   upsert(bars: readonly PriceBar[], onConflict: "update" | "ignore"): Promise<UpsertResult>;
+  /**
+   * The tickers a feed must follow: every held position and every working order first (held
+   * first, so a provider with a subscription limit drops watched tickers before held ones),
+   * then the watchlist; upper-case, no repeats.
+   */
+  followedTickers(watchlist: readonly string[]): Promise<string[]>;
 }

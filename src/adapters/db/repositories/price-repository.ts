@@ -61,6 +61,16 @@ export class PriceRepository implements PriceStore {
     return new Map(rows.map((r) => [r.ticker, toLatest(r)]));
   }
 
+  async followedTickers(watchlist: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ ticker: string }>({
+      name: "prices_followed_tickers",
+      text: `SELECT ticker FROM positions WHERE quantity > 0
+             UNION SELECT ticker FROM orders WHERE status IN ('new', 'submitted', 'partially_filled', 'unknown')
+             ORDER BY ticker`,
+    });
+    return [...new Set([...rows.map((r) => r.ticker.toUpperCase()), ...watchlist.map((t) => t.toUpperCase())])];
+  }
+
   /** All batches commit together or not at all. */
   async upsert(bars: readonly PriceBar[], onConflict: "update" | "ignore"): Promise<UpsertResult> {
     // The same (ticker, time) twice in one statement is an error for DO UPDATE; the last one wins.

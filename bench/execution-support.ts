@@ -183,6 +183,7 @@ function timedPrices(prices: PriceStore, timer: StepTimer): PriceStore {
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => timer.time("priceUpsert", () => prices.upsert(bars, onConflict)),
     followedTickers: (watchlist) => prices.followedTickers(watchlist),
+    recordTicks: (bars) => prices.recordTicks(bars),
   };
 }
 

@@ -115,6 +115,7 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => prices.upsert(bars, onConflict).then(stamp("upserted")),
     followedTickers: (watchlist) => prices.followedTickers(watchlist),
+    recordTicks: (bars) => prices.recordTicks(bars),
   };
   const timedStore: KillSwitchStore = {
     accountIds: () => store.accountIds(),

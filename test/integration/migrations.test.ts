@@ -5,7 +5,7 @@ import { useTestDatabase } from "../support/database.js";
 
 const TABLES = [
   "accounts", "agent_votes", "audit_log", "desk_conditions", "desk_probes", "equity_snapshots", "fills",
-  "job_heartbeats", "kill_switch_events", "kill_switch_states", "news_article_tickers", "news_articles", "operators",
+  "job_heartbeats", "kill_switch_events", "kill_switch_states", "market_feeds", "news_article_tickers", "news_articles", "operators",
   "order_refusals", "orders", "override_code_guard", "positions", "proposals", "stock_prices", "trading_signals",
   "warroom_sessions",
 ];
@@ -27,11 +27,13 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000", "DeskHealth1764300000000"];
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000", "DeskHealth1764300000000", "MarketFeeds1764400000000"];
     expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1); // MarketFeeds
+    expect(await tables()).not.toContain("market_feeds");
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // DeskHealth
     expect(await tables()).not.toContain("job_heartbeats");
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // OverrideCodeGuard

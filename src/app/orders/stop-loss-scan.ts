@@ -29,10 +29,10 @@ export interface StopLossScanResult {
  * account is halted. The idempotency key names the position and the trading day: a retried or
  * overlapping scan never sells twice.
  */
-export async function scanStopLosses(deps: StopLossDeps): Promise<StopLossScanResult> {
+export async function scanStopLosses(deps: StopLossDeps, tickers?: readonly string[]): Promise<StopLossScanResult> {
   const { calendar, clock } = deps.killSwitch;
   const tradingDay = calendar.tradingDayOf(clock.now());
-  const candidates = await deps.positions.positionsAtOrBelowStop();
+  const candidates = await deps.positions.positionsAtOrBelowStop(tickers);
   const result: StopLossScanResult = { tradingDay, actions: [], failures: [] };
   for (const c of candidates) {
     // One exit per holding and trading day: a retried scan never sells twice, a reopened position gets its own exit.

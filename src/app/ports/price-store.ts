@@ -22,4 +22,11 @@ export interface PriceStore {
    * then the watchlist; upper-case, no repeats.
    */
   followedTickers(watchlist: readonly string[]): Promise<string[]>;
+  /**
+   * Stores a feed's intraday bars (one per ticker and exchange minute, oldest first per ticker):
+   * a bar merges into the stored bar of its ticker, source and minute, whose time moves on to the
+   * newer trade, so a live feed keeps one row per ticker and minute and the newest row's time is
+   * always the newest trade's. All bars commit together or not at all.
+   */
+  recordTicks(bars: readonly PriceBar[]): Promise<void>;
 }

@@ -15,6 +15,9 @@ export interface StopLossCandidate {
 }
 
 export interface StopLossSource {
-  /** Every position with shares and a stop whose newest price is at or below that stop, oldest account first. */
-  positionsAtOrBelowStop(): Promise<StopLossCandidate[]>;
+  /**
+   * Every position with shares and a stop whose newest price is at or below that stop, oldest
+   * account first; only those of `tickers` when given (a tick checks the stops of its tickers).
+   */
+  positionsAtOrBelowStop(tickers?: readonly string[]): Promise<StopLossCandidate[]>;
 }

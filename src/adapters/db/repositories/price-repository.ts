@@ -20,6 +20,30 @@ const UPSERT_UPDATE = `${INSERT}
   RETURNING (xmax = 0) AS inserted`;
 const UPSERT_IGNORE = `${INSERT} ON CONFLICT (ticker, time) DO NOTHING RETURNING true AS inserted`;
 
+/**
+ * A feed's minute bar: merged into the stored bar of the same ticker, source and exchange minute
+ * when one is older (its time moves on: the primary key is (ticker, time)), else inserted; a row
+ * already at exactly that time (two sources, one instant) is merged by the conflict clause.
+ */
+const RECORD_TICKS = `WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[], $8::text[])
+      AS t(ticker, time, open, high, low, close, volume, source)),
+  placed AS (
+    SELECT i.*, prev.time AS prev_time FROM input i
+    LEFT JOIN LATERAL (
+      SELECT s.time FROM stock_prices s
+      WHERE s.ticker = i.ticker AND s.time >= date_trunc('minute', i.time) AND s.time < i.time AND s.source = i.source
+        AND NOT EXISTS (SELECT 1 FROM stock_prices x WHERE x.ticker = i.ticker AND x.time = i.time)
+      ORDER BY s.time DESC LIMIT 1) prev ON true),
+  moved AS (
+    UPDATE stock_prices s SET time = p.time, high = GREATEST(s.high, p.high), low = LEAST(s.low, p.low), close = p.close, volume = s.volume + p.volume
+    FROM placed p WHERE p.prev_time IS NOT NULL AND s.ticker = p.ticker AND s.time = p.prev_time
+    RETURNING s.ticker)
+  INSERT INTO stock_prices (ticker, time, open, high, low, close, adj_close, volume, source)
+  SELECT ticker, time, open, high, low, close, NULL, volume, source FROM placed WHERE prev_time IS NULL ORDER BY ticker, time
+  ON CONFLICT (ticker, time) DO UPDATE SET high = GREATEST(stock_prices.high, EXCLUDED.high), low = LEAST(stock_prices.low, EXCLUDED.low),
+    close = EXCLUDED.close, volume = stock_prices.volume + EXCLUDED.volume`;
+
 const LATEST = {
   name: "prices_latest",
   text: "SELECT ticker, time, close FROM stock_prices WHERE ticker = $1 ORDER BY time DESC LIMIT 1",
@@ -69,6 +93,25 @@ export class PriceRepository implements PriceStore {
              ORDER BY ticker`,
     });
     return [...new Set([...rows.map((r) => r.ticker.toUpperCase()), ...watchlist.map((t) => t.toUpperCase())])];
+  }
+
+  async recordTicks(bars: readonly PriceBar[]): Promise<void> {
+    if (bars.length === 0) return;
+    // One bar per (ticker, minute, source) per call: the pipeline coalesces before it stores.
+    await this.pool.query({
+      name: "prices_record_ticks",
+      text: RECORD_TICKS,
+      values: [
+        bars.map((b) => b.ticker),
+        bars.map((b) => b.time),
+        bars.map((b) => b.open.toFixed()),
+        bars.map((b) => b.high.toFixed()),
+        bars.map((b) => b.low.toFixed()),
+        bars.map((b) => b.close.toFixed()),
+        bars.map((b) => b.volume.toString()),
+        bars.map((b) => b.source),
+      ],
+    });
   }
 
   /** All batches commit together or not at all. */

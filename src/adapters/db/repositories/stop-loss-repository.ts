@@ -14,6 +14,7 @@ const AT_OR_BELOW_STOP = {
   JOIN accounts a ON a.id = p.account_id
   CROSS JOIN LATERAL (SELECT s.close FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp
   WHERE p.quantity > 0 AND p.stop_price IS NOT NULL AND lp.close <= p.stop_price
+    AND ($1::text[] IS NULL OR p.ticker = ANY($1::text[]))
   ORDER BY a.created_at, a.id, p.ticker`,
 };
 
@@ -35,8 +36,8 @@ export class StopLossRepository implements StopLossSource {
     this.pool = pgPool(dataSource);
   }
 
-  async positionsAtOrBelowStop(): Promise<StopLossCandidate[]> {
-    const { rows } = await this.pool.query<CandidateRow>(AT_OR_BELOW_STOP);
+  async positionsAtOrBelowStop(tickers?: readonly string[]): Promise<StopLossCandidate[]> {
+    const { rows } = await this.pool.query<CandidateRow>({ ...AT_OR_BELOW_STOP, values: [tickers ? [...tickers] : null] });
     return rows.map((r) => ({
       accountId: r.account_id,
       accountName: r.account_name,

@@ -1,0 +1,214 @@
+import type { Dec } from "../../domain/decimal.js";
+import { coalesce, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
+import { checkTriggers, type CheckResult } from "../kill-switch/check-triggers.js";
+import { matchRestingOrders } from "../orders/match-resting-orders.js";
+import { scanStopLosses, type StopLossDeps } from "../orders/stop-loss-scan.js";
+import type { Tick, TickSink } from "../ports/market-data.js";
+import type { PriceStore } from "../ports/price-store.js";
+
+export interface TickPipelineDeps {
+  prices: PriceStore;
+  /** The order path with the stop-loss source: the kill switch, stops and resting limits run per batch. */
+  execution: StopLossDeps;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Called after each batch (metrics, the feed monitor, the benchmark). */
+  onBatch?: (batch: TickBatchReport) => void;
+  /** A tick stamped further than this ahead of our clock is stored at our clock's time (default 2 s). */
+  aheadToleranceMs?: number;
+  /** Wait before retrying a batch that could not be stored (default 1 s). */
+  retryMs?: number;
+}
+
+export interface TickBatchReport {
+  bars: number;
+  ticks: number;
+  /** Per stored bar: the ticker, its newest trade and when its first tick was received (ms, performance clock). */
+  stored: { ticker: string; source: string; time: Date; close: Dec; firstReceivedAt: number }[];
+  storedAt: number;
+  checks: CheckResult[];
+  halted: string[];
+  stopExits: number;
+  restingFills: number;
+  failures: string[];
+}
+
+export interface TickPipelineStats {
+  received: number;
+  rejected: number;
+  late: number;
+  ahead: number;
+  /** The largest lead of a provider's clock over ours seen, in ms. */
+  maxAheadMs: number;
+  stored: number;
+  batches: number;
+  failedBatches: number;
+}
+
+const TICKER = /^[A-Z][A-Z0-9.-]{0,9}$/;
+
+/**
+ * One pipeline for every feed, streaming or polled: ticks are coalesced per ticker and minute
+ * while a batch is in flight, then each batch is stored in one statement, every account holding
+ * one of its tickers is re-evaluated by the kill switch (a loss halts on the tick that shows it),
+ * stops of its tickers are checked and resting paper limits it reaches are filled. One batch at
+ * a time: a burst makes the next batch bigger, never a queue.
+ */
+export class TickPipeline implements TickSink {
+  readonly stats: TickPipelineStats = { received: 0, rejected: 0, late: 0, ahead: 0, maxAheadMs: 0, stored: 0, batches: 0, failedBatches: 0 };
+  private pending = new Map<string, PendingBar[]>();
+  private readonly newestStored = new Map<string, number>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: TickPipelineDeps) {}
+
+  push(tick: Tick): void {
+    if (this.stopped) return;
+    this.stats.received += 1;
+    const now = Date.now();
+    if (!TICKER.test(tick.ticker) || !tick.price.isFinite() || tick.price.lte(0) || tick.size < 0n || Number.isNaN(tick.time.getTime())) {
+      this.stats.rejected += 1;
+      return;
+    }
+    const timing = timeTick(tick.time, now, this.newestStored.get(tick.ticker), this.deps.aheadToleranceMs ?? 2000);
+    if (timing.kind === "late") {
+      this.stats.late += 1;
+      return;
+    }
+    if (timing.kind === "ahead") {
+      this.stats.ahead += 1;
+      this.stats.maxAheadMs = Math.max(this.stats.maxAheadMs, timing.aheadMs);
+    }
+    const bars = this.pending.get(tick.ticker) ?? [];
+    coalesce(bars, { ...tick, time: timing.time }, performance.now());
+    this.pending.set(tick.ticker, bars);
+    this.kick();
+  }
+
+  /** Resolves once every tick pushed so far has been through a batch (stored, or failed and waiting). */
+  async drained(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** No more ticks are taken; waits for the batch in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.drained();
+  }
+
+  private kick(): void {
+    if (this.running || this.retryTimer || this.stopped) return;
+    this.running = this.loop().finally(() => (this.running = undefined));
+  }
+
+  private async loop(): Promise<void> {
+    // Let the ticks of the current frame (a provider sends several at once) join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.size > 0 && !this.stopped) {
+      const batch = this.pending;
+      this.pending = new Map();
+      const ok = await this.process(batch);
+      if (!ok) {
+        this.requeue(batch);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.kick();
+        }, this.deps.retryMs ?? 1000);
+        this.retryTimer.unref();
+        return;
+      }
+    }
+  }
+
+  /** A batch that could not be stored goes back under the ticks that arrived since (which are newer). */
+  private requeue(batch: Map<string, PendingBar[]>): void {
+    for (const [ticker, bars] of batch) {
+      const newer = this.pending.get(ticker) ?? [];
+      const kept = bars.filter((b) => !newer.some((n) => n.minute === b.minute && n.source === b.source));
+      this.pending.set(ticker, [...kept, ...newer]);
+    }
+  }
+
+  private async process(batch: Map<string, PendingBar[]>): Promise<boolean> {
+    const pending = uniqueInstants([...batch.values()].flat());
+    const bars = pending.map(toPriceBar);
+    try {
+      await this.deps.prices.recordTicks(bars);
+    } catch (error) {
+      this.stats.failedBatches += 1;
+      this.deps.log.error({ err: message(error), bars: bars.length }, "ticks could not be stored; retrying (the newest tick of each ticker is kept)");
+      return false;
+    }
+    const storedAt = performance.now();
+    this.stats.batches += 1;
+    this.stats.stored += bars.length;
+    const newest = new Map<string, Dec>();
+    for (const bar of bars) {
+      if ((this.newestStored.get(bar.ticker) ?? -Infinity) <= bar.time.getTime()) {
+        this.newestStored.set(bar.ticker, bar.time.getTime());
+        newest.set(bar.ticker, bar.close);
+      }
+    }
+    const report = await this.afterStored([...newest.keys()], newest);
+    this.deps.onBatch?.({
+      ...report,
+      bars: bars.length,
+      ticks: pending.reduce((n, b) => n + b.ticks, 0),
+      stored: pending.map((b) => ({ ticker: b.ticker, source: b.source, time: b.time, close: b.close, firstReceivedAt: b.firstReceivedAt })),
+      storedAt,
+    });
+    return true;
+  }
+
+  /** The kill switch first (a halt must not wait on a stop or a fill), then stops and resting limits in market hours. */
+  private async afterStored(tickers: string[], newest: ReadonlyMap<string, Dec>): Promise<Pick<TickBatchReport, "checks" | "halted" | "stopExits" | "restingFills" | "failures">> {
+    const { killSwitch } = this.deps.execution;
+    const failures: string[] = [];
+    const checks: CheckResult[] = [];
+    try {
+      const accounts = await killSwitch.store.accountIdsHolding(tickers);
+      const settled = await Promise.allSettled(accounts.map((accountId) => checkTriggers(killSwitch, accountId, "price-batch")));
+      settled.forEach((s, i) => (s.status === "fulfilled" ? checks.push(s.value) : failures.push(`kill switch of ${accounts[i]}: ${message(s.reason)}`)));
+    } catch (error) {
+      failures.push(`kill switch: ${message(error)}`);
+    }
+    let stopExits = 0;
+    let restingFills = 0;
+    if (killSwitch.calendar.isMarketOpen(killSwitch.clock.now())) {
+      try {
+        const scan = await scanStopLosses(this.deps.execution, tickers);
+        stopExits = scan.actions.length;
+        failures.push(...scan.failures.map((f) => `stop exit ${f.ticker}: ${f.error}`));
+      } catch (error) {
+        failures.push(`stops: ${message(error)}`);
+      }
+      try {
+        const resting = await matchRestingOrders(this.deps.execution, newest);
+        restingFills = resting.filled.length;
+        failures.push(...resting.failures.map((f) => `resting order ${f.orderId}: ${f.error}`));
+      } catch (error) {
+        failures.push(`resting orders: ${message(error)}`);
+      }
+    }
+    // The scheduled trigger check and stop-loss scan still run: a failure here is logged, not lost.
+    if (failures.length > 0) this.deps.log.warn({ failures }, "a tick batch was stored but some checks failed; the scheduled checks will retry them");
+    return { checks, halted: checks.filter((c) => c.halted).map((c) => c.accountName), stopExits, restingFills, failures };
+  }
+}
+
+/** Two sources reporting one ticker at the same instant would hit one row twice in one statement: the first wins. */
+function uniqueInstants(bars: PendingBar[]): PendingBar[] {
+  const seen = new Set<string>();
+  return bars.filter((b) => {
+    const key = `${b.ticker}\u0000${b.time.getTime()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -23,6 +23,8 @@ export interface UpdateDeduper {
 }
 
 /** What the bot's features call: use-case dependencies only, never a database handle. */
+import type { FeedStore } from "../app/ports/feed-store.js";
+
 export interface BotDeps {
   killSwitch: KillSwitchDeps;
   approvals: ApprovalDeps;
@@ -38,6 +40,8 @@ export interface BotDeps {
   reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
   /** /warroom; undefined where the War Room is not wired. */
   warroom?: WarRoomDeps;
+  /** Where prices come from, for /status: the provider's name, and the live feeds' reports when it streams. */
+  marketData?: { provider: string; feeds?: FeedStore };
   /** A position within this % of its stop shows as Near. */
   nearStopPct: Dec;
   log: Logger;

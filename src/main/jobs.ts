@@ -29,8 +29,7 @@ import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
 import { parseWatchlist } from "../domain/news-tagging.js";
 import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
-import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
-import { marketDataProvider } from "./market-data.js";
+import { startMarketFeed } from "./market-data.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
 import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
@@ -84,6 +83,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const reader = new DeskReaderRepository(runtime.dataSource);
   const trades = new TradeLogRepository(runtime.dataSource);
   const publisher = channels.publisher ?? new LoggingReportPublisher(runtime.log);
+  const feed = await startMarketFeed(runtime, services);
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
@@ -104,7 +104,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       log: runtime.log,
     }, schedules.dailyReportCron),
     pricePollJob(
-      { provider: await marketDataProvider(runtime), prices: new PriceRepository(runtime.dataSource), killSwitch: services.killSwitch, execution: services.execution },
+      { provider: feed.poller, pipeline: feed.pipeline, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock, ...(feed.monitor && feed.poller.name !== "none" ? { status: feed.monitor } : {}) },
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
@@ -140,7 +140,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const heartbeats = new DeskHealthRepository(runtime.dataSource);
   // Only the jobs the watchdog reads beat: the others would write a row per run for nobody.
   const watched = new Set(safetyJobs(runtime).map((j) => j.name));
-  return startJobRunner({
+  const runner = await startJobRunner({
     redisUrl: runtime.infrastructure.redisUrl,
     definitions,
     log: runtime.log,
@@ -150,7 +150,12 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       // The watchdog reads these beats from PostgreSQL; a beat that cannot be written is the watchdog's to notice.
       if (outcome === "completed" && watched.has(job)) void heartbeats.recordJobCompleted(job, services.killSwitch.clock.now()).catch(() => undefined);
     },
+  }).catch(async (error: unknown) => {
+    await feed.close();
+    throw error;
   });
+  // The feed stops first: no tick arrives for a pipeline whose jobs are gone.
+  return { queues: runner.queues, close: async () => (await feed.close(), await runner.close()) };
 }
 
 /**

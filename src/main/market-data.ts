@@ -1,19 +1,100 @@
 import { fileURLToPath } from "node:url";
+import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
+import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
+import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { loadReplaySeries, ReplayMarketData } from "../adapters/market-data/replay-provider.js";
-import type { MarketDataProvider } from "../app/ports/market-data.js";
+import type { MarketDataProvider, PriceHistory, StreamingMarketData } from "../app/ports/market-data.js";
+import { FeedMonitor } from "../app/prices/feed-monitor.js";
+import { TickPipeline } from "../app/prices/tick-pipeline.js";
+import { liveProvider } from "./market-data-providers.js";
 import type { Runtime } from "./runtime.js";
+import type { DeskServices } from "./services.js";
 
 /** The shipped demo prices, found from this file rather than the working directory. */
-const DEMO_PRICES = fileURLToPath(new URL("../../demo/prices", import.meta.url));
+export const DEMO_PRICES = fileURLToPath(new URL("../../demo/prices", import.meta.url));
 
-/** Nothing to poll: prices arrive by import only (the KIS quote provider comes with the broker). */
+/** How often the followed tickers (held, working orders, watchlist) are read again for the stream. */
+const FOLLOW_EVERY_MS = 30_000;
+
+/** Nothing to poll: prices arrive by import only. */
 const noMarketData: MarketDataProvider = { name: "none", alwaysOpen: false, poll: () => Promise.resolve([]) };
 
-export async function marketDataProvider(runtime: Runtime): Promise<MarketDataProvider> {
-  const { marketData, risk } = runtime.config;
-  if (marketData.provider !== "replay") return noMarketData;
-  const series = await loadReplaySeries(DEMO_PRICES, marketData.replayTickers, risk.marketTimezone);
-  const provider = new ReplayMarketData(series, { start: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay, startedAt: new Date() });
-  runtime.log.info({ tickers: marketData.replayTickers, from: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay }, "replaying demo prices (MARKET_DATA=replay)");
-  return provider;
+/** What a process that runs the jobs gets: one pipeline every price goes through, and where prices come from. */
+export interface MarketFeed {
+  pipeline: TickPipeline;
+  /** Polled by the price-poll job (the replay, KIS quotes), or nothing. */
+  poller: MarketDataProvider;
+  /** The live feed's monitor (KIS and Alpaca), told about polls and connections. */
+  monitor?: FeedMonitor;
+  /** Daily bars for the backfill; absent when the provider has no history. */
+  history?: PriceHistory;
+  close(): Promise<void>;
+}
+
+/** The pieces of a provider, before they are started. */
+export interface ProviderParts {
+  /** The feed's name in market_feeds, /status and alerts, e.g. "alpaca:iex". */
+  name: string;
+  poller?: MarketDataProvider;
+  stream?: StreamingMarketData;
+  history?: PriceHistory;
+}
+
+export async function startMarketFeed(runtime: Runtime, services: DeskServices): Promise<MarketFeed> {
+  const { marketData, news } = runtime.config;
+  const prices = new PriceRepository(runtime.dataSource);
+  const pipeline = new TickPipeline({
+    prices,
+    execution: { ...services.execution, positions: new StopLossRepository(runtime.dataSource) },
+    log: runtime.log,
+    alwaysOpen: marketData.provider === "replay",
+  });
+  if (marketData.provider === "none") {
+    runtime.log.warn("no market data (MARKET_DATA=none, or no provider keys with DATABASE_URL set): prices arrive only by `npm run import:prices`; held positions will halt on stale_data in market hours. See README, Market data.");
+    return { pipeline, poller: noMarketData, close: () => pipeline.stop() };
+  }
+  if (marketData.provider === "replay") {
+    const series = await loadReplaySeries(DEMO_PRICES, marketData.replayTickers, runtime.config.risk.marketTimezone);
+    const poller = new ReplayMarketData(series, { start: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay, startedAt: new Date() });
+    runtime.log.info({ tickers: marketData.replayTickers, from: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay }, "replaying demo prices (MARKET_DATA=replay)");
+    return { pipeline, poller, close: () => pipeline.stop() };
+  }
+
+  const parts = liveProvider(runtime, services);
+  const monitor = new FeedMonitor({ store: new MarketFeedRepository(runtime.dataSource), clock: services.killSwitch.clock, log: runtime.log }, parts.name);
+  monitor.start();
+  const unobserve = pipeline.observe((batch) => monitor.observe(batch));
+  let followTimer: NodeJS.Timeout | undefined;
+  if (parts.stream) {
+    const stream = parts.stream;
+    const follow = async () => {
+      try {
+        const tickers = await prices.followedTickers(news.watchlist);
+        monitor.following(tickers);
+        stream.follow(tickers);
+      } catch (error) {
+        runtime.log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not read the tickers to follow; keeping the current ones");
+      }
+    };
+    await follow();
+    await stream.start(pipeline, monitor);
+    followTimer = setInterval(() => void follow(), FOLLOW_EVERY_MS);
+    followTimer.unref();
+  } else {
+    monitor.following(await prices.followedTickers(news.watchlist).catch(() => []));
+  }
+  runtime.log.info({ feed: parts.name, streaming: !!parts.stream, polling: !!parts.poller, history: !!parts.history }, "live market data");
+  return {
+    pipeline,
+    poller: parts.poller ?? noMarketData,
+    monitor,
+    ...(parts.history ? { history: parts.history } : {}),
+    async close() {
+      clearInterval(followTimer);
+      await parts.stream?.stop().catch(() => undefined);
+      await pipeline.stop();
+      unobserve();
+      await monitor.stop();
+    },
+  };
 }

@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import { loadReplaySeries, ReplayMarketData } from "../../src/adapters/market-data/replay-provider.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { pollPrices } from "../../src/app/prices/poll-prices.js";
+import { TickPipeline } from "../../src/app/prices/tick-pipeline.js";
+import { StopLossRepository } from "../../src/adapters/db/repositories/stop-loss-repository.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
 import { executionDeps, MARKET_OPEN } from "../support/desk.js";
 
 const db = useTestDatabase();
+const silentLog = { warn: () => undefined, error: () => undefined };
 
 describe("price polling with the replay provider", () => {
   it("plays the shipped daily data forward, one day per interval, fresh-stamped, and the kill switch sees each batch", async () => {
@@ -16,7 +19,13 @@ describe("price polling with the replay provider", () => {
     const clock = { at: MARKET_OPEN, now() { return this.at; } };
     // One position is the whole account here: only the daily loss should speak.
     const execution = executionDeps(db.dataSource, { clock, thresholds: { concentrationPct: 100 } });
-    const deps = { provider: replay, prices: new PriceRepository(db.dataSource), killSwitch: execution.killSwitch, execution };
+    const pipeline = new TickPipeline({
+      prices: new PriceRepository(db.dataSource),
+      execution: { ...execution, positions: new StopLossRepository(db.dataSource) },
+      log: silentLog,
+      alwaysOpen: true,
+    });
+    const deps = { provider: replay, pipeline, calendar: execution.killSwitch.calendar, clock };
 
     const account = await createAccount(db.dataSource, { name: "Replayed", cash: "0" });
     await holdPosition(db.dataSource, account, "NVDA", 1000, "7.85");

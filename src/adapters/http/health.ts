@@ -48,6 +48,10 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
     // A process with a watchdog is not ready before its first look (a few seconds after start).
     if (checks.desk && !desk) failures.push({ name: "watchdog", outcome: "failed", error: undefined, message: "the watchdog has not finished its first look yet" });
     if (desk?.database === "failed") failures.push({ name: "database_writes", outcome: "failed", error: desk.errors["database"], message: `PostgreSQL did not take the watchdog's write (${desk.errors["database"] ?? "failed"}): a halt could not be recorded` });
+    // A feed that delivers nothing leaves positions unpriced: stops cannot fire and stale_data will halt.
+    for (const feed of desk?.conditions.filter((c) => c.name.startsWith("feed:") && c.failing) ?? []) {
+      failures.push({ name: feed.name, outcome: "failed", error: undefined, message: `market data ${feed.name.slice(5)} is down (${feed.detail})` });
+    }
     for (const job of desk?.overdue ?? []) failures.push({ name: `job:${job.name}`, outcome: "failed", error: undefined, message: `${job.name} has not completed for over ${job.allowedSeconds} s` });
     const body = { database: database.outcome, redis: redis.outcome, ...(watchdog ? { watchdog } : {}) };
     if (failures.length === 0) return reply.send({ status: "ready", ...body });
@@ -63,5 +67,6 @@ function deskSection(desk: DeskHealthReport) {
     redis: desk.redis,
     overdueJobs: desk.overdue.map((o) => ({ job: o.name, lastCompletedAt: o.lastOkAt?.toISOString() ?? null, allowedSeconds: o.allowedSeconds })),
     fallbacks: desk.fallbacks,
+    feeds: desk.conditions.filter((c) => c.name.startsWith("feed:")).map((c) => ({ feed: c.name.slice(5), up: !c.failing, ...(c.failing ? { detail: c.detail } : {}) })),
   };
 }

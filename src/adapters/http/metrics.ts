@@ -2,10 +2,12 @@ import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { KillSwitchStatus, KillSwitchStore } from "../../app/ports/kill-switch-store.js";
 import { bearerAuth } from "./auth.js";
+import type { FeedStore } from "../../app/ports/feed-store.js";
+import { createFeedMetrics, refreshFeedGauges, type FeedMetrics } from "./feed-metrics.js";
 import { createQueueMetrics, refreshQueueGauges, type QueueMetrics, type QueueSource } from "./queue-metrics.js";
 
 /** The desk's Prometheus metrics, on a registry of their own (never prom-client's global one). */
-export interface HttpMetrics extends QueueMetrics {
+export interface HttpMetrics extends QueueMetrics, FeedMetrics {
   registry: Registry;
   /** 1 = HALTED (or unreadable: treated as halted), 0 = ACTIVE. */
   killSwitchState: Gauge<"account">;
@@ -34,6 +36,7 @@ export function createHttpMetrics(): HttpMetrics {
       registers,
     }),
     ...createQueueMetrics(registers),
+    ...createFeedMetrics(registers),
   };
 }
 
@@ -76,7 +79,7 @@ export async function refreshKillSwitchGauges(metrics: HttpMetrics, store: KillS
  * METRICS_TOKEN is unset): it names accounts and shows their states and readings. 401 without
  * or with a wrong token, 503 when no token is configured (closed, never open).
  */
-export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore, queues: QueueSource | undefined, token: string | undefined): void {
+export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics, store: KillSwitchStore, queues: QueueSource | undefined, token: string | undefined, feeds?: FeedStore): void {
   const guard = bearerAuth(token, { what: "/metrics", variable: "METRICS_TOKEN (or API_TOKEN)", code: "metrics_disabled" });
   app.get("/metrics", { logLevel: "warn", onRequest: guard }, async (request, reply) => {
     try {
@@ -90,6 +93,7 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: HttpMetrics,
     }
     // Dropped on failure inside: the process and kill-switch metrics are still served.
     await refreshQueueGauges(metrics, queues).catch((error: unknown) => request.log.error({ err: error }, "could not refresh the queue metrics"));
+    await refreshFeedGauges(metrics, feeds, new Date()).catch((error: unknown) => request.log.error({ err: error }, "could not refresh the feed metrics"));
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { KillSwitchDeps } from "../../app/kill-switch/deps.js";
+import type { FeedStore } from "../../app/ports/feed-store.js";
 import type { Logger } from "../../logger.js";
 import { formatSchemaErrors, handleError, sendError } from "./errors.js";
 import { registerHealthRoutes, type ReadinessChecks } from "./health.js";
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
    * (behind the same API_TOKEN); without it neither is served.
    */
   queues?: QueueSource;
+  /** The market-data feeds' reports, for /metrics; absent when the desk follows no live feed. */
+  feeds?: FeedStore;
   /** Request log; none when omitted. Bodies and headers are never logged. */
   log?: Logger;
 }
@@ -57,7 +60,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
 
   registerHealthRoutes(app, options.checks);
-  registerMetricsRoute(app, options.metrics, options.killSwitch.store, options.queues, options.metricsToken ?? options.apiToken);
+  registerMetricsRoute(app, options.metrics, options.killSwitch.store, options.queues, options.metricsToken ?? options.apiToken, options.feeds);
   registerKillSwitchRoutes(app, { deps: options.killSwitch, apiToken: options.apiToken });
   if (options.queues) registerQueueBoard(app, { queues: options.queues, apiToken: options.apiToken });
   return app;

@@ -1,28 +1,43 @@
-import type { KillSwitchDeps } from "../kill-switch/deps.js";
-import { afterPriceBatch } from "../orders/match-resting-orders.js";
-import type { ExecutionDeps } from "../orders/execute-order.js";
-import type { MarketDataProvider } from "../ports/market-data.js";
-import type { PriceStore } from "../ports/price-store.js";
-import { recordPriceBatch } from "./record-price-batch.js";
+import type { MarketCalendar } from "../../domain/market-calendar.js";
+import type { Clock } from "../ports/clock.js";
+import type { FeedStatusSink, MarketDataProvider } from "../ports/market-data.js";
+import type { TickBatchReport, TickPipeline } from "./tick-pipeline.js";
 
 export interface PollDeps {
   provider: MarketDataProvider;
-  prices: PriceStore;
-  killSwitch: KillSwitchDeps;
-  execution: ExecutionDeps;
+  /** The same pipeline the streaming feed pushes into: polled prices are stored and acted on alike. */
+  pipeline: TickPipeline;
+  calendar: MarketCalendar;
+  clock: Clock;
+  /** Told when a poll fails or succeeds, for a provider that only polls (KIS paper): its feed state. */
+  status?: Pick<FeedStatusSink, "live" | "down">;
 }
 
 /**
- * One price poll: the provider's newest bars are stored, every account holding one of their
- * tickers is re-evaluated by the kill switch (a crash halts on the tick that shows it), and
- * resting paper limit orders that the new prices reach are filled.
+ * One price poll: the provider's newest bars go through the tick pipeline (stored, every account
+ * holding one of their tickers re-evaluated by the kill switch, stops checked, resting paper
+ * limits filled), and the poll waits until they have been through it.
  */
 export async function pollPrices(deps: PollDeps): Promise<{ skipped?: string; bars?: number; halted?: string[]; filled?: number }> {
-  const now = deps.killSwitch.clock.now();
-  if (!deps.provider.alwaysOpen && !deps.killSwitch.calendar.isMarketOpen(now)) return { skipped: "market closed" };
-  const bars = await deps.provider.poll(now);
+  const now = deps.clock.now();
+  if (!deps.provider.alwaysOpen && !deps.calendar.isMarketOpen(now)) return { skipped: "market closed" };
+  let bars;
+  try {
+    bars = await deps.provider.poll(now);
+  } catch (error) {
+    deps.status?.down(`${deps.provider.name} quotes failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+  deps.status?.live(`${deps.provider.name} quotes`);
   if (bars.length === 0) return { bars: 0 };
-  const batch = await recordPriceBatch({ prices: deps.prices, killSwitch: deps.killSwitch }, bars);
-  const resting = await afterPriceBatch(deps.execution, bars);
-  return { bars: bars.length, halted: batch.checks.filter((c) => c.halted).map((c) => c.accountName), filled: resting.filled.length };
+  const batches: TickBatchReport[] = [];
+  const unsubscribe = deps.pipeline.observe((batch) => batches.push(batch));
+  try {
+    // A poll reports the last price, not a trade: no volume is added to the minute's bar.
+    for (const bar of bars) deps.pipeline.push({ ticker: bar.ticker, price: bar.close, size: 0n, time: bar.time, source: bar.source });
+    await deps.pipeline.drained();
+  } finally {
+    unsubscribe();
+  }
+  return { bars: bars.length, halted: [...new Set(batches.flatMap((b) => b.halted))], filled: batches.reduce((n, b) => n + b.restingFills, 0) };
 }

@@ -1,4 +1,4 @@
-import type { Dec } from "../../domain/decimal.js";
+import { Dec } from "../../domain/decimal.js";
 import { coalesce, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
 import { checkTriggers, type CheckResult } from "../kill-switch/check-triggers.js";
 import { matchRestingOrders } from "../orders/match-resting-orders.js";
@@ -11,8 +11,8 @@ export interface TickPipelineDeps {
   /** The order path with the stop-loss source: the kill switch, stops and resting limits run per batch. */
   execution: StopLossDeps;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  /** Called after each batch (metrics, the feed monitor, the benchmark). */
-  onBatch?: (batch: TickBatchReport) => void;
+  /** Stops and resting limits are acted on outside exchange hours too (the replay keeps its own clock). */
+  alwaysOpen?: boolean;
   /** A tick stamped further than this ahead of our clock is stored at our clock's time (default 2 s). */
   aheadToleranceMs?: number;
   /** Wait before retrying a batch that could not be stored (default 1 s). */
@@ -60,13 +60,15 @@ export class TickPipeline implements TickSink {
   private running: Promise<void> | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private cancelRetry: () => void = () => undefined;
+  private readonly listeners = new Set<(batch: TickBatchReport) => void>();
 
   constructor(private readonly deps: TickPipelineDeps) {}
 
   push(tick: Tick): void {
     if (this.stopped) return;
     this.stats.received += 1;
-    const now = Date.now();
+    const now = this.deps.execution.killSwitch.clock.now().getTime();
     if (!TICKER.test(tick.ticker) || !tick.price.isFinite() || tick.price.lte(0) || tick.size < 0n || Number.isNaN(tick.time.getTime())) {
       this.stats.rejected += 1;
       return;
@@ -86,7 +88,13 @@ export class TickPipeline implements TickSink {
     this.kick();
   }
 
-  /** Resolves once every tick pushed so far has been through a batch (stored, or failed and waiting). */
+  /** Calls `listener` after each stored batch (the feed monitor, metrics, a poll, the benchmark); returns the unsubscribe. */
+  observe(listener: (batch: TickBatchReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once every tick pushed so far has been stored and acted on (it waits out a PostgreSQL outage). */
   async drained(): Promise<void> {
     while (this.running) await this.running;
   }
@@ -94,12 +102,12 @@ export class TickPipeline implements TickSink {
   /** No more ticks are taken; waits for the batch in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.cancelRetry();
     await this.drained();
   }
 
   private kick(): void {
-    if (this.running || this.retryTimer || this.stopped) return;
+    if (this.running || this.stopped) return;
     this.running = this.loop().finally(() => (this.running = undefined));
   }
 
@@ -109,25 +117,35 @@ export class TickPipeline implements TickSink {
     while (this.pending.size > 0 && !this.stopped) {
       const batch = this.pending;
       this.pending = new Map();
-      const ok = await this.process(batch);
-      if (!ok) {
-        this.requeue(batch);
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.kick();
-        }, this.deps.retryMs ?? 1000);
-        this.retryTimer.unref();
-        return;
-      }
+      if (await this.process(batch)) continue;
+      this.requeue(batch);
+      // PostgreSQL is failing: wait a moment (stop() cuts the wait short) and try again with whatever is newest.
+      await new Promise<void>((resolve) => {
+        this.retryTimer = setTimeout(resolve, this.deps.retryMs ?? 1000);
+        this.cancelRetry = resolve;
+      });
+      clearTimeout(this.retryTimer);
     }
   }
 
-  /** A batch that could not be stored goes back under the ticks that arrived since (which are newer). */
+  /** A batch that could not be stored goes back, merged under the ticks that arrived since (which are newer). */
   private requeue(batch: Map<string, PendingBar[]>): void {
     for (const [ticker, bars] of batch) {
       const newer = this.pending.get(ticker) ?? [];
-      const kept = bars.filter((b) => !newer.some((n) => n.minute === b.minute && n.source === b.source));
-      this.pending.set(ticker, [...kept, ...newer]);
+      for (const old of bars) {
+        const bar = newer.find((n) => n.minute === old.minute && n.source === old.source);
+        if (!bar) {
+          newer.push(old);
+          continue;
+        }
+        bar.open = old.open;
+        bar.high = Dec.max(bar.high, old.high);
+        bar.low = Dec.min(bar.low, old.low);
+        bar.volume += old.volume;
+        bar.ticks += old.ticks;
+        bar.firstReceivedAt = Math.min(bar.firstReceivedAt, old.firstReceivedAt);
+      }
+      this.pending.set(ticker, newer.sort((a, b) => a.minute - b.minute));
     }
   }
 
@@ -152,7 +170,7 @@ export class TickPipeline implements TickSink {
       }
     }
     const report = await this.afterStored([...newest.keys()], newest);
-    this.deps.onBatch?.({
+    this.emit({
       ...report,
       bars: bars.length,
       ticks: pending.reduce((n, b) => n + b.ticks, 0),
@@ -160,6 +178,16 @@ export class TickPipeline implements TickSink {
       storedAt,
     });
     return true;
+  }
+
+  private emit(batch: TickBatchReport): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        this.deps.log.warn({ err: message(error) }, "a tick batch listener failed");
+      }
+    }
   }
 
   /** The kill switch first (a halt must not wait on a stop or a fill), then stops and resting limits in market hours. */
@@ -176,7 +204,7 @@ export class TickPipeline implements TickSink {
     }
     let stopExits = 0;
     let restingFills = 0;
-    if (killSwitch.calendar.isMarketOpen(killSwitch.clock.now())) {
+    if (this.deps.alwaysOpen || killSwitch.calendar.isMarketOpen(killSwitch.clock.now())) {
       try {
         const scan = await scanStopLosses(this.deps.execution, tickers);
         stopExits = scan.actions.length;

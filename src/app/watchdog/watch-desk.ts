@@ -1,6 +1,8 @@
 import { changedConditions, overdueJobs, type Condition, type OverdueJob, type SafetyJob } from "../../domain/watchdog.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeskHealthStore } from "../ports/desk-health-store.js";
+import type { FeedStore } from "../ports/feed-store.js";
+import { feedConditions } from "../../domain/feed-health.js";
 import type { Notifier } from "../ports/notifier.js";
 
 type Probe = "ok" | "failed" | "absent";
@@ -30,6 +32,8 @@ export interface WatchdogDeps {
   fallbacks: SafetyFallbacks;
   /** A probe that has not answered by then counts as failed. */
   timeoutMs: number;
+  /** The market-data feeds' reports; absent when the desk follows no feed. */
+  feeds?: FeedStore;
 }
 
 /** What the watchdog keeps between looks (per process). */
@@ -116,6 +120,12 @@ export async function watchDesk(deps: WatchdogDeps, state: WatchdogState): Promi
   // A week ahead, so that the admins hear of a year the calendar cannot vouch for before it starts.
   const unvouched = [now, new Date(now.getTime() + 7 * 86_400_000)].find((at) => !deps.calendarVouchesFor(at));
   conditions.push({ name: "calendar", failing: unvouched !== undefined, detail: unvouched ? `no NYSE rules vouched for ${unvouched.toISOString().slice(0, 4)}` : "" });
+  if (database === "ok" && deps.feeds) {
+    const store = deps.feeds;
+    await attempt("feeds", async () => {
+      conditions.push(...feedConditions(await store.all(), now));
+    });
+  }
   const triggerFallback = fallbacks.find((f) => f.name === TRIGGER_CHECK);
   if (triggerFallback) conditions.push({ name: "triggers", failing: triggerFallback.outcome === "failed", detail: triggerFallback.error ?? "" });
   else if (database === "ok" && state.known.get("triggers")) conditions.push({ name: "triggers", failing: false, detail: "" });
@@ -146,6 +156,7 @@ async function announce(deps: WatchdogDeps, state: WatchdogState, conditions: Co
 
 function titleOf(name: string, started: boolean): string {
   if (name === "calendar") return started ? "Market calendar cannot vouch for the coming days" : "Market calendar vouches again";
+  if (name.startsWith("feed:")) return started ? `Market data ${name.slice(5)} is down` : `Market data ${name.slice(5)} is back`;
   const what = name === "database" ? "PostgreSQL" : name === "redis" ? "Redis" : name === "triggers" ? "Kill-switch triggers" : `Job ${name.slice(4)}`;
   if (name === "database") return started ? `${what} cannot take writes` : `${what} takes writes again`;
   if (name === "redis") return started ? `${what} unreachable` : `${what} reachable again`;
@@ -160,6 +171,7 @@ function linesOf(name: string, started: boolean, detail: string, redisDown: bool
   if (name === "redis") lines.push("scheduled jobs cannot run: the watchdog evaluates the triggers and scans stops itself from PostgreSQL", "/halt still works");
   if (name === "triggers") lines.push("every account was halted (fail closed); resume once the cause is fixed");
   if (name === "calendar") lines.push("market hours and trading days are guesses (weekends only) until War Room is updated: halt, or add closures with MARKET_CLOSURES");
+  if (name.startsWith("feed:")) lines.push("no new prices from it: during market hours, accounts holding its tickers halt on stale_data past KS_STALE_DATA_SECONDS");
   if (name.startsWith("job:") && !redisDown) lines.push("is a worker running? (npm run worker, or npm start)");
   return lines;
 }

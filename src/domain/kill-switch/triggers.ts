@@ -23,6 +23,8 @@ export interface HeldPosition {
   /** Newest known price and when it was true; null when the ticker has no price at all. */
   lastPrice: Dec | null;
   priceTime: Date | null;
+  /** Where that price came from ("alpaca:iex", "kis:ws", "import"), so a stale halt names the feed. */
+  priceSource?: string | null;
 }
 
 export interface TriggerThresholds {
@@ -138,7 +140,7 @@ export function staleData(s: AccountSnapshot, t: TriggerThresholds): Reading {
     if (age > oldestAgeMs) [oldest, oldestAgeMs] = [p, age];
   }
   const ageSeconds = new Dec(oldestAgeMs).div(1000);
-  return { ...base, value: ageSeconds.toFixed(3), headroom: new Dec(t.staleDataSeconds).minus(ageSeconds).toFixed(3), fired: ageSeconds.gt(t.staleDataSeconds), detail: oldest.ticker };
+  return { ...base, value: ageSeconds.toFixed(3), headroom: new Dec(t.staleDataSeconds).minus(ageSeconds).toFixed(3), fired: ageSeconds.gt(t.staleDataSeconds), detail: oldest.priceSource ? `${oldest.ticker} from ${oldest.priceSource}` : oldest.ticker };
 }
 
 /** daily_trade_limit: more than `dailyTradeLimit` executed orders in the trading day. */

@@ -15,9 +15,9 @@ const SNAPSHOT = {
       WHERE e.account_id = a.id AND e.trading_day = $2 AND e.kind = 'start_of_day') AS start_of_day,
     (SELECT count(*)::int FROM orders o
       WHERE o.account_id = a.id AND o.trading_day = $2 AND o.status NOT IN ('rejected', 'failed')) AS orders_today,
-    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'close', lp.close::text, 'time', lp.time) ORDER BY p.ticker)
+    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'close', lp.close::text, 'time', lp.time, 'source', lp.source) ORDER BY p.ticker)
       FROM positions p
-      LEFT JOIN LATERAL (SELECT s.close, s.time FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
+      LEFT JOIN LATERAL (SELECT s.close, s.time, s.source FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
       WHERE p.account_id = a.id AND p.quantity > 0), '[]') AS positions
   FROM accounts a JOIN kill_switch_states k ON k.account_id = a.id
   WHERE a.id = $1`,
@@ -31,7 +31,7 @@ interface SnapshotRow {
   any_suppressed: boolean;
   start_of_day: string | null;
   orders_today: number;
-  positions: { ticker: string; quantity: number; close: string | null; time: string | null }[];
+  positions: { ticker: string; quantity: number; close: string | null; time: string | null; source: string | null }[];
 }
 
 export class SnapshotRepository implements SnapshotSource {
@@ -50,6 +50,7 @@ export class SnapshotRepository implements SnapshotSource {
       quantity: p.quantity,
       lastPrice: p.close === null ? null : new Dec(p.close),
       priceTime: p.time === null ? null : new Date(p.time),
+      priceSource: p.source,
     }));
     const cash = new Dec(row.cash);
     // An unpriced position adds nothing here; the concentration and stale-data triggers fire on it instead.

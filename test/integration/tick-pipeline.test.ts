@@ -1,0 +1,136 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { StopLossRepository } from "../../src/adapters/db/repositories/stop-loss-repository.js";
+import { TickPipeline, type TickBatchReport } from "../../src/app/prices/tick-pipeline.js";
+import { Dec } from "../../src/domain/decimal.js";
+import { createAccount, holdPosition } from "../support/accounts.js";
+import { useTestDatabase } from "../support/database.js";
+import { executionDeps, MARKET_OPEN, price } from "../support/desk.js";
+
+const db = useTestDatabase();
+// Each test starts from an empty desk: the file shares one database.
+beforeEach(async () => {
+  await db.dataSource.query(`TRUNCATE stock_prices, accounts RESTART IDENTITY CASCADE`);
+});
+
+function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<string, number>; log?: { warn(): void; error(): void }; retryMs?: number } = {}) {
+  const clock = options.clock ?? { now: () => new Date(MARKET_OPEN.getTime() + 120_000) };
+  const execution = executionDeps(db.dataSource, { clock, thresholds: { concentrationPct: 100, ...options.thresholds } });
+  const pipeline = new TickPipeline({
+    prices: new PriceRepository(db.dataSource),
+    execution: { ...execution, positions: new StopLossRepository(db.dataSource) },
+    log: options.log ?? { warn: () => undefined, error: () => undefined },
+    retryMs: options.retryMs ?? 1000,
+  });
+  const batches: TickBatchReport[] = [];
+  pipeline.observe((b) => batches.push(b));
+  return { pipeline, batches, execution };
+}
+
+const at = (seconds: number) => new Date(MARKET_OPEN.getTime() + seconds * 1000);
+const tick = (ticker: string, p: string, seconds: number, size = 10n) => ({ ticker, price: new Dec(p), size, time: at(seconds), source: "test:feed" });
+
+async function rows(ticker: string) {
+  return db.dataSource.query<{ time: Date; open: string; high: string; low: string; close: string; volume: string }[]>(
+    `SELECT time, open::text, high::text, low::text, close::text, volume::text FROM stock_prices WHERE ticker = $1 ORDER BY time`,
+    [ticker],
+  );
+}
+
+describe("the tick pipeline", () => {
+  it("keeps one row per ticker and exchange minute, whose time moves on to the newest trade", async () => {
+    const { pipeline } = pipelineFor();
+    pipeline.push(tick("NVDA", "100", 1));
+    pipeline.push(tick("NVDA", "102.5", 5, 3n));
+    pipeline.push(tick("NVDA", "99.25", 9, 7n));
+    await pipeline.drained();
+    expect(await rows("NVDA")).toEqual([{ time: at(9), open: "100.000000", high: "102.500000", low: "99.250000", close: "99.250000", volume: "20" }]);
+
+    // The same minute in a later batch merges into the stored row; the next minute starts a new one.
+    pipeline.push(tick("NVDA", "101", 30, 5n));
+    await pipeline.drained();
+    pipeline.push(tick("NVDA", "98", 61, 1n));
+    await pipeline.drained();
+    expect(await rows("NVDA")).toEqual([
+      { time: at(30), open: "100.000000", high: "102.500000", low: "99.250000", close: "101.000000", volume: "25" },
+      { time: at(61), open: "98.000000", high: "98.000000", low: "98.000000", close: "98.000000", volume: "1" },
+    ]);
+    expect(await new PriceRepository(db.dataSource).latest("NVDA")).toMatchObject({ time: at(61), close: new Dec("98") });
+  });
+
+  it("halts an account holding the ticker on the tick that shows the loss", async () => {
+    const { pipeline, batches } = pipelineFor();
+    const account = await createAccount(db.dataSource, { name: "Holder", cash: "0" });
+    await holdPosition(db.dataSource, account, "NVDA", 100, "100");
+    await price(db.dataSource, "NVDA", "100", MARKET_OPEN);
+    pipeline.push(tick("NVDA", "99", 10));
+    await pipeline.drained();
+    expect(batches.at(-1)?.halted).toEqual([]);
+
+    pipeline.push(tick("NVDA", "90", 20)); // -10% against the 3% daily loss limit
+    await pipeline.drained();
+    expect(batches.at(-1)?.halted).toEqual(["Holder"]);
+    const [state] = await db.dataSource.query(`SELECT state, trigger FROM kill_switch_states WHERE account_id = $1`, [account]);
+    expect(state).toEqual({ state: "HALTED", trigger: "daily_loss" });
+  });
+
+  it("sells a position whose stop the tick reaches", async () => {
+    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 } });
+    const account = await createAccount(db.dataSource, { name: "Stopped", cash: "100000" });
+    await holdPosition(db.dataSource, account, "ORCL", 10, "100");
+    await db.dataSource.query(`UPDATE positions SET stop_price = 95 WHERE account_id = $1`, [account]);
+    await price(db.dataSource, "ORCL", "100", MARKET_OPEN);
+    pipeline.push(tick("ORCL", "96", 10));
+    await pipeline.drained();
+    expect(batches.at(-1)?.stopExits).toBe(0);
+    pipeline.push(tick("ORCL", "94.5", 11));
+    await pipeline.drained();
+    expect(batches.at(-1)?.stopExits).toBe(1);
+    const orders = await db.dataSource.query(`SELECT side, quantity, source FROM orders WHERE account_id = $1`, [account]);
+    expect(orders).toEqual([{ side: "SELL", quantity: 10, source: "stop-loss" }]);
+  });
+
+  it("drops late and malformed ticks, and stores a tick from the future at the desk's own time", async () => {
+    const now = at(100);
+    const { pipeline } = pipelineFor({ clock: { now: () => now } });
+    pipeline.push(tick("NVDA", "100", 50));
+    await pipeline.drained();
+    pipeline.push(tick("NVDA", "80", 40)); // older than the stored trade
+    pipeline.push({ ...tick("NVDA", "0", 60) }); // no price
+    pipeline.push({ ...tick("nvda; DROP", "1", 60) }); // not a ticker
+    pipeline.push(tick("ORCL", "50", 400)); // 300 s ahead of our clock
+    await pipeline.drained();
+    expect(pipeline.stats).toMatchObject({ received: 5, late: 1, rejected: 2, ahead: 1, maxAheadMs: 300_000 });
+    expect((await rows("NVDA")).map((r) => r.close)).toEqual(["100.000000"]);
+    expect(await rows("ORCL")).toEqual([expect.objectContaining({ time: now, close: "50.000000" })]);
+  });
+
+  it("coalesces a burst on one ticker so that another ticker's tick is not starved, and keeps the newest", async () => {
+    const { pipeline, batches } = pipelineFor();
+    for (let i = 0; i < 5000; i++) pipeline.push(tick("NVDA", `${100 + (i % 50) / 100}`, 1 + i / 1000));
+    pipeline.push(tick("ORCL", "50", 2));
+    pipeline.push(tick("NVDA", "123.45", 7));
+    await pipeline.drained();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toMatchObject({ bars: 2, ticks: 5002 });
+    expect((await rows("NVDA")).map((r) => [r.close, r.volume])).toEqual([["123.450000", "50010"]]);
+    expect((await rows("ORCL")).map((r) => r.close)).toEqual(["50.000000"]);
+  });
+
+  it("keeps the newest ticks while PostgreSQL cannot store them, and stores them when it can", async () => {
+    let failed!: () => void;
+    const storeFailed = new Promise<void>((resolve) => (failed = resolve));
+    const { pipeline } = pipelineFor({ log: { warn: () => undefined, error: () => failed() }, retryMs: 20 });
+    await db.dataSource.query(`ALTER TABLE stock_prices RENAME TO stock_prices_away`);
+    try {
+      pipeline.push(tick("NVDA", "100", 1));
+      await storeFailed;
+      pipeline.push(tick("NVDA", "101", 2));
+    } finally {
+      await db.dataSource.query(`ALTER TABLE stock_prices_away RENAME TO stock_prices`);
+    }
+    await pipeline.drained();
+    expect(pipeline.stats.failedBatches).toBeGreaterThanOrEqual(1);
+    expect((await rows("NVDA")).map((r) => [r.open, r.close, r.time])).toEqual([["100.000000", "101.000000", at(2)]]);
+  });
+});

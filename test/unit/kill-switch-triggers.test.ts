@@ -266,6 +266,13 @@ describe("stale_data: during market hours, a held ticker's newest price older th
     expect(r).toMatchObject({ value: "400.000", headroom: "-100.000", fired: true, detail: "NVDA" });
   });
 
+  it("names the feed the stale price came from, so the halt says which feed went quiet", () => {
+    const now = TUESDAY_1500_NY;
+    const stale = { ...position("NVDA", 1, "100", secondsBefore(now, 400)), priceSource: "alpaca:iex" };
+    const r = staleData(snapshot({ now, marketOpen: true, positions: [stale] }), THRESHOLDS);
+    expect(r).toMatchObject({ fired: true, detail: "NVDA from alpaca:iex" });
+  });
+
   it("fires during market hours for a held ticker with no price at all, naming it", () => {
     const now = TUESDAY_1500_NY;
     const r = staleData(snapshot({ now, marketOpen: calendar.isMarketOpen(now), positions: [position("AAPL", 1, "100"), position("XYZ", 2, null, null)] }), THRESHOLDS);

@@ -83,6 +83,28 @@ describe("loadConfig", () => {
     expect(issuesFor({ LLM_API_KEY: "k" }).issues[0]?.variable).toBe("LLM_BASE_URL");
   });
 
+  it("picks the market data: the replay in local mode, else the first provider with keys, else nothing", () => {
+    const db = { DATABASE_URL: "postgres://u:p@db/warroom" };
+    const kis = { KIS_APP_KEY: "k", KIS_APP_SECRET: "s", KIS_ACCOUNT_NO: "12345678" };
+    const alpaca = { ALPACA_KEY_ID: "id", ALPACA_SECRET_KEY: "secret" };
+    expect(loadConfig({}).marketData.provider).toBe("replay");
+    expect(loadConfig({ ...alpaca }).marketData.provider).toBe("replay"); // local mode never streams unasked
+    expect(loadConfig(db).marketData.provider).toBe("none");
+    expect(loadConfig({ ...db, ...kis }).marketData.provider).toBe("kis");
+    expect(loadConfig({ ...db, ...kis, ...alpaca }).marketData.provider).toBe("alpaca");
+    expect(loadConfig({ ...db, ...alpaca, MARKET_DATA: "kis", ...kis }).marketData.provider).toBe("kis");
+    expect(loadConfig({ ...db, ...alpaca, ALPACA_FEED: "sip" }).marketData.alpaca).toMatchObject({ feed: "sip", streamUrl: "wss://stream.data.alpaca.markets" });
+  });
+
+  it("names the keys a chosen provider lacks, and never echoes an Alpaca secret", () => {
+    expect(issuesFor({ MARKET_DATA: "alpaca" }).issues.map((i) => i.variable).sort()).toEqual(["ALPACA_KEY_ID", "ALPACA_SECRET_KEY"]);
+    expect(issuesFor({ MARKET_DATA: "kis" }).issues.map((i) => i.variable)).toEqual(["KIS_APP_KEY"]);
+    const half = issuesFor({ ALPACA_SECRET_KEY: "alpaca-secret-value" });
+    expect(half.issues).toEqual([{ variable: "ALPACA_KEY_ID", message: "set ALPACA_KEY_ID and ALPACA_SECRET_KEY together" }]);
+    expect(half.message).not.toContain("alpaca-secret-value");
+    expect(issuesFor({ ALPACA_STREAM_URL: "http://not-a-socket" }).issues.map((i) => i.variable)).toEqual(["ALPACA_STREAM_URL"]);
+  });
+
   it("refuses a user listed under two roles instead of picking one", () => {
     const error = issuesFor({ ADMIN_IDS: "7", VIEWER_IDS: "7" });
     expect(error.issues).toEqual([{ variable: "VIEWER_IDS", message: "user 7 is already listed as admin; give each user exactly one role" }]);

@@ -2,6 +2,8 @@ import { fileURLToPath } from "node:url";
 import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
+import { pgPool } from "../adapters/db/pool.js";
+import { SessionLease } from "../adapters/db/session-lease.js";
 import { loadReplaySeries, ReplayMarketData } from "../adapters/market-data/replay-provider.js";
 import type { MarketDataProvider, PriceHistory, StreamingMarketData } from "../app/ports/market-data.js";
 import { FeedMonitor } from "../app/prices/feed-monitor.js";
@@ -12,6 +14,9 @@ import type { DeskServices } from "./services.js";
 
 /** The shipped demo prices, found from this file rather than the working directory. */
 export const DEMO_PRICES = fileURLToPath(new URL("../../demo/prices", import.meta.url));
+
+/** How often a standing-by process asks for the market-feed lease. */
+const LEASE_EVERY_MS = 30_000;
 
 /** How often the followed tickers (held, working orders, watchlist) are read again for the stream. */
 const FOLLOW_EVERY_MS = 30_000;
@@ -24,8 +29,8 @@ export interface MarketFeed {
   pipeline: TickPipeline;
   /** Polled by the price-poll job (the replay, KIS quotes), or nothing. */
   poller: MarketDataProvider;
-  /** The live feed's monitor (KIS and Alpaca), told about polls and connections. */
-  monitor?: FeedMonitor;
+  /** The live feed's monitor (KIS and Alpaca) in the process that holds the feed, told about polls and connections. */
+  readonly monitor?: FeedMonitor | undefined;
   /** Daily bars for the backfill; absent when the provider has no history. */
   history?: PriceHistory;
   close(): Promise<void>;
@@ -61,15 +66,54 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   }
 
   const parts = liveProvider(runtime, services);
+  // One process streams and reports the feed; another worker stands by and takes over within
+  // a lease interval when that one dies (its PostgreSQL session, and so the lease, ends with it).
+  const lease = new SessionLease(pgPool(runtime.dataSource), "war-room:market-feed");
+  let live: LiveFeed | undefined;
+  let closed = false;
+  const lead = async () => {
+    if (live || closed || !(await lease.tryAcquire().catch(() => false))) return;
+    live = await startLiveFeed(runtime, services, parts, pipeline, prices);
+    if (closed) await live.close();
+  };
+  await lead();
+  if (!live) runtime.log.info({ feed: parts.name }, "another process streams the market data; this one stands by");
+  const leaseTimer = setInterval(() => void lead(), LEASE_EVERY_MS);
+  leaseTimer.unref();
+  return {
+    pipeline,
+    poller: parts.poller ?? noMarketData,
+    get monitor() {
+      return live?.monitor;
+    },
+    ...(parts.history ? { history: parts.history } : {}),
+    async close() {
+      closed = true;
+      clearInterval(leaseTimer);
+      await live?.close();
+      await pipeline.stop();
+      lease.release();
+    },
+  };
+}
+
+interface LiveFeed {
+  monitor: FeedMonitor;
+  close(): Promise<void>;
+}
+
+/** The lease holder's part: the feed's monitor (its reports), the stream and the tickers it follows. */
+async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, prices: PriceRepository): Promise<LiveFeed> {
   const monitor = new FeedMonitor({ store: new MarketFeedRepository(runtime.dataSource), clock: services.killSwitch.clock, log: runtime.log }, parts.name);
   monitor.start();
   const unobserve = pipeline.observe((batch) => monitor.observe(batch));
+  const watchlist = runtime.config.news.watchlist;
   let followTimer: NodeJS.Timeout | undefined;
   if (parts.stream) {
     const stream = parts.stream;
     const follow = async () => {
       try {
-        const tickers = await prices.followedTickers(news.watchlist);
+        const tickers = await prices.followedTickers(watchlist);
         monitor.following(tickers);
         stream.follow(tickers);
       } catch (error) {
@@ -81,18 +125,15 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
     followTimer = setInterval(() => void follow(), FOLLOW_EVERY_MS);
     followTimer.unref();
   } else {
-    monitor.following(await prices.followedTickers(news.watchlist).catch(() => []));
+    // Polling only: nothing to connect; each poll says live or down.
+    monitor.following(await prices.followedTickers(watchlist).catch(() => []));
   }
   runtime.log.info({ feed: parts.name, streaming: !!parts.stream, polling: !!parts.poller, history: !!parts.history }, "live market data");
   return {
-    pipeline,
-    poller: parts.poller ?? noMarketData,
     monitor,
-    ...(parts.history ? { history: parts.history } : {}),
     async close() {
       clearInterval(followTimer);
       await parts.stream?.stop().catch(() => undefined);
-      await pipeline.stop();
       unobserve();
       await monitor.stop();
     },

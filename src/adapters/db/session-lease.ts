@@ -1,0 +1,44 @@
+import type pg from "pg";
+
+/**
+ * One holder across every process for a named piece of work (the market-data stream: a second
+ * worker must not open a second connection with the same keys, which providers refuse or bill).
+ * A PostgreSQL session advisory lock on a client kept out of the pool: it is released when that
+ * client's session ends, so a crashed holder frees it by itself.
+ */
+export class SessionLease {
+  private client: pg.PoolClient | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly name: string,
+  ) {}
+
+  /** True when this process holds the lease (now or already). */
+  async tryAcquire(): Promise<boolean> {
+    if (this.client) return true;
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [this.name]);
+      if (!rows[0]?.held) {
+        client.release();
+        return false;
+      }
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    // A lost session loses the lock: forget the client so the next try asks again.
+    client.on("error", () => {
+      this.client = undefined;
+    });
+    this.client = client;
+    return true;
+  }
+
+  /** Gives the lease up (ending the session is what frees it; the client is not reused). */
+  release(): void {
+    this.client?.release(true);
+    this.client = undefined;
+  }
+}

@@ -16,6 +16,25 @@ const SAVE = `
     FROM s, jsonb_to_recordset($12::jsonb) AS x(agent text, vote text, confidence numeric, weight numeric, veto boolean, rationale text, details jsonb, latency_ms int))
   SELECT id FROM s`;
 
+/**
+ * The close of each of the newest `$2` days of a ticker (days in the market's zone, `$3`), oldest
+ * first: the day's newest row, whether that is an imported or backfilled daily bar or the last of
+ * a live feed's minute rows. It skips backwards a day at a time through the primary key: the
+ * newest row, then the newest row before that row's local midnight, and so on, one index probe
+ * per day however many intraday rows each day holds.
+ */
+const DAILY_CLOSES = `
+  WITH RECURSIVE closes AS (
+      (SELECT time, close, 1 AS n FROM stock_prices WHERE ticker = $1 ORDER BY time DESC LIMIT 1)
+    UNION ALL
+      SELECT prev.time, prev.close, c.n + 1 FROM closes c
+      CROSS JOIN LATERAL (
+        SELECT s.time, s.close FROM stock_prices s
+        WHERE s.ticker = $1 AND s.time < (date_trunc('day', c.time AT TIME ZONE $3) AT TIME ZONE $3)
+        ORDER BY s.time DESC LIMIT 1) prev
+      WHERE c.n < $2)
+  SELECT to_char(time AT TIME ZONE $3, 'YYYY-MM-DD') AS day, close::text AS close FROM closes ORDER BY time`;
+
 export class WarRoomRepository implements WarRoomStore {
   private readonly pool: pg.Pool;
 
@@ -37,18 +56,8 @@ export class WarRoomRepository implements WarRoomStore {
   }
 
   async dailyCloses(ticker: string, days: number): Promise<{ day: string; close: Dec }[]> {
-    // The newest bars backward through the primary key, then one per New York day: polled
-    // intraday bars and imported daily bars alike give one close per day.
-    const { rows } = await this.pool.query<{ day: string; close: string }>({
-      name: "warroom_daily_closes",
-      text: `SELECT day, close FROM (
-               SELECT DISTINCT ON (day) day, close FROM (
-                 SELECT to_char(time AT TIME ZONE $3, 'YYYY-MM-DD') AS day, close::text AS close, time
-                 FROM stock_prices WHERE ticker = $1 ORDER BY time DESC LIMIT $2 * 4) b
-               ORDER BY day DESC, time DESC LIMIT $2) d
-             ORDER BY day`,
-      values: [ticker, days, this.timeZone],
-    });
+    if (days < 1) return [];
+    const { rows } = await this.pool.query<{ day: string; close: string }>({ name: "warroom_daily_closes_by_day", text: DAILY_CLOSES, values: [ticker, days, this.timeZone] });
     return rows.map((r) => ({ day: r.day, close: new Dec(r.close) }));
   }
 

@@ -183,6 +183,7 @@ function timedPrices(prices: PriceStore, timer: StepTimer): PriceStore {
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => timer.time("priceUpsert", () => prices.upsert(bars, onConflict)),
     followedTickers: (watchlist) => prices.followedTickers(watchlist),
+    storedTimes: (ticker, times) => prices.storedTimes(ticker, times),
     recordTicks: (bars) => prices.recordTicks(bars),
   };
 }

@@ -115,6 +115,7 @@ function instrument(prices: PriceStore, store: KillSwitchStore, snapshots: Snaps
     latestMany: (tickers) => prices.latestMany(tickers),
     upsert: (bars, onConflict) => prices.upsert(bars, onConflict).then(stamp("upserted")),
     followedTickers: (watchlist) => prices.followedTickers(watchlist),
+    storedTimes: (ticker, times) => prices.storedTimes(ticker, times),
     recordTicks: (bars) => prices.recordTicks(bars),
   };
   const timedStore: KillSwitchStore = {

@@ -23,6 +23,11 @@ export interface PriceStore {
    */
   followedTickers(watchlist: readonly string[]): Promise<string[]>;
   /**
+   * Which of these instants already hold a row of the ticker (one primary-key probe each). The
+   * history backfill asks it of the daily-bar times of its window to skip what is stored.
+   */
+  storedTimes(ticker: string, times: readonly Date[]): Promise<Date[]>;
+  /**
    * Stores a feed's intraday bars (one per ticker and exchange minute, oldest first per ticker):
    * a bar merges into the stored bar of its ticker, source and minute, whose time moves on to the
    * newer trade, so a live feed keeps one row per ticker and minute and the newest row's time is

@@ -95,6 +95,16 @@ export class PriceRepository implements PriceStore {
     return [...new Set([...rows.map((r) => r.ticker.toUpperCase()), ...watchlist.map((t) => t.toUpperCase())])];
   }
 
+  async storedTimes(ticker: string, times: readonly Date[]): Promise<Date[]> {
+    if (times.length === 0) return [];
+    const { rows } = await this.pool.query<{ time: Date }>({
+      name: "prices_stored_times",
+      text: "SELECT time FROM stock_prices WHERE ticker = $1 AND time = ANY($2::timestamptz[])",
+      values: [ticker, times],
+    });
+    return rows.map((r) => r.time);
+  }
+
   async recordTicks(bars: readonly PriceBar[]): Promise<void> {
     if (bars.length === 0) return;
     // One bar per (ticker, minute, source) per call: the pipeline coalesces before it stores.

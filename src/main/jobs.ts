@@ -29,7 +29,10 @@ import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
 import { parseWatchlist } from "../domain/news-tagging.js";
 import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
-import { startMarketFeed } from "./market-data.js";
+import { startMarketFeed, type MarketFeed } from "./market-data.js";
+import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
+import { backfillHistory, type BackfillDeps, type BackfillOptions } from "../app/prices/backfill-history.js";
+import { historyBackfillJob } from "../../jobs/history-backfill.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
 import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
@@ -84,6 +87,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const trades = new TradeLogRepository(runtime.dataSource);
   const publisher = channels.publisher ?? new LoggingReportPublisher(runtime.log);
   const feed = await startMarketFeed(runtime, services);
+  const backfill = historyBackfill(runtime, services, feed);
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
@@ -109,6 +113,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
     ...warroomJobs(runtime, services, board, reader),
+    // The replay's history is fixed: once at start is enough (a daily run would re-date it again).
+    ...(backfill && marketData.provider !== "replay" ? [historyBackfillJob(backfill.deps, backfill.options)] : []),
     brokerFillsJob(services.execution),
     orderReconcileJob(services.execution),
     brokerReconcileJob({ execution: services.execution, reader }),
@@ -135,7 +141,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       publisher,
     }, schedules.weeklyReportCron),
   ];
-  assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
+  assertEveryJobHasAProcessor(definitions.some((d) => d.name === "history-backfill") ? [...SCHEDULED_JOBS, "history-backfill"] : SCHEDULED_JOBS, definitions);
+  if (backfill) backfillAtStart(runtime, backfill);
   const observe = observeJobs(services.metrics);
   const heartbeats = new DeskHealthRepository(runtime.dataSource);
   // Only the jobs the watchdog reads beat: the others would write a row per run for nobody.
@@ -156,6 +163,27 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   });
   // The feed stops first: no tick arrives for a pipeline whose jobs are gone.
   return { queues: runner.queues, close: async () => (await feed.close(), await runner.close()) };
+}
+
+function historyBackfill(runtime: Runtime, services: DeskServices, feed: MarketFeed): { deps: BackfillDeps; options: BackfillOptions } | undefined {
+  if (!feed.history) return undefined;
+  const { calendar, clock } = services.killSwitch;
+  return {
+    deps: { history: feed.history, prices: new PriceRepository(runtime.dataSource), calendar, clock, log: runtime.log },
+    options: { days: runtime.config.marketData.backfillDays, watchlist: feed.watchlist },
+  };
+}
+
+/** History from day one: the backfill runs once at start, in the background (a slow provider must not hold the desk's start). */
+function backfillAtStart(runtime: Runtime, backfill: { deps: BackfillDeps; options: BackfillOptions }): void {
+  void backfillHistory(backfill.deps, backfill.options).then(
+    (result) => {
+      const count = (outcome: string) => result.tickers.filter((t) => t.outcome === outcome).length;
+      const failed = result.tickers.filter((t) => t.outcome === "failed");
+      runtime.log.info({ through: result.through, stored: count("stored"), current: count("current"), unknown: count("none"), failed: failed.length }, "start-up: daily history backfilled");
+    },
+    (error: unknown) => runtime.log.warn({ err: error instanceof Error ? error.message : String(error) }, "start-up: the daily history backfill failed; the history-backfill job retries after the close"),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { StopLossRepository } from "../adapters/db/repositories/stop-loss-reposi
 import { pgPool } from "../adapters/db/pool.js";
 import { SessionLease } from "../adapters/db/session-lease.js";
 import { loadReplaySeries, ReplayMarketData } from "../adapters/market-data/replay-provider.js";
+import { ReplayHistory } from "../adapters/market-data/replay-history.js";
 import type { MarketDataProvider, PriceHistory, StreamingMarketData } from "../app/ports/market-data.js";
 import { FeedMonitor } from "../app/prices/feed-monitor.js";
 import { TickPipeline } from "../app/prices/tick-pipeline.js";
@@ -33,6 +34,8 @@ export interface MarketFeed {
   readonly monitor?: FeedMonitor | undefined;
   /** Daily bars for the backfill; absent when the provider has no history. */
   history?: PriceHistory;
+  /** The tickers followed besides held ones and working orders: WATCHLIST, and in local mode the replayed tickers. */
+  watchlist: string[];
   close(): Promise<void>;
 }
 
@@ -56,13 +59,15 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   });
   if (marketData.provider === "none") {
     runtime.log.warn("no market data (MARKET_DATA=none, or no provider keys with DATABASE_URL set): prices arrive only by `npm run import:prices`; held positions will halt on stale_data in market hours. See README, Market data.");
-    return { pipeline, poller: noMarketData, close: () => pipeline.stop() };
+    return { pipeline, poller: noMarketData, watchlist: news.watchlist, close: () => pipeline.stop() };
   }
   if (marketData.provider === "replay") {
     const series = await loadReplaySeries(DEMO_PRICES, marketData.replayTickers, runtime.config.risk.marketTimezone);
     const poller = new ReplayMarketData(series, { start: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay, startedAt: new Date() });
     runtime.log.info({ tickers: marketData.replayTickers, from: marketData.replayStart, secondsPerDay: marketData.replaySecondsPerDay }, "replaying demo prices (MARKET_DATA=replay)");
-    return { pipeline, poller, close: () => pipeline.stop() };
+    // The days before REPLAY_START, re-dated onto the days before today: the trend agent has its averages at once.
+    const history = new ReplayHistory(series, { start: marketData.replayStart, calendar: services.killSwitch.calendar, timeZone: runtime.config.risk.marketTimezone });
+    return { pipeline, poller, history, watchlist: [...new Set([...news.watchlist, ...marketData.replayTickers])], close: () => pipeline.stop() };
   }
 
   const parts = liveProvider(runtime, services);
@@ -87,6 +92,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
       return live?.monitor;
     },
     ...(parts.history ? { history: parts.history } : {}),
+    watchlist: news.watchlist,
     async close() {
       closed = true;
       clearInterval(leaseTimer);

@@ -99,8 +99,10 @@ describe("the tick pipeline", () => {
     pipeline.push({ ...tick("NVDA", "0", 60) }); // no price
     pipeline.push({ ...tick("nvda; DROP", "1", 60) }); // not a ticker
     pipeline.push(tick("ORCL", "50", 400)); // 300 s ahead of our clock
+    pipeline.push(tick("AAPL", "10", -3 * 3600)); // 08:00 in New York: pre-market
     await pipeline.drained();
-    expect(pipeline.stats).toMatchObject({ received: 5, late: 1, rejected: 2, ahead: 1, maxAheadMs: 300_000 });
+    expect(pipeline.stats).toMatchObject({ received: 6, late: 1, rejected: 2, ahead: 1, outsideSession: 1, maxAheadMs: 300_000 });
+    expect(await rows("AAPL")).toEqual([]);
     expect((await rows("NVDA")).map((r) => r.close)).toEqual(["100.000000"]);
     expect(await rows("ORCL")).toEqual([expect.objectContaining({ time: now, close: "50.000000" })]);
   });

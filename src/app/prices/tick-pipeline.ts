@@ -37,6 +37,8 @@ export interface TickPipelineStats {
   rejected: number;
   late: number;
   ahead: number;
+  /** Trades outside the regular session (pre- and after-market), not stored: see push(). */
+  outsideSession: number;
   /** The largest lead of a provider's clock over ours seen, in ms. */
   maxAheadMs: number;
   stored: number;
@@ -54,7 +56,7 @@ const TICKER = /^[A-Z][A-Z0-9.-]{0,9}$/;
  * a time: a burst makes the next batch bigger, never a queue.
  */
 export class TickPipeline implements TickSink {
-  readonly stats: TickPipelineStats = { received: 0, rejected: 0, late: 0, ahead: 0, maxAheadMs: 0, stored: 0, batches: 0, failedBatches: 0 };
+  readonly stats: TickPipelineStats = { received: 0, rejected: 0, late: 0, ahead: 0, outsideSession: 0, maxAheadMs: 0, stored: 0, batches: 0, failedBatches: 0 };
   private pending = new Map<string, PendingBar[]>();
   private readonly newestStored = new Map<string, number>();
   private running: Promise<void> | undefined;
@@ -78,6 +80,12 @@ export class TickPipeline implements TickSink {
       this.stats.late += 1;
       return;
     }
+    // Regular-session trades only: the day's close stays the official one, and the kill switch
+    // judges the account on the prices it can trade at (extended hours are not traded here).
+    if (!this.deps.alwaysOpen && !this.inSession(timing.time)) {
+      this.stats.outsideSession += 1;
+      return;
+    }
     if (timing.kind === "ahead") {
       this.stats.ahead += 1;
       this.stats.maxAheadMs = Math.max(this.stats.maxAheadMs, timing.aheadMs);
@@ -86,6 +94,19 @@ export class TickPipeline implements TickSink {
     coalesce(bars, { ...tick, time: timing.time }, performance.now());
     this.pending.set(tick.ticker, bars);
     this.kick();
+  }
+
+  private sessionMinute = -1;
+  private sessionOpen = false;
+
+  /** The calendar's answer, kept for the minute: a burst asks it once, not per trade. */
+  private inSession(time: Date): boolean {
+    const minute = Math.floor(time.getTime() / 60_000);
+    if (minute !== this.sessionMinute) {
+      this.sessionMinute = minute;
+      this.sessionOpen = this.deps.execution.killSwitch.calendar.isMarketOpen(new Date(minute * 60_000));
+    }
+    return this.sessionOpen;
   }
 
   /** Calls `listener` after each stored batch (the feed monitor, metrics, a poll, the benchmark); returns the unsubscribe. */

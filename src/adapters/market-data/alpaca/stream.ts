@@ -66,6 +66,8 @@ export class AlpacaStream implements StreamingMarketData {
   private killAfterClose: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private attempt = 0;
+  /** Malformed input is logged at most once a minute (a broken peer could send thousands). */
+  private malformedLoggedAt = Number.NEGATIVE_INFINITY;
   /** Per connection: */
   private lastHeard = 0;
   private waitingSince: number | undefined;
@@ -82,6 +84,7 @@ export class AlpacaStream implements StreamingMarketData {
 
   start(sink: TickSink, status: FeedStatusSink): Promise<void> {
     if (this.sink) throw new Error("the Alpaca stream was already started");
+    if (this.stopping) return Promise.reject(new Error("the Alpaca stream was stopped"));
     this.sink = sink;
     this.status = status;
     const first = new Promise<void>((resolve) => (this.firstAttempt = resolve));
@@ -177,11 +180,16 @@ export class AlpacaStream implements StreamingMarketData {
 
   private onFrame(socket: WebSocket, text: string): void {
     const { events, malformed } = parseFrame(text);
-    if (malformed > 0) {
-      this.stats.malformed += malformed;
-      this.o.log.warn({ feed: this.source, malformed: this.stats.malformed, sample: cutText(cleanText(text), 120) }, "alpaca stream: malformed message skipped");
-    }
+    if (malformed > 0) this.countMalformed(malformed, text);
     for (const event of events) this.onEvent(socket, event);
+  }
+
+  private countMalformed(count: number, text: string): void {
+    this.stats.malformed += count;
+    const now = performance.now();
+    if (now - this.malformedLoggedAt < 60_000) return;
+    this.malformedLoggedAt = now;
+    this.o.log.warn({ feed: this.source, malformed: this.stats.malformed, sample: cutText(cleanText(text), 120) }, "alpaca stream: malformed message skipped");
   }
 
   private onEvent(socket: WebSocket, event: StreamEvent): void {

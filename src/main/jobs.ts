@@ -176,13 +176,9 @@ function historyBackfill(runtime: Runtime, services: DeskServices, feed: MarketF
 
 /** History from day one: the backfill runs once at start, in the background (a slow provider must not hold the desk's start). */
 function backfillAtStart(runtime: Runtime, backfill: { deps: BackfillDeps; options: BackfillOptions }): void {
-  void backfillHistory(backfill.deps, backfill.options).then(
-    (result) => {
-      const count = (outcome: string) => result.tickers.filter((t) => t.outcome === outcome).length;
-      const failed = result.tickers.filter((t) => t.outcome === "failed");
-      runtime.log.info({ through: result.through, stored: count("stored"), current: count("current"), unknown: count("none"), failed: failed.length }, "start-up: daily history backfilled");
-    },
-    (error: unknown) => runtime.log.warn({ err: error instanceof Error ? error.message : String(error) }, "start-up: the daily history backfill failed; the history-backfill job retries after the close"),
+  // backfillHistory logs its own summary.
+  void backfillHistory(backfill.deps, backfill.options).catch((error: unknown) =>
+    runtime.log.warn({ err: error instanceof Error ? error.message : String(error) }, "start-up: the daily history backfill failed; the history-backfill job retries after the close"),
   );
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
+import { type FakeDay, FakeQuotations } from "./quotations.js";
 
 export interface FakeRequest {
   method: string;
@@ -43,6 +44,8 @@ export interface FakeOptions {
   fillRule?: (order: FakeOrder) => number;
   ccnlPageSize?: Partial<Record<FakeEnv, number>>;
   balancePageSize?: number;
+  /** Requests an app key may make in any rolling second; more are answered EGW00201 (default: no limit). */
+  perSecondLimit?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -60,8 +63,13 @@ export class KisFake {
   private rateLimited = 0;
   private fillers = false;
   private nextOdno = 4336;
-  private readonly quotes = new Map<string, Json>();
+  readonly market = new FakeQuotations();
   private readonly holdings = new Map<string, Json[]>();
+  /** Approval key -> app key: the WebSocket fake asks whether a key is valid. */
+  private readonly approvalKeys = new Map<string, string>();
+  private readonly recent = new Map<string, number[]>();
+  /** Requests answered EGW00201 because the app key went over `perSecondLimit`. */
+  overLimit = 0;
 
   private constructor(private readonly o: FakeOptions) {}
 
@@ -100,7 +108,30 @@ export class KisFake {
     this.fillers = on;
   }
   setQuote(excd: string, symb: string, output: Json): void {
-    this.quotes.set(`${excd}:${symb}`, output);
+    this.market.setQuote(excd, symb, output);
+  }
+  setDaily(excd: string, symb: string, days: FakeDay[]): void {
+    this.market.setDaily(excd, symb, days);
+  }
+  limitPerSecond(n: number | undefined): void {
+    this.o.perSecondLimit = n;
+  }
+  /** Whether the WebSocket should accept this approval key (issued here and not revoked). */
+  approvalKeyValid(key: unknown): boolean {
+    return typeof key === "string" && this.approvalKeys.has(key);
+  }
+  revokeApprovalKeys(): void {
+    this.approvalKeys.clear();
+  }
+  /** The most requests of one app key (token and approval excluded) seen within any 1000 ms. */
+  busiestSecond(appKey: string): number {
+    const at = this.requests.filter((r) => r.headers.appkey === appKey && r.path !== PATH.token && r.path !== PATH.approval).map((r) => r.at);
+    let most = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= 1000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
   }
   /** Holdings of one environment's account on one exchange (NASD, NYSE, AMEX). */
   setHoldings(env: FakeEnv, exchange: string, rows: { ticker: string; quantity: number; avg?: string }[]): void {
@@ -134,6 +165,7 @@ export class KisFake {
     const error = (msg_cd: string, msg1: string, status = 500): void => send(status, { rt_cd: "1", msg_cd, msg1: `${msg1}  ` });
 
     if (url.pathname === PATH.token) return this.token(body, send);
+    if (url.pathname === PATH.approval) return this.approval(body, send);
 
     const h = (name: string): string | undefined => (typeof req.headers[name] === "string" ? req.headers[name] : undefined);
     const appKey = h("appkey");
@@ -150,6 +182,10 @@ export class KisFake {
     if (!known.valid) return error("EGW00123", "기간이 만료된 token 입니다.");
     if (this.rateLimited > 0) {
       this.rateLimited -= 1;
+      return error("EGW00201", "초당 거래건수를 초과하였습니다.");
+    }
+    if (this.overRate(appKey!)) {
+      this.overLimit += 1;
       return error("EGW00201", "초당 거래건수를 초과하였습니다.");
     }
     const allowed = PATH_TR[url.pathname];
@@ -205,11 +241,10 @@ export class KisFake {
         if (rows.length === 0) return send(200, { rt_cd: "0", msg_cd: "KIOK0560", msg1: "조회할 내용이 없습니다                                    ", ctx_area_fk200: "", ctx_area_nk200: "", output: blankRow(CCNL_FIELDS) });
         return this.page(send, cont, body, rows, this.o.ccnlPageSize?.[app.env] ?? (app.env === "paper" ? 15 : 100), "output", CCNL_FIELDS, {});
       }
-      case PATH.quote: {
-        if (!("AUTH" in body) || !body.EXCD || !body.SYMB) return error("OPSQ0001", "AUTH, EXCD, SYMB required");
-        const q = this.quotes.get(`${body.EXCD as string}:${body.SYMB as string}`);
-        return send(200, { rt_cd: "0", msg_cd: "MCA00000", msg1: "정상처리 되었습니다.", output: q ?? { rsym: "", zdiv: "", base: "", pvol: "", last: "", sign: "", diff: "", rate: "", tvol: "", tamt: "", ordy: "" } });
-      }
+      case PATH.quote:
+        return this.market.quote(body, send, error);
+      case PATH.daily:
+        return this.market.dailyPrice(body, send, error);
     }
   }
 
@@ -223,6 +258,30 @@ export class KisFake {
     const token = `tok-${app.env}-${this.tokens.size + 1}`;
     this.tokens.set(token, { appKey, valid: true });
     send(200, { access_token: token, token_type: "Bearer", expires_in: 86400, access_token_token_expired: "2099-01-01 00:00:00" });
+  }
+
+  /** POST /oauth2/Approval: {grant_type, appkey, secretkey} -> {approval_key}. */
+  private approval(body: Json, send: (s: number, j: Json) => void): void {
+    const fault = this.faults.get(PATH.approval)?.shift();
+    if (fault) return send(fault.http ?? 500, { error_code: fault.msg_cd ?? "EGW00002", error_description: fault.msg1 ?? "server error" });
+    const appKey = typeof body.appkey === "string" ? body.appkey : "";
+    const app = this.o.apps[appKey];
+    if (body.grant_type !== "client_credentials" || !app || app.secret !== body.secretkey) return send(403, { error_code: "EGW00103", error_description: "유효하지 않은 AppKey입니다." });
+    const key = `appr-${app.env}-${this.approvalKeys.size + 1}-${Date.now().toString(36)}`;
+    this.approvalKeys.set(key, appKey);
+    send(200, { approval_key: key });
+  }
+
+  /** A rolling one-second window per app key. */
+  private overRate(appKey: string): boolean {
+    const limit = this.o.perSecondLimit;
+    if (limit === undefined) return false;
+    const now = Date.now();
+    const recent = (this.recent.get(appKey) ?? []).filter((t) => now - t < 1000);
+    this.recent.set(appKey, recent);
+    if (recent.length >= limit) return true;
+    recent.push(now);
+    return false;
   }
 
   private order(env: FakeEnv, kind: string, b: Json): FakeOrder | string {

@@ -26,13 +26,35 @@ export const KIS_TR_IDS: Record<KisEnv, TrIds> = {
 
 export const KIS_PATHS = {
   token: "/oauth2/tokenP",
+  /** WebSocket approval key: body {grant_type, appkey, secretkey} (secretkey, not appsecret). */
+  approval: "/oauth2/Approval",
   order: "/uapi/overseas-stock/v1/trading/order",
   rvsecncl: "/uapi/overseas-stock/v1/trading/order-rvsecncl",
   balance: "/uapi/overseas-stock/v1/trading/inquire-balance",
   psamount: "/uapi/overseas-stock/v1/trading/inquire-psamount",
   ccnl: "/uapi/overseas-stock/v1/trading/inquire-ccnl",
   quote: "/uapi/overseas-price/v1/quotations/price",
+  /** Daily, weekly or monthly bars (HHDFS76240000), the same tr_id on real and paper. */
+  dailyPrice: "/uapi/overseas-price/v1/quotations/dailyprice",
 } as const;
+
+/** tr_id of the daily bars quotation: one for both environments (KIS's Postman collections). */
+export const KIS_DAILY_PRICE_TR_ID = "HHDFS76240000";
+
+/**
+ * Real-time WebSocket hosts (kis_devlp.yaml `ops` / `vops` in koreainvestment/open-trading-api);
+ * the current samples connect to the `/tryitout` path on them.
+ */
+export const KIS_WS_URLS: Record<KisEnv, string> = {
+  real: "ws://ops.koreainvestment.com:21000/tryitout",
+  paper: "ws://ops.koreainvestment.com:31000/tryitout",
+};
+
+/** Real-time trades of overseas stocks (US: no delay, "실시간지연체결가" in KIS's list). */
+export const KIS_TRADES_TR_ID = "HDFSCNT0";
+
+/** Registrations one WebSocket session may hold (the samples refuse more than 40). */
+export const KIS_WS_SUBSCRIPTION_LIMIT = 40;
 
 /** Orders and balances use NASD/NYSE/AMEX; quotes use NAS/NYS/AMS. */
 export const QUOTE_EXCHANGE: Record<OrderExchange, QuoteExchange> = { NASD: "NAS", NYSE: "NYS", AMEX: "AMS" };

@@ -1,5 +1,6 @@
 import { type KisEnv, KIS_RATE_PER_SECOND } from "./environments.js";
 import { KisError, refusal, unclear } from "./errors.js";
+import { type KisLane, type KisPacer, processPacer, takeSlot } from "./pacer.js";
 import type { TokenCache } from "./token-cache.js";
 
 export type KisBody = Record<string, string>;
@@ -14,6 +15,8 @@ export interface KisRequest {
   trCont?: "" | "N";
   /** An order is never retried automatically; a query is (rate limit, expired token). */
   kind: "query" | "order";
+  /** "trading" by default; quotes and history go as "market-data" and yield to orders. */
+  lane?: KisLane;
 }
 
 export interface KisResponse {
@@ -36,21 +39,13 @@ export interface KisHttpOptions {
   rateLimitRetries?: number;
   /** Requests per second; the environment's rate by default. */
   ratePerSecond?: number;
-}
-
-/**
- * Pacing per (base URL, app key) in this process: each request takes the next free slot,
- * 1/rate seconds after the previous one (a token bucket with a burst of one). Other processes
- * with the same app key are not counted; EGW00201 backs off when they collide.
- */
-const nextSlot = new Map<string, number>();
-
-async function pace(key: string, ratePerSecond: number): Promise<void> {
-  const interval = 1000 / ratePerSecond;
-  const now = Date.now();
-  const slot = Math.max(now, nextSlot.get(key) ?? 0);
-  nextSlot.set(key, slot + interval);
-  if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  /**
+   * The schedule shared with other processes on the same app key (RedisKisPacer). Without one,
+   * requests are paced per (base URL, app key) within this process only.
+   */
+  pacer?: KisPacer;
+  /** How long a market-data request waits for a free slot before it is "paced" (default 2000 ms). */
+  marketDataWaitMs?: number;
 }
 
 const UPPER_KEY = /^[A-Z0-9_]+$/;
@@ -110,7 +105,12 @@ export class KisHttp {
   }
 
   private async once(req: KisRequest, token: string): Promise<KisResponse> {
-    await pace(`${this.o.baseUrl}\u0000${this.o.appKey}`, this.o.ratePerSecond ?? KIS_RATE_PER_SECOND[this.o.env]);
+    const rate = this.o.ratePerSecond ?? KIS_RATE_PER_SECOND[this.o.env];
+    const waitMs = this.o.marketDataWaitMs ?? 2000;
+    if (!(await takeSlot(this.o.pacer ?? processPacer, { baseUrl: this.o.baseUrl, appKey: this.o.appKey }, req.lane ?? "trading", rate, waitMs))) {
+      // Nothing was sent: the caller (a quote poll) skips this request for now.
+      throw new KisError("PACED", `no free request slot for market data within ${waitMs} ms`, "KIS: market data paced (orders go first)", true);
+    }
     const headers = {
       "content-type": "application/json; charset=utf-8",
       authorization: `Bearer ${token}`,

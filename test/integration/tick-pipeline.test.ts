@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { StopLossRepository } from "../../src/adapters/db/repositories/stop-loss-repository.js";
-import { TickPipeline, type TickBatchReport } from "../../src/app/prices/tick-pipeline.js";
+import { TickPipeline, type CheckedBatch, type StoredBatch } from "../../src/app/prices/tick-pipeline.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
@@ -22,9 +22,10 @@ function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<str
     log: options.log ?? { warn: () => undefined, error: () => undefined },
     retryMs: options.retryMs ?? 1000,
   });
-  const batches: TickBatchReport[] = [];
-  pipeline.observe((b) => batches.push(b));
-  return { pipeline, batches, execution };
+  const batches: CheckedBatch[] = [];
+  const stores: StoredBatch[] = [];
+  pipeline.observe((e) => (e.kind === "checked" ? batches.push(e) : stores.push(e)));
+  return { pipeline, batches, stores, execution };
 }
 
 const at = (seconds: number) => new Date(MARKET_OPEN.getTime() + seconds * 1000);
@@ -108,13 +109,13 @@ describe("the tick pipeline", () => {
   });
 
   it("coalesces a burst on one ticker so that another ticker's tick is not starved, and keeps the newest", async () => {
-    const { pipeline, batches } = pipelineFor();
+    const { pipeline, stores: batches } = pipelineFor();
     for (let i = 0; i < 5000; i++) pipeline.push(tick("NVDA", `${100 + (i % 50) / 100}`, 1 + i / 1000));
     pipeline.push(tick("ORCL", "50", 2));
     pipeline.push(tick("NVDA", "123.45", 7));
     await pipeline.drained();
     expect(batches).toHaveLength(1);
-    expect(batches[0]).toMatchObject({ bars: 2, ticks: 5002 });
+    expect(batches[0]).toMatchObject({ kind: "stored", bars: 2, ticks: 5002 });
     expect((await rows("NVDA")).map((r) => [r.close, r.volume])).toEqual([["123.450000", "50010"]]);
     expect((await rows("ORCL")).map((r) => r.close)).toEqual(["50.000000"]);
   });

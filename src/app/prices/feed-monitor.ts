@@ -3,7 +3,7 @@ import { FEED_REPORT_EVERY_SECONDS, type FeedReport, type FeedState } from "../.
 import type { Clock } from "../ports/clock.js";
 import type { FeedStatusSink } from "../ports/market-data.js";
 import type { FeedStore } from "../ports/feed-store.js";
-import type { TickBatchReport } from "./tick-pipeline.js";
+import type { PipelineEvent } from "./tick-pipeline.js";
 
 const REASON_LIMIT = 300;
 
@@ -61,8 +61,8 @@ export class FeedMonitor implements FeedStatusSink {
   }
 
   /** Called by the tick pipeline after each stored batch (one feed per process feeds it). */
-  observe(batch: TickBatchReport): void {
-    if (batch.stored.length === 0) return;
+  observe(batch: PipelineEvent): void {
+    if (batch.kind !== "stored" || batch.stored.length === 0) return;
     const newest = batch.stored.reduce((a, b) => (b.time > a.time ? b : a));
     if (!this.r.lastTickAt || newest.time >= this.r.lastTickAt) this.r = { ...this.r, lastTickAt: newest.time, lastTickTicker: newest.ticker };
     this.r = { ...this.r, ticks: this.r.ticks + batch.ticks };

@@ -1,7 +1,7 @@
 import type { MarketCalendar } from "../../domain/market-calendar.js";
 import type { Clock } from "../ports/clock.js";
 import type { FeedStatusSink, MarketDataProvider } from "../ports/market-data.js";
-import type { TickBatchReport, TickPipeline } from "./tick-pipeline.js";
+import type { CheckedBatch, TickPipeline } from "./tick-pipeline.js";
 
 export interface PollDeps {
   provider: MarketDataProvider;
@@ -30,8 +30,8 @@ export async function pollPrices(deps: PollDeps): Promise<{ skipped?: string; ba
   }
   deps.status?.live(`${deps.provider.name} quotes`);
   if (bars.length === 0) return { bars: 0 };
-  const batches: TickBatchReport[] = [];
-  const unsubscribe = deps.pipeline.observe((batch) => batches.push(batch));
+  const batches: CheckedBatch[] = [];
+  const unsubscribe = deps.pipeline.observe((event) => event.kind === "checked" && batches.push(event));
   try {
     // A poll reports the last price, not a trade: no volume is added to the minute's bar.
     for (const bar of bars) deps.pipeline.push({ ticker: bar.ticker, price: bar.close, size: 0n, time: bar.time, source: bar.source });

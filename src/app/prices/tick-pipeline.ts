@@ -19,18 +19,29 @@ export interface TickPipelineDeps {
   retryMs?: number;
 }
 
-export interface TickBatchReport {
+/** A batch of bars stored (one statement). */
+export interface StoredBatch {
+  kind: "stored";
   bars: number;
   ticks: number;
   /** Per stored bar: the ticker, its newest trade and when its first tick was received (ms, performance clock). */
   stored: { ticker: string; source: string; time: Date; close: Dec; firstReceivedAt: number }[];
   storedAt: number;
+}
+
+/** The checks that followed stored prices: kill switch, stops, resting limits. */
+export interface CheckedBatch {
+  kind: "checked";
+  tickers: string[];
   checks: CheckResult[];
   halted: string[];
   stopExits: number;
   restingFills: number;
   failures: string[];
+  checkedAt: number;
 }
+
+export type PipelineEvent = StoredBatch | CheckedBatch;
 
 export interface TickPipelineStats {
   received: number;
@@ -49,21 +60,28 @@ export interface TickPipelineStats {
 const TICKER = /^[A-Z][A-Z0-9.-]{0,9}$/;
 
 /**
- * One pipeline for every feed, streaming or polled: ticks are coalesced per ticker and minute
- * while a batch is in flight, then each batch is stored in one statement, every account holding
- * one of its tickers is re-evaluated by the kill switch (a loss halts on the tick that shows it),
- * stops of its tickers are checked and resting paper limits it reaches are filled. One batch at
- * a time: a burst makes the next batch bigger, never a queue.
+ * One pipeline for every feed, streaming or polled, in two stages that each run one batch at a
+ * time. Storing: ticks are coalesced per ticker and minute while a batch is in flight, then each
+ * batch is stored in one statement. Checking: the tickers stored since the last check are taken
+ * together, every account holding one of them is re-evaluated by the kill switch (a loss halts
+ * on the tick that shows it), their stops are checked and resting paper limits they reach are
+ * filled. A slow check never holds up storing, and a burst makes the next batch bigger, never a
+ * queue: a busy ticker cannot starve the others, and the newest tick is never dropped.
  */
 export class TickPipeline implements TickSink {
   readonly stats: TickPipelineStats = { received: 0, rejected: 0, late: 0, ahead: 0, outsideSession: 0, maxAheadMs: 0, stored: 0, batches: 0, failedBatches: 0 };
   private pending = new Map<string, PendingBar[]>();
+  /** Stored but not yet checked: each ticker's newest close. */
+  private unchecked = new Map<string, Dec>();
   private readonly newestStored = new Map<string, number>();
-  private running: Promise<void> | undefined;
+  private storing: Promise<void> | undefined;
+  private checking: Promise<void> | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private cancelRetry: () => void = () => undefined;
-  private readonly listeners = new Set<(batch: TickBatchReport) => void>();
+  private readonly listeners = new Set<(event: PipelineEvent) => void>();
+  private sessionMinute = -1;
+  private sessionOpen = false;
 
   constructor(private readonly deps: TickPipelineDeps) {}
 
@@ -93,11 +111,26 @@ export class TickPipeline implements TickSink {
     const bars = this.pending.get(tick.ticker) ?? [];
     coalesce(bars, { ...tick, time: timing.time }, performance.now());
     this.pending.set(tick.ticker, bars);
-    this.kick();
+    this.kickStore();
   }
 
-  private sessionMinute = -1;
-  private sessionOpen = false;
+  /** Calls `listener` after each stored batch and each check (the feed monitor, metrics, a poll, the benchmark); returns the unsubscribe. */
+  observe(listener: (event: PipelineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once every tick pushed so far has been stored and checked (it waits out a PostgreSQL outage). */
+  async drained(): Promise<void> {
+    while (this.storing || this.checking) await Promise.all([this.storing, this.checking]);
+  }
+
+  /** No more ticks are taken; waits for the batches in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelRetry();
+    await this.drained();
+  }
 
   /** The calendar's answer, kept for the minute: a burst asks it once, not per trade. */
   private inSession(time: Date): boolean {
@@ -109,36 +142,23 @@ export class TickPipeline implements TickSink {
     return this.sessionOpen;
   }
 
-  /** Calls `listener` after each stored batch (the feed monitor, metrics, a poll, the benchmark); returns the unsubscribe. */
-  observe(listener: (batch: TickBatchReport) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  private kickStore(): void {
+    if (this.storing || this.stopped) return;
+    this.storing = this.storeLoop().finally(() => (this.storing = undefined));
   }
 
-  /** Resolves once every tick pushed so far has been stored and acted on (it waits out a PostgreSQL outage). */
-  async drained(): Promise<void> {
-    while (this.running) await this.running;
+  private kickCheck(): void {
+    if (this.checking) return;
+    this.checking = this.checkLoop().finally(() => (this.checking = undefined));
   }
 
-  /** No more ticks are taken; waits for the batch in flight. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.cancelRetry();
-    await this.drained();
-  }
-
-  private kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.loop().finally(() => (this.running = undefined));
-  }
-
-  private async loop(): Promise<void> {
+  private async storeLoop(): Promise<void> {
     // Let the ticks of the current frame (a provider sends several at once) join the first batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.pending.size > 0 && !this.stopped) {
       const batch = this.pending;
       this.pending = new Map();
-      if (await this.process(batch)) continue;
+      if (await this.store(batch)) continue;
       this.requeue(batch);
       // PostgreSQL is failing: wait a moment (stop() cuts the wait short) and try again with whatever is newest.
       await new Promise<void>((resolve) => {
@@ -146,6 +166,14 @@ export class TickPipeline implements TickSink {
         this.cancelRetry = resolve;
       });
       clearTimeout(this.retryTimer);
+    }
+  }
+
+  private async checkLoop(): Promise<void> {
+    while (this.unchecked.size > 0) {
+      const newest = this.unchecked;
+      this.unchecked = new Map();
+      this.emit({ kind: "checked", tickers: [...newest.keys()], ...(await this.check([...newest.keys()], newest)), checkedAt: performance.now() });
     }
   }
 
@@ -170,7 +198,7 @@ export class TickPipeline implements TickSink {
     }
   }
 
-  private async process(batch: Map<string, PendingBar[]>): Promise<boolean> {
+  private async store(batch: Map<string, PendingBar[]>): Promise<boolean> {
     const pending = uniqueInstants([...batch.values()].flat());
     const bars = pending.map(toPriceBar);
     try {
@@ -183,16 +211,15 @@ export class TickPipeline implements TickSink {
     const storedAt = performance.now();
     this.stats.batches += 1;
     this.stats.stored += bars.length;
-    const newest = new Map<string, Dec>();
     for (const bar of bars) {
       if ((this.newestStored.get(bar.ticker) ?? -Infinity) <= bar.time.getTime()) {
         this.newestStored.set(bar.ticker, bar.time.getTime());
-        newest.set(bar.ticker, bar.close);
+        this.unchecked.set(bar.ticker, bar.close);
       }
     }
-    const report = await this.afterStored([...newest.keys()], newest);
+    this.kickCheck();
     this.emit({
-      ...report,
+      kind: "stored",
       bars: bars.length,
       ticks: pending.reduce((n, b) => n + b.ticks, 0),
       stored: pending.map((b) => ({ ticker: b.ticker, source: b.source, time: b.time, close: b.close, firstReceivedAt: b.firstReceivedAt })),
@@ -201,18 +228,18 @@ export class TickPipeline implements TickSink {
     return true;
   }
 
-  private emit(batch: TickBatchReport): void {
+  private emit(event: PipelineEvent): void {
     for (const listener of this.listeners) {
       try {
-        listener(batch);
+        listener(event);
       } catch (error) {
-        this.deps.log.warn({ err: message(error) }, "a tick batch listener failed");
+        this.deps.log.warn({ err: message(error) }, "a tick pipeline listener failed");
       }
     }
   }
 
   /** The kill switch first (a halt must not wait on a stop or a fill), then stops and resting limits in market hours. */
-  private async afterStored(tickers: string[], newest: ReadonlyMap<string, Dec>): Promise<Pick<TickBatchReport, "checks" | "halted" | "stopExits" | "restingFills" | "failures">> {
+  private async check(tickers: string[], newest: ReadonlyMap<string, Dec>): Promise<Omit<CheckedBatch, "kind" | "tickers" | "checkedAt">> {
     const { killSwitch } = this.deps.execution;
     const failures: string[] = [];
     const checks: CheckResult[] = [];

@@ -184,7 +184,7 @@ export class KisFake {
       this.rateLimited -= 1;
       return error("EGW00201", "초당 거래건수를 초과하였습니다.");
     }
-    if (this.overRate(appKey!)) {
+    if (this.overRate(appKey)) {
       this.overLimit += 1;
       return error("EGW00201", "초당 거래건수를 초과하였습니다.");
     }

@@ -7,6 +7,8 @@ import { KisError } from "./errors.js";
 import { type KisBody, KisHttp, str } from "./http.js";
 import { formatLimit, marketableLimit } from "./prices.js";
 import { exchangeDate, int, kstInstant, num, type Row, rowsOf } from "./rows.js";
+import { QuoteClock } from "../../market-data/kis/quote-clock.js";
+import { requestQuote } from "../../market-data/kis/quote.js";
 import { TokenCache } from "./token-cache.js";
 
 export interface KisBrokerOptions {
@@ -33,6 +35,8 @@ export interface KisBrokerOptions {
   rateLimitBackoffMs?: number;
   ratePerSecond?: number;
   now?: () => Date;
+  /** Stamps quotes with a time no later than their trade (share the poller's to learn from its polls). */
+  quoteClock?: QuoteClock;
 }
 
 /** An order as the fills / order-status query reports it. */
@@ -63,6 +67,7 @@ export class KisBroker implements Broker {
   private readonly tr;
   private readonly now: () => Date;
   private readonly placed = new Map<string, { ticker: string; quantity: number }>();
+  private readonly quoteClock: QuoteClock;
 
   constructor(private readonly o: KisBrokerOptions) {
     const baseUrl = o.baseUrl ?? KIS_HOSTS[o.env];
@@ -79,6 +84,7 @@ export class KisBroker implements Broker {
     this.http = new KisHttp({ env: o.env, baseUrl, appKey: o.appKey, appSecret: o.appSecret, tokens, timeoutMs: o.timeoutMs, rateLimitBackoffMs: o.rateLimitBackoffMs, ratePerSecond: o.ratePerSecond });
     this.tr = KIS_TR_IDS[o.env];
     this.now = o.now ?? (() => new Date());
+    this.quoteClock = o.quoteClock ?? new QuoteClock();
   }
 
   exchangeOf(ticker: string): OrderExchange {
@@ -162,16 +168,15 @@ export class KisBroker implements Broker {
     }
   }
 
+  /**
+   * The last price. KIS's quotation carries no time, so `at` is no later than the trade (see
+   * QuoteClock); when nothing bounds it yet (first sight) `at` is the Unix epoch: a price of
+   * unknown age must never pass for a fresh one.
+   */
   async quote(ticker: string): Promise<{ price: Dec; at: Date } | undefined> {
-    const res = await this.http.request({
-      method: "GET",
-      path: KIS_PATHS.quote,
-      trId: this.tr.quote,
-      kind: "query",
-      params: { AUTH: "", EXCD: QUOTE_EXCHANGE[this.exchangeOf(ticker)], SYMB: ticker },
-    });
-    const last = num((res.body.output as Row | undefined)?.last);
-    return last && last.gt(0) ? { price: last, at: this.now() } : undefined;
+    const q = await requestQuote(this.http, this.o.env, QUOTE_EXCHANGE[this.exchangeOf(ticker)], ticker, "trading");
+    if (!q) return undefined;
+    return { price: q.last, at: this.quoteClock.stamp(ticker, q.last, q.tvol, this.now()) ?? new Date(0) };
   }
 
   /**

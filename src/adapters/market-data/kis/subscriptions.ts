@@ -29,7 +29,11 @@ export class Subscriptions {
     this.refusedByKis.clear();
   }
 
-  /** The real-time key of a ticker: "D" (regular and extended hours) + quote exchange + symbol, e.g. DNASAAPL. */
+  /**
+   * The real-time key of a ticker: "D" + quote exchange + symbol, e.g. DNASAAPL (regular and
+   * extended hours). KIS's samples key the US daytime session (10:00-16:00 KST) differently,
+   * "R" + BAQ/BAY/BAA + symbol (RBAQAAPL); it is not followed here.
+   */
   keyOf(ticker: string): string {
     // Unknown exchange: NAS, the broker's default too; a learned exchange changes the key at the next follow().
     return `D${this.exchanges.known(ticker) ?? "NAS"}${ticker}`;

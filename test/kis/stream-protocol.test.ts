@@ -137,3 +137,13 @@ it("follow() releases dropped tickers and registers new ones; a learned exchange
   const releases = (w.ws.received as { header: { tr_type: string } }[]).filter((m) => m.header.tr_type === "2");
   expect(releases).toHaveLength(2);
 });
+
+it("the benchmark's burst: frames pushed back to back all arrive, in order, each telling its sequence by its size", async () => {
+  const w = await started(["AAPL"]);
+  await w.ws.subscribed("DNASAAPL");
+  w.ws.pushTrades("DNASAAPL", 200, { LAST: "187.0000" });
+  const ticks = await w.sink.count(200);
+  expect(ticks.map((t) => t.size)).toEqual(Array.from({ length: 200 }, (_, i) => BigInt(i)));
+  expect(w.ws.sentAt).toHaveLength(200);
+  expect(w.stream.stats).toMatchObject({ frames: 201, ticks: 200 });
+});

@@ -4,10 +4,11 @@ import { KisHttp } from "../../src/adapters/broker/kis/http.js";
 import { InProcessKisPacer, type KisPacer } from "../../src/adapters/broker/kis/pacer.js";
 import { TokenCache } from "../../src/adapters/broker/kis/token-cache.js";
 import { KisExchanges } from "../../src/adapters/market-data/kis/exchanges.js";
+import { kisMarketDataHttp } from "../../src/adapters/market-data/kis/market-data-http.js";
 import { KisQuotePoller } from "../../src/adapters/market-data/kis/quote-poller.js";
 import type { KisFake } from "../support/kis-fake/server.js";
 import { useTestRedis } from "../support/redis.js";
-import { APPS, keyspace, startFake } from "./harness.js";
+import { APPS, brokerFor, keyspace, startFake } from "./harness.js";
 
 const { redis, prefix } = useTestRedis();
 let fake: KisFake;
@@ -98,4 +99,15 @@ it("when orders hold the shared budget the ticker is skipped this round ('paced'
   expect(await p.poll(at(0))).toEqual([]);
   expect(fake.count(KIS_PATHS.quote)).toBe(0);
   expect(lines).toContainEqual({ level: "debug", fields: { ticker: "NVDA", reason: "the shared KIS budget is busy (orders first)" }, msg: "KIS quote skipped this round" });
+});
+
+it("the poller built by kisMarketDataHttp shares the broker's token (same Redis prefix): one issuance", async () => {
+  const space = keyspace(prefix);
+  fake.setQuote("NAS", "NVDA", { last: "120.50", tvol: "1" });
+  await brokerFor(fake, redis, "paper", space).quote("NVDA");
+  const http = kisMarketDataHttp({ env: "paper", appKey: "PAPERKEY0001", appSecret: APPS.PAPERKEY0001.secret, baseUrl: fake.url, redis, redisPrefix: space });
+  await new KisQuotePoller({ http, env: "paper", followed: () => Promise.resolve(["NVDA"]) }).poll(at(0));
+  expect(fake.count(KIS_PATHS.quote)).toBe(2);
+  expect(fake.count(KIS_PATHS.token)).toBe(1);
+  expect(new Set(fake.requests.filter((r) => r.path === KIS_PATHS.quote).map((r) => r.headers.authorization)).size).toBe(1);
 });

@@ -66,11 +66,11 @@ describe("the tick pipeline", () => {
     await price(db.dataSource, "NVDA", "100", MARKET_OPEN);
     pipeline.push(tick("NVDA", "99", 10));
     await pipeline.drained();
-    expect(batches.at(-1)?.halted).toEqual([]);
+    expect(batches.flatMap((b) => b.checks.map((c) => [c.accountName, c.halted]))).toEqual([["Holder", false]]);
 
     pipeline.push(tick("NVDA", "90", 20)); // -10% against the 3% daily loss limit
     await pipeline.drained();
-    expect(batches.at(-1)?.halted).toEqual(["Holder"]);
+    expect(batches.flatMap((b) => b.halted)).toEqual(["Holder"]);
     const [state] = await db.dataSource.query(`SELECT state, trigger FROM kill_switch_states WHERE account_id = $1`, [account]);
     expect(state).toEqual({ state: "HALTED", trigger: "daily_loss" });
   });
@@ -81,12 +81,13 @@ describe("the tick pipeline", () => {
     await holdPosition(db.dataSource, account, "ORCL", 10, "100");
     await db.dataSource.query(`UPDATE positions SET stop_price = 95 WHERE account_id = $1`, [account]);
     await price(db.dataSource, "ORCL", "100", MARKET_OPEN);
+    const exits = () => batches.reduce((n, b) => n + b.stopExits, 0);
     pipeline.push(tick("ORCL", "96", 10));
     await pipeline.drained();
-    expect(batches.at(-1)?.stopExits).toBe(0);
+    expect(exits()).toBe(0);
     pipeline.push(tick("ORCL", "94.5", 11));
     await pipeline.drained();
-    expect(batches.at(-1)?.stopExits).toBe(1);
+    expect(exits()).toBe(1);
     const orders = await db.dataSource.query(`SELECT side, quantity, source FROM orders WHERE account_id = $1`, [account]);
     expect(orders).toEqual([{ side: "SELL", quantity: 10, source: "stop-loss" }]);
   });
@@ -106,6 +107,25 @@ describe("the tick pipeline", () => {
     expect(await rows("AAPL")).toEqual([]);
     expect((await rows("NVDA")).map((r) => r.close)).toEqual(["100.000000"]);
     expect(await rows("ORCL")).toEqual([expect.objectContaining({ time: now, close: "50.000000" })]);
+  });
+
+  it("checks the account exposed to the biggest move first, however many others wait", async () => {
+    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 } });
+    const names = ["Calm-1", "Calm-2", "Calm-3", "Calm-4", "Calm-5", "Calm-6", "Exposed"];
+    for (const name of names) {
+      const id = await createAccount(db.dataSource, { name, cash: "100000" });
+      await holdPosition(db.dataSource, id, name === "Exposed" ? "CRSH" : "CALM", 10, "100");
+    }
+    pipeline.push(tick("CALM", "100", 1));
+    pipeline.push(tick("CRSH", "100", 1));
+    await pipeline.drained();
+    batches.length = 0;
+    pipeline.push(tick("CALM", "100.05", 2));
+    pipeline.push(tick("CRSH", "80", 2));
+    await pipeline.drained();
+    const order = batches.flatMap((b) => b.checks.map((c) => c.accountName));
+    expect(order).toHaveLength(7);
+    expect(order[0]).toBe("Exposed");
   });
 
   it("coalesces a burst on one ticker so that another ticker's tick is not starved, and keeps the newest", async () => {

@@ -1,8 +1,7 @@
 import { Dec } from "../../domain/decimal.js";
 import { coalesce, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
-import { checkTriggers, type CheckResult } from "../kill-switch/check-triggers.js";
-import { matchRestingOrders } from "../orders/match-resting-orders.js";
-import { scanStopLosses, type StopLossDeps } from "../orders/stop-loss-scan.js";
+import type { StopLossDeps } from "../orders/stop-loss-scan.js";
+import { PriceReactions, type CheckedBatch, type PriceMove } from "./price-reactions.js";
 import type { Tick, TickSink } from "../ports/market-data.js";
 import type { PriceStore } from "../ports/price-store.js";
 
@@ -29,18 +28,7 @@ export interface StoredBatch {
   storedAt: number;
 }
 
-/** The checks that followed stored prices: kill switch, stops, resting limits. */
-export interface CheckedBatch {
-  kind: "checked";
-  tickers: string[];
-  checks: CheckResult[];
-  halted: string[];
-  stopExits: number;
-  restingFills: number;
-  failures: string[];
-  checkedAt: number;
-}
-
+export type { CheckedBatch } from "./price-reactions.js";
 export type PipelineEvent = StoredBatch | CheckedBatch;
 
 export interface TickPipelineStats {
@@ -71,11 +59,9 @@ const TICKER = /^[A-Z][A-Z0-9.-]{0,9}$/;
 export class TickPipeline implements TickSink {
   readonly stats: TickPipelineStats = { received: 0, rejected: 0, late: 0, ahead: 0, outsideSession: 0, maxAheadMs: 0, stored: 0, batches: 0, failedBatches: 0 };
   private pending = new Map<string, PendingBar[]>();
-  /** Stored but not yet checked: each ticker's newest close. */
-  private unchecked = new Map<string, Dec>();
-  private readonly newestStored = new Map<string, number>();
+  private readonly newestStored = new Map<string, { time: number; close: Dec }>();
+  private readonly reactions: PriceReactions;
   private storing: Promise<void> | undefined;
-  private checking: Promise<void> | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private cancelRetry: () => void = () => undefined;
@@ -83,7 +69,9 @@ export class TickPipeline implements TickSink {
   private sessionMinute = -1;
   private sessionOpen = false;
 
-  constructor(private readonly deps: TickPipelineDeps) {}
+  constructor(private readonly deps: TickPipelineDeps) {
+    this.reactions = new PriceReactions({ execution: deps.execution, log: deps.log, emit: (e) => this.emit(e), ...(deps.alwaysOpen ? { alwaysOpen: true } : {}) });
+  }
 
   push(tick: Tick): void {
     if (this.stopped) return;
@@ -93,7 +81,7 @@ export class TickPipeline implements TickSink {
       this.stats.rejected += 1;
       return;
     }
-    const timing = timeTick(tick.time, now, this.newestStored.get(tick.ticker), this.deps.aheadToleranceMs ?? 2000);
+    const timing = timeTick(tick.time, now, this.newestStored.get(tick.ticker)?.time, this.deps.aheadToleranceMs ?? 2000);
     if (timing.kind === "late") {
       this.stats.late += 1;
       return;
@@ -122,7 +110,9 @@ export class TickPipeline implements TickSink {
 
   /** Resolves once every tick pushed so far has been stored and checked (it waits out a PostgreSQL outage). */
   async drained(): Promise<void> {
-    while (this.storing || this.checking) await Promise.all([this.storing, this.checking]);
+    while (this.storing) await this.storing;
+    await this.reactions.idle();
+    if (this.storing) await this.drained();
   }
 
   /** No more ticks are taken; waits for the batches in flight. */
@@ -143,13 +133,11 @@ export class TickPipeline implements TickSink {
   }
 
   private kickStore(): void {
-    if (this.storing || this.stopped) return;
-    this.storing = this.storeLoop().finally(() => (this.storing = undefined));
-  }
-
-  private kickCheck(): void {
-    if (this.checking) return;
-    this.checking = this.checkLoop().finally(() => (this.checking = undefined));
+    if (this.storing || this.stopped || this.pending.size === 0) return;
+    this.storing = this.storeLoop().finally(() => {
+      this.storing = undefined;
+      this.kickStore();
+    });
   }
 
   private async storeLoop(): Promise<void> {
@@ -166,14 +154,6 @@ export class TickPipeline implements TickSink {
         this.cancelRetry = resolve;
       });
       clearTimeout(this.retryTimer);
-    }
-  }
-
-  private async checkLoop(): Promise<void> {
-    while (this.unchecked.size > 0) {
-      const newest = this.unchecked;
-      this.unchecked = new Map();
-      this.emit({ kind: "checked", tickers: [...newest.keys()], ...(await this.check([...newest.keys()], newest)), checkedAt: performance.now() });
     }
   }
 
@@ -211,13 +191,14 @@ export class TickPipeline implements TickSink {
     const storedAt = performance.now();
     this.stats.batches += 1;
     this.stats.stored += bars.length;
+    const moves = new Map<string, PriceMove>();
     for (const bar of bars) {
-      if ((this.newestStored.get(bar.ticker) ?? -Infinity) <= bar.time.getTime()) {
-        this.newestStored.set(bar.ticker, bar.time.getTime());
-        this.unchecked.set(bar.ticker, bar.close);
-      }
+      const before = this.newestStored.get(bar.ticker);
+      if ((before?.time ?? -Infinity) > bar.time.getTime()) continue;
+      this.newestStored.set(bar.ticker, { time: bar.time.getTime(), close: bar.close });
+      moves.set(bar.ticker, { ticker: bar.ticker, close: bar.close, previous: moves.get(bar.ticker)?.previous ?? before?.close });
     }
-    this.kickCheck();
+    this.reactions.priced([...moves.values()]);
     this.emit({
       kind: "stored",
       bars: bars.length,
@@ -236,41 +217,6 @@ export class TickPipeline implements TickSink {
         this.deps.log.warn({ err: message(error) }, "a tick pipeline listener failed");
       }
     }
-  }
-
-  /** The kill switch first (a halt must not wait on a stop or a fill), then stops and resting limits in market hours. */
-  private async check(tickers: string[], newest: ReadonlyMap<string, Dec>): Promise<Omit<CheckedBatch, "kind" | "tickers" | "checkedAt">> {
-    const { killSwitch } = this.deps.execution;
-    const failures: string[] = [];
-    const checks: CheckResult[] = [];
-    try {
-      const accounts = await killSwitch.store.accountIdsHolding(tickers);
-      const settled = await Promise.allSettled(accounts.map((accountId) => checkTriggers(killSwitch, accountId, "price-batch")));
-      settled.forEach((s, i) => (s.status === "fulfilled" ? checks.push(s.value) : failures.push(`kill switch of ${accounts[i]}: ${message(s.reason)}`)));
-    } catch (error) {
-      failures.push(`kill switch: ${message(error)}`);
-    }
-    let stopExits = 0;
-    let restingFills = 0;
-    if (this.deps.alwaysOpen || killSwitch.calendar.isMarketOpen(killSwitch.clock.now())) {
-      try {
-        const scan = await scanStopLosses(this.deps.execution, tickers);
-        stopExits = scan.actions.length;
-        failures.push(...scan.failures.map((f) => `stop exit ${f.ticker}: ${f.error}`));
-      } catch (error) {
-        failures.push(`stops: ${message(error)}`);
-      }
-      try {
-        const resting = await matchRestingOrders(this.deps.execution, newest);
-        restingFills = resting.filled.length;
-        failures.push(...resting.failures.map((f) => `resting order ${f.orderId}: ${f.error}`));
-      } catch (error) {
-        failures.push(`resting orders: ${message(error)}`);
-      }
-    }
-    // The scheduled trigger check and stop-loss scan still run: a failure here is logged, not lost.
-    if (failures.length > 0) this.deps.log.warn({ failures }, "a tick batch was stored but some checks failed; the scheduled checks will retry them");
-    return { checks, halted: checks.filter((c) => c.halted).map((c) => c.accountName), stopExits, restingFills, failures };
   }
 }
 

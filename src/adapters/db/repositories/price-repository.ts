@@ -108,7 +108,10 @@ export class PriceRepository implements PriceStore {
   async recordTicks(bars: readonly PriceBar[]): Promise<void> {
     if (bars.length === 0) return;
     // One bar per (ticker, minute, source) per call: the pipeline coalesces before it stores.
-    await this.pool.query({
+    // Committed without waiting for the disk (visible at once, durable a moment later): a crash
+    // loses at most the last fraction of a second of ticks, which the feed supersedes, while a
+    // tick never queues behind an fsync. Halts, orders and fills keep synchronous commits.
+    await inTransaction(this.pool, (client) => client.query({
       name: "prices_record_ticks",
       text: RECORD_TICKS,
       values: [
@@ -121,7 +124,7 @@ export class PriceRepository implements PriceStore {
         bars.map((b) => b.volume.toString()),
         bars.map((b) => b.source),
       ],
-    });
+    }), { synchronous_commit: "off" });
   }
 
   /** All batches commit together or not at all. */

@@ -1,10 +1,14 @@
 import type { Redis } from "ioredis";
 import { KisBroker } from "../adapters/broker/kis/kis-broker.js";
+import { RedisKisPacer } from "../adapters/broker/kis/pacer.js";
 import { UnavailableBroker } from "../adapters/broker/unavailable-broker.js";
 import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
 import type { Broker } from "../app/ports/broker.js";
 import type { Config } from "../config/load.js";
 import type { DataSource } from "typeorm";
+
+/** Where KIS's shared token and pacing live in Redis (the broker, market data and kis:check agree on it). */
+export const KIS_REDIS_PREFIX = "wr:kis:";
 
 /** The KIS broker when its keys are configured and Redis (the shared token) is there. */
 export function kisBroker(config: Config, redis: Redis | undefined): Broker {
@@ -13,7 +17,9 @@ export function kisBroker(config: Config, redis: Redis | undefined): Broker {
   if (missing.length > 0) return new UnavailableBroker("kis", `KIS is not configured in this process (missing ${missing.join(", ")}): nothing was sent`);
   return new KisBroker({
     env: kis.env, appKey: kis.appKey!, appSecret: kis.appSecret!, accountNo: kis.accountNo!, accountProductCode: kis.accountProductCode,
-    redis: redis!, redisPrefix: "wr:kis:", ...(kis.baseUrl ? { baseUrl: kis.baseUrl } : {}),
+    redis: redis!, redisPrefix: KIS_REDIS_PREFIX, ...(kis.baseUrl ? { baseUrl: kis.baseUrl } : {}),
+    // Orders and market data share one schedule per app key across processes, so quotes never push an order into EGW00201.
+    pacer: new RedisKisPacer({ redis: redis!, prefix: KIS_REDIS_PREFIX }),
   });
 }
 

@@ -70,7 +70,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
     return { pipeline, poller, history, watchlist: [...new Set([...news.watchlist, ...marketData.replayTickers])], close: () => pipeline.stop() };
   }
 
-  const parts = liveProvider(runtime, services);
+  const parts = liveProvider(runtime);
   // One process streams and reports the feed; another worker stands by and takes over within
   // a lease interval when that one dies (its PostgreSQL session, and so the lease, ends with it).
   const lease = new SessionLease(pgPool(runtime.dataSource), "war-room:market-feed");

@@ -5,6 +5,7 @@ import type { Side } from "../../../domain/vocabulary.js";
 import { DEFAULT_EXCHANGES, type KisEnv, KIS_HOSTS, KIS_PATHS, KIS_TR_IDS, ORDER_EXCHANGES, type OrderExchange, QUOTE_EXCHANGE } from "./environments.js";
 import { KisError } from "./errors.js";
 import { type KisBody, KisHttp, str } from "./http.js";
+import type { KisPacer } from "./pacer.js";
 import { formatLimit, marketableLimit } from "./prices.js";
 import { exchangeDate, int, kstInstant, num, type Row, rowsOf } from "./rows.js";
 import { QuoteClock } from "../../market-data/kis/quote-clock.js";
@@ -37,6 +38,8 @@ export interface KisBrokerOptions {
   now?: () => Date;
   /** Stamps quotes with a time no later than their trade (share the poller's to learn from its polls). */
   quoteClock?: QuoteClock;
+  /** Pacing shared with every process on this app key (orders book first; market data yields). Per process when absent. */
+  pacer?: KisPacer;
 }
 
 /** An order as the fills / order-status query reports it. */
@@ -81,7 +84,7 @@ export class KisBroker implements Broker {
       timeoutMs: o.timeoutMs,
       issueIntervalMs: o.issueIntervalMs,
     });
-    this.http = new KisHttp({ env: o.env, baseUrl, appKey: o.appKey, appSecret: o.appSecret, tokens, timeoutMs: o.timeoutMs, rateLimitBackoffMs: o.rateLimitBackoffMs, ratePerSecond: o.ratePerSecond });
+    this.http = new KisHttp({ env: o.env, baseUrl, appKey: o.appKey, appSecret: o.appSecret, tokens, timeoutMs: o.timeoutMs, rateLimitBackoffMs: o.rateLimitBackoffMs, ratePerSecond: o.ratePerSecond, ...(o.pacer ? { pacer: o.pacer } : {}) });
     this.tr = KIS_TR_IDS[o.env];
     this.now = o.now ?? (() => new Date());
     this.quoteClock = o.quoteClock ?? new QuoteClock();

@@ -39,7 +39,7 @@ describe("a worker with MARKET_DATA=alpaca", () => {
       const http = /"http":"(http:\/\/[^"]+)","jobs"/.exec(worker.output())![1]!;
       await expect.poll(async () => (await db.dataSource.query(`SELECT state FROM market_feeds WHERE name = 'alpaca:iex'`))[0]?.state, { timeout: 20_000, interval: 100 }).toBe("live");
       await expect.poll(async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM stock_prices WHERE ticker = 'NVDA' AND source = 'alpaca:iex:daily'`))[0].n, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(250);
-      await expect.poll(async () => (await (await fetch(`${http}/readyz`)).json()).watchdog?.feeds, { timeout: 20_000, interval: 100 }).toEqual([{ feed: "alpaca:iex", up: true }]);
+      await expect.poll(async () => ((await (await fetch(`${http}/readyz`)).json()) as { watchdog?: { feeds?: unknown } }).watchdog?.feeds, { timeout: 20_000, interval: 100 }).toEqual([{ feed: "alpaca:iex", up: true }]);
 
       // The key is revoked and the connection drops: the feed is down, and /readyz says so.
       fake.setKeys({});

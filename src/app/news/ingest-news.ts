@@ -1,6 +1,7 @@
 import type { NewsArticleInput } from "../../domain/news.js";
 import type { FeedFailureReason, FeedFetcher, FeedResult } from "../ports/news-feed.js";
 import type { NewsStore } from "../ports/news-store.js";
+import { mapBounded } from "../map-bounded.js";
 
 /** The part of a (pino) logger ingestion uses. */
 export interface IngestLog {
@@ -55,20 +56,6 @@ export async function ingestNews(deps: IngestNewsDeps, feeds: readonly string[],
   const summary = { feeds: feeds.length, failed, items: items.length, inserted };
   deps.log.info({ feeds: summary.feeds, failed: failed.length, items: summary.items, inserted }, "news ingested");
   return summary;
-}
-
-/** Runs `task` over `inputs` with at most `limit` in flight; results keep the inputs' order. */
-async function mapBounded<T, R>(inputs: readonly T[], limit: number, task: (input: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await task(inputs[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
-  return results;
 }
 
 /**

@@ -6,6 +6,7 @@ import { cleanText } from "../../domain/text.js";
 import type { Clock } from "../ports/clock.js";
 import type { PriceHistory } from "../ports/market-data.js";
 import type { PriceStore } from "../ports/price-store.js";
+import { mapBounded } from "../map-bounded.js";
 
 /** The part of a (pino) logger the backfill uses. */
 export interface BackfillLog {
@@ -169,18 +170,4 @@ export function dailyBarProblem(bar: PriceBar, ticker: string, timeZone: string)
   }
   if (typeof bar.volume !== "bigint" || bar.volume < 0n) return `${date}: volume ${String(bar.volume)} is not a share count`;
   return undefined;
-}
-
-/** Runs `task` over `inputs` with at most `limit` in flight; results keep the inputs' order. */
-async function mapBounded<T, R>(inputs: readonly T[], limit: number, task: (input: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await task(inputs[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
-  return results;
 }

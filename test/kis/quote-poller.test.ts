@@ -42,7 +42,12 @@ it("polls every followed ticker; a bar is reported once its time is known, stamp
   fake.setQuote("NYS", "NKE", { last: " 63.03 ", tvol: "" });
   expect(await p.poll(at(0))).toEqual([]); // first sight: the age of the last trade is unknown
   fake.setQuote("NAS", "NVDA", { last: "120.7500", tvol: "1300" });
-  const second = await p.poll(at(30));
+  // Each bar is handed over as soon as it is fetched: NVDA's before NKE has even been asked.
+  const nkeAsked = () => fake.requests.filter((r) => r.path === KIS_PATHS.quote && r.body.SYMB === "NKE").length;
+  const askedBefore = nkeAsked();
+  const early: [string, number][] = [];
+  const second = await p.poll(at(30), (bar) => early.push([bar.ticker, nkeAsked() - askedBefore]));
+  expect(early).toEqual([["NVDA", 0]]);
   expect(second).toEqual([{ ticker: "NVDA", time: at(0), open: expect.anything(), high: expect.anything(), low: expect.anything(), close: expect.anything(), adjClose: null, volume: 1300n, source: "kis:rest" }]);
   expect([second[0]!.open, second[0]!.high, second[0]!.low, second[0]!.close].map(String)).toEqual(["120.75", "120.75", "120.75", "120.75"]);
   fake.setQuote("NYS", "NKE", { last: "63.10", tvol: "" });

@@ -6,8 +6,12 @@ export interface MarketDataProvider {
   readonly name: string;
   /** Polled outside exchange hours too (a replay keeps its own clock). */
   readonly alwaysOpen: boolean;
-  /** The newest bar of every ticker it follows, stamped with the time it is true for. */
-  poll(now: Date): Promise<PriceBar[]>;
+  /**
+   * The newest bar of every ticker it follows, stamped with the time it is true for. A provider
+   * that fetches ticker by ticker also hands each bar to `onBar` as soon as it has it, so a crash
+   * early in a long polling round is acted on at once, not at the round's end.
+   */
+  poll(now: Date, onBar?: (bar: PriceBar) => void): Promise<PriceBar[]>;
 }
 
 /** One trade as a provider reported it. */

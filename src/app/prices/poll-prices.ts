@@ -1,4 +1,5 @@
 import type { MarketCalendar } from "../../domain/market-calendar.js";
+import type { PriceBar } from "../../domain/prices.js";
 import type { Clock } from "../ports/clock.js";
 import type { FeedStatusSink, MarketDataProvider } from "../ports/market-data.js";
 import type { CheckedBatch, TickPipeline } from "./tick-pipeline.js";
@@ -21,23 +22,28 @@ export interface PollDeps {
 export async function pollPrices(deps: PollDeps): Promise<{ skipped?: string; bars?: number; halted?: string[]; filled?: number }> {
   const now = deps.clock.now();
   if (!deps.provider.alwaysOpen && !deps.calendar.isMarketOpen(now)) return { skipped: "market closed" };
-  let bars;
-  try {
-    bars = await deps.provider.poll(now);
-  } catch (error) {
-    deps.status?.down(`${deps.provider.name} quotes failed: ${error instanceof Error ? error.message : String(error)}`);
-    throw error;
-  }
-  deps.status?.live(`${deps.provider.name} quotes`);
-  if (bars.length === 0) return { bars: 0 };
   const batches: CheckedBatch[] = [];
   const unsubscribe = deps.pipeline.observe((event) => event.kind === "checked" && batches.push(event));
+  // A poll reports the last price, not a trade: no volume is added to the minute's bar.
+  const pushed = new Set<PriceBar>();
+  const push = (bar: PriceBar) => {
+    pushed.add(bar);
+    deps.pipeline.push({ ticker: bar.ticker, price: bar.close, size: 0n, time: bar.time, source: bar.source });
+  };
+  let bars: PriceBar[];
   try {
-    // A poll reports the last price, not a trade: no volume is added to the minute's bar.
-    for (const bar of bars) deps.pipeline.push({ ticker: bar.ticker, price: bar.close, size: 0n, time: bar.time, source: bar.source });
+    try {
+      bars = await deps.provider.poll(now, push);
+    } catch (error) {
+      deps.status?.down(`${deps.provider.name} quotes failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    deps.status?.live(`${deps.provider.name} quotes`);
+    for (const bar of bars) if (!pushed.has(bar)) push(bar);
     await deps.pipeline.drained();
   } finally {
     unsubscribe();
   }
+  if (bars.length === 0) return { bars: 0 };
   return { bars: bars.length, halted: [...new Set(batches.flatMap((b) => b.halted))], filled: batches.reduce((n, b) => n + b.restingFills, 0) };
 }

@@ -42,13 +42,16 @@ export class KisQuotePoller implements MarketDataProvider {
     this.clock = o.clock ?? new QuoteClock();
   }
 
-  async poll(now: Date): Promise<PriceBar[]> {
+  async poll(now: Date, onBar?: (bar: PriceBar) => void): Promise<PriceBar[]> {
     const tickers = [...new Set(await this.o.followed())];
     const bars: PriceBar[] = [];
     const failures: string[] = [];
     for (const ticker of tickers) {
       const outcome = await this.pollOne(ticker, now);
-      if ("bar" in outcome) bars.push(outcome.bar);
+      if ("bar" in outcome) {
+        bars.push(outcome.bar);
+        onBar?.(outcome.bar);
+      }
       else if ("skipped" in outcome) this.o.log?.debug({ ticker: safe(ticker), reason: outcome.skipped }, "KIS quote skipped this round");
       else {
         failures.push(`${safe(ticker)}: ${outcome.failed}`);

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { MarketFeedRepository } from "../../src/adapters/db/repositories/market-feed-repository.js";
+import { MARKET_OPEN } from "../support/desk.js";
 import { holdPosition } from "../support/accounts.js";
 import { ADMIN, createTestBot, TRADER, TRADER_2, VIEWER } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
@@ -96,6 +98,20 @@ describe("/status", () => {
     );
     await t.send(ADMIN, "/status");
     expect(t.telegram.lastText(ADMIN)).toMatch(/🔴 <code>daily_loss<\/code> -50(\.0+)?% \(limit -5%/);
+  });
+
+  it("opens with where prices come from: a live feed's state, or what to set when there is none", async () => {
+    const feeds = new MarketFeedRepository(db.dataSource);
+    await feeds.report({
+      name: "alpaca:iex", state: "down", reason: "auth failed: check ALPACA_KEY_ID/ALPACA_SECRET_KEY", since: MARKET_OPEN, followed: 2, refused: {},
+      lastTickAt: new Date(MARKET_OPEN.getTime() - 90_000), lastTickTicker: "NVDA", ticks: 10, reportedAt: MARKET_OPEN,
+    });
+    const live = createTestBot(db.dataSource, { redis, prefix, marketData: { provider: "alpaca", feeds } });
+    await live.send(ADMIN, "/status");
+    expect(live.telegram.lastText(ADMIN).split("\n")[0]).toBe("📡 Market data: alpaca:iex DOWN: auth failed: check ALPACA_KEY_ID/ALPACA_SECRET_KEY, 2 tickers, last trade NVDA 90 s ago");
+    const none = createTestBot(db.dataSource, { redis, prefix, marketData: { provider: "none" } });
+    await none.send(ADMIN, "/status");
+    expect(none.telegram.lastText(ADMIN).split("\n")[0]).toMatch(/^📡 Market data: none \(prices arrive by import only: set MARKET_DATA/);
   });
 
   it("says so when there is no account yet", async () => {

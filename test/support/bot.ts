@@ -63,6 +63,8 @@ export interface TestBotOptions extends ExecutionOptions {
   charts?: ChartRenderer;
   /** The War Room's LLM agent; none by default. */
   llm?: SlowAgent;
+  /** Where prices come from, for /status; not shown when omitted. */
+  marketData?: BotDeps["marketData"];
 }
 
 /**
@@ -112,6 +114,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
       settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
     },
     nearStopPct: new Dec(2),
+    ...(options.marketData ? { marketData: options.marketData } : {}),
     log,
   };
   const bot = createBot(deps, { token: TOKEN, ...transport, botInfo: BOT_INFO, ...(options.before ? { before: options.before } : {}) });

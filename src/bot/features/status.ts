@@ -11,7 +11,7 @@ export function statusFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("status", async (ctx) => {
     const [feeds, accounts] = await Promise.all([marketDataLines(deps), statusView(deps)]);
-    return replyHtml(ctx, [...feeds, "", renderStatus(accounts)].join("\n"));
+    return replyHtml(ctx, [...feeds, ...(feeds.length > 0 ? [""] : []), renderStatus(accounts)].join("\n"));
   });
   return composer;
 }

@@ -73,9 +73,15 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   const parts = liveProvider(runtime);
   // One process streams and reports the feed; another worker stands by and takes over within
   // a lease interval when that one dies (its PostgreSQL session, and so the lease, ends with it).
-  const lease = new SessionLease(pgPool(runtime.dataSource), "war-room:market-feed");
   let live: LiveFeed | undefined;
   let closed = false;
+  const lease = new SessionLease(pgPool(runtime.dataSource), "war-room:market-feed", () => {
+    // Our PostgreSQL session died: another worker may stream now. Stop, and ask for the lease again.
+    runtime.log.warn({ feed: parts.name }, "lost the market-feed lease; stopping this process's stream");
+    const lost = live;
+    live = undefined;
+    void lost?.close();
+  });
   const lead = async () => {
     if (live || closed || !(await lease.tryAcquire().catch(() => false))) return;
     live = await startLiveFeed(runtime, services, parts, pipeline, prices);

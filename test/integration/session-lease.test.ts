@@ -9,7 +9,8 @@ describe("the session lease that picks the one process streaming market data", (
   it("is held by one process at a time and passes on when the holder lets go or its session dies", async () => {
     const pool = pgPool(db.dataSource);
     const first = new SessionLease(pool, "war-room:test-lease");
-    const second = new SessionLease(pool, "war-room:test-lease");
+    let lost = 0;
+    const second = new SessionLease(pool, "war-room:test-lease", () => (lost += 1));
     expect(await first.tryAcquire()).toBe(true);
     expect(await first.tryAcquire()).toBe(true); // already held
     expect(await second.tryAcquire()).toBe(false);
@@ -22,6 +23,7 @@ describe("the session lease that picks the one process streaming market data", (
     );
     const third = new SessionLease(pool, "war-room:test-lease");
     await expect.poll(() => third.tryAcquire(), { interval: 20, timeout: 5000 }).toBe(true);
+    await expect.poll(() => lost, { interval: 20, timeout: 5000 }).toBe(1); // the holder is told to stop
     third.release();
     second.release();
   });

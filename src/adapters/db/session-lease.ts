@@ -12,6 +12,8 @@ export class SessionLease {
   constructor(
     private readonly pool: pg.Pool,
     private readonly name: string,
+    /** Called when the holder's session is lost (another process may hold the lease now): stop the work. */
+    private readonly onLost: () => void = () => undefined,
   ) {}
 
   /** True when this process holds the lease (now or already). */
@@ -28,9 +30,13 @@ export class SessionLease {
       client.release(true);
       throw error;
     }
-    // A lost session loses the lock: forget the client so the next try asks again.
-    client.on("error", () => {
+    // A lost session loses the lock: hand the broken client back (the pool drops it) and forget
+    // it, so the next try asks again.
+    client.on("error", (error) => {
+      if (this.client !== client) return;
       this.client = undefined;
+      client.release(error);
+      this.onLost();
     });
     this.client = client;
     return true;

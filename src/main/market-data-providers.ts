@@ -22,7 +22,8 @@ function alpaca(runtime: Runtime): ProviderParts {
   const { marketData, risk } = runtime.config;
   const a = marketData.alpaca;
   if (!a.keyId || !a.secretKey) throw new Error("MARKET_DATA=alpaca needs ALPACA_KEY_ID and ALPACA_SECRET_KEY");
-  const log = runtime.log.child({ feed: `alpaca:${a.feed}` });
+  // The stream names its feed in every line itself.
+  const log = runtime.log;
   return {
     name: `alpaca:${a.feed}`,
     stream: new AlpacaStream({ keyId: a.keyId, secretKey: a.secretKey, feed: a.feed, streamUrl: a.streamUrl, silenceMs: marketData.silenceSeconds * 1000, log }),

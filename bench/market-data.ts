@@ -13,6 +13,7 @@
  *      bench/market-data-polling.ts, with the ratio to the streaming figures.
  * Prints a summary with targets; a missed target is a result, not an error.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { AlpacaStream } from "../src/adapters/market-data/alpaca/stream.js";
 import type { FeedStatusSink } from "../src/app/ports/market-data.js";
 import { checkTriggers } from "../src/app/kill-switch/check-triggers.js";
@@ -94,6 +95,9 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
     }
   });
   const statsBefore = { ...pipeline.stats };
+  // How long the desk's event loop was blocked during the load: a tail here is a tail everywhere.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const started = performance.now();
   let sent = 0;
   let trial = IDLE_TRIALS;
@@ -121,6 +125,7 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
     }, 5);
   });
   await Promise.all(crashes);
+  loopDelay.disable();
   // Every trade sent has reached the pipeline before the stream is closed.
   await new Promise<void>((done) => {
     const settled = () => stored.unsettled() === 0 && (done(), true);
@@ -136,6 +141,7 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   say(`    ${formatInt(sent)} trades sent, ${formatInt(received)} received by the pipeline, ${formatInt(stored.unsettled())} never stored; ${formatInt(pipeline.stats.batches - statsBefore.batches)} store batches, ${formatInt(checks)} check rounds (${formatInt(checkedAccounts)} account checks)`);
   say(`    throughput: ${formatRate(rate, "ticks")} through the pipeline (send to last check ${elapsedS.toFixed(2)} s)`);
   say(`    tick-to-stored: ${formatSummary(latency)}`);
+  say(`    event-loop delay of the process (desk and fake): p50 ${formatMs(loopDelay.percentile(50) / 1e6)}, p99 ${formatMs(loopDelay.percentile(99) / 1e6)}, max ${formatMs(loopDelay.max / 1e6)}`);
   say(`    tick-to-halt under load: ${formatSummary(loaded)}; halt alerts ${notifier.alerts.length - checkedBefore}`);
   say(`      of which frame to stored: ${formatSummary(summarize(halts.toStored))}`);
   record(`ticks/s, ${LOAD_TICKERS} tickers x ${LOAD_ACCOUNTS} accounts`, formatRate(rate, "ticks"), `>= ${formatInt(TARGET.ticksPerSecond)}/s`, check(rate, ">=", TARGET.ticksPerSecond));

@@ -25,6 +25,9 @@ export function sessionClock(): { now(): Date } {
   return { now: () => new Date(Date.now() - offset) };
 }
 
+/** Durations of every store statement (ms), for the breakdown. */
+export const storeStatementMs: number[] = [];
+
 /** A pipeline on the real repositories, as the desk builds it in src/main/market-data.ts. */
 export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { pipeline: TickPipeline; notifier: RecordingNotifier; killSwitch: KillSwitchDeps } {
   const prices = new PriceRepository(dataSource);
@@ -49,7 +52,15 @@ export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { 
     positions: new StopLossRepository(dataSource),
   };
   const quiet = { warn: () => undefined, error: (o: object, m: string) => process.stderr.write(`pipeline: ${m} ${JSON.stringify(o)}\n`) };
-  return { pipeline: new TickPipeline({ prices, execution, log: quiet }), notifier, killSwitch };
+  // The store statement timed on its own, to tell PostgreSQL's share of a tail from the pipeline's.
+  const timed = Object.assign(Object.create(prices) as PriceRepository, {
+    recordTicks: async (bars: Parameters<PriceRepository["recordTicks"]>[0]) => {
+      const t = performance.now();
+      await prices.recordTicks(bars);
+      storeStatementMs.push(performance.now() - t);
+    },
+  });
+  return { pipeline: new TickPipeline({ prices: timed, execution, log: quiet }), notifier, killSwitch };
 }
 
 /**

@@ -19,7 +19,7 @@ import type { FeedStatusSink } from "../src/app/ports/market-data.js";
 import { checkTriggers } from "../src/app/kill-switch/check-triggers.js";
 import { AlpacaFake } from "../test/support/alpaca-fake/server.js";
 import { describeServer, Results, runBenchmark, say, settle, withBenchDatabase, type BenchContext } from "./harness.js";
-import { HaltLatency, StoreLatency, TradeClock, deskPipeline, seedLoadAccounts, sessionClock } from "./market-data-support.js";
+import { HaltLatency, StoreLatency, storeStatementMs, TradeClock, deskPipeline, seedLoadAccounts, sessionClock } from "./market-data-support.js";
 import { measurePolling } from "./market-data-polling.js";
 import { assertClockInSession, createAccounts, seedTrialAccounts } from "./risk-fixtures.js";
 import { check, formatInt, formatMs, formatRate, formatSummary, summarize } from "./stats.js";
@@ -141,6 +141,7 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   say(`    ${formatInt(sent)} trades sent, ${formatInt(received)} received by the pipeline, ${formatInt(stored.unsettled())} never stored; ${formatInt(pipeline.stats.batches - statsBefore.batches)} store batches, ${formatInt(checks)} check rounds (${formatInt(checkedAccounts)} account checks)`);
   say(`    throughput: ${formatRate(rate, "ticks")} through the pipeline (send to last check ${elapsedS.toFixed(2)} s)`);
   say(`    tick-to-stored: ${formatSummary(latency)}`);
+  say(`    store statements during the run: ${formatSummary(summarize(storeStatementMs))}`);
   say(`    event-loop delay of the process (desk and fake): p50 ${formatMs(loopDelay.percentile(50) / 1e6)}, p99 ${formatMs(loopDelay.percentile(99) / 1e6)}, max ${formatMs(loopDelay.max / 1e6)}`);
   say(`    tick-to-halt under load: ${formatSummary(loaded)}; halt alerts ${notifier.alerts.length - checkedBefore}`);
   say(`      of which frame to stored: ${formatSummary(summarize(halts.toStored))}`);

@@ -38,12 +38,19 @@ export function feedHealth(r: FeedReport, now: Date): { up: boolean; detail: str
   return { up: true, detail: "" };
 }
 
+const FEED_CONDITION = "feed:";
+
 /** One watchdog condition per feed: the admins hear once when it drops and once when it returns. */
 export function feedConditions(reports: readonly FeedReport[], now: Date): Condition[] {
   return reports.map((r) => {
     const health = feedHealth(r, now);
-    return { name: `feed:${r.name}`, failing: !health.up, detail: health.detail };
+    return { name: `${FEED_CONDITION}${r.name}`, failing: !health.up, detail: health.detail };
   });
+}
+
+/** The feed a watchdog condition is about ("alpaca:iex" for "feed:alpaca:iex"), or undefined for any other condition. */
+export function feedOfCondition(condition: string): string | undefined {
+  return condition.startsWith(FEED_CONDITION) ? condition.slice(FEED_CONDITION.length) : undefined;
 }
 
 /** "alpaca:iex live for 3 min, 12 tickers, last trade NVDA 2 s ago", for /status and the logs. */

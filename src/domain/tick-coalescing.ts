@@ -23,17 +23,21 @@ export interface PendingBar {
   firstReceivedAt: number;
 }
 
-export interface TickInput {
+/** One trade as a provider reported it. */
+export interface Tick {
   ticker: string;
   price: Dec;
+  /** Shares in this trade (0 when the provider does not say). */
   size: bigint;
+  /** The exchange's own time of the trade, never the time it was received. */
   time: Date;
+  /** The provider, e.g. "alpaca:iex" or "kis:ws". */
   source: string;
 }
 
 const MINUTE = 60_000;
 
-export function minuteOf(time: Date): number {
+function minuteOf(time: Date): number {
   return Math.floor(time.getTime() / MINUTE) * MINUTE;
 }
 
@@ -42,7 +46,7 @@ export function minuteOf(time: Date): number {
  * spans). A tick older than the pending bar of its minute still counts for high, low and
  * volume but does not become the close.
  */
-export function coalesce(pending: PendingBar[], tick: TickInput, receivedAt: number): void {
+export function coalesce(pending: PendingBar[], tick: Tick, receivedAt: number): void {
   const minute = minuteOf(tick.time);
   const bar = pending.find((b) => b.minute === minute && b.source === tick.source);
   if (!bar) {
@@ -69,6 +73,26 @@ export function coalesce(pending: PendingBar[], tick: TickInput, receivedAt: num
     bar.time = tick.time;
     bar.close = tick.price;
   }
+}
+
+/**
+ * Puts back under `pending` a bar of the same ticker that could not be stored: it merges into
+ * the pending bar of its minute and source (which is newer: its close and time stay), or joins
+ * the list. Bars stay in minute order.
+ */
+export function requeueOlder(pending: PendingBar[], older: PendingBar): void {
+  const bar = pending.find((b) => b.minute === older.minute && b.source === older.source);
+  if (!bar) {
+    pending.push(older);
+    pending.sort((a, b) => a.minute - b.minute);
+    return;
+  }
+  bar.open = older.open;
+  if (older.high.gt(bar.high)) bar.high = older.high;
+  if (older.low.lt(bar.low)) bar.low = older.low;
+  bar.volume += older.volume;
+  bar.ticks += older.ticks;
+  bar.firstReceivedAt = Math.min(bar.firstReceivedAt, older.firstReceivedAt);
 }
 
 export function toPriceBar(bar: PendingBar): PriceBar {

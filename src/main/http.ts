@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { buildHttpServer, type QueueSource } from "../adapters/http/server.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
-import { followsLiveFeed, type Watchdog } from "./watchdog.js";
-import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
+import type { Watchdog } from "./watchdog.js";
+import { withFeeds } from "./market-data.js";
 
 export interface HttpHandle {
   /** Where the API listens, e.g. http://127.0.0.1:8080. */
@@ -41,7 +41,7 @@ export async function startHttpServer(runtime: Runtime, services: DeskServices, 
     },
     metrics: services.metrics,
     ...(extras.queues ? { queues: extras.queues } : {}),
-    ...(followsLiveFeed(runtime) ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {}),
+    ...withFeeds(runtime),
     log,
   });
   extras.extend?.(app);

@@ -141,7 +141,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       publisher,
     }, schedules.weeklyReportCron),
   ];
-  assertEveryJobHasAProcessor(definitions.some((d) => d.name === "history-backfill") ? [...SCHEDULED_JOBS, "history-backfill"] : SCHEDULED_JOBS, definitions);
+  assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
   if (backfill) backfillAtStart(runtime, backfill);
   const observe = observeJobs(services.metrics);
   const heartbeats = new DeskHealthRepository(runtime.dataSource);

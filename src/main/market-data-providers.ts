@@ -5,16 +5,15 @@ import { KisHistory } from "../adapters/market-data/kis/history.js";
 import { kisMarketDataHttp } from "../adapters/market-data/kis/market-data-http.js";
 import { KisQuotePoller } from "../adapters/market-data/kis/quote-poller.js";
 import { KisStream } from "../adapters/market-data/kis/stream.js";
-import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { KIS_REDIS_PREFIX } from "./brokers.js";
 import type { ProviderParts } from "./market-data.js";
 import type { Runtime } from "./runtime.js";
 
 /** The live providers (KIS, Alpaca), built from their named variables (validated by loadConfig). */
-export function liveProvider(runtime: Runtime): ProviderParts {
+export function liveProvider(runtime: Runtime, followed: () => Promise<readonly string[]>): ProviderParts {
   const { marketData } = runtime.config;
   if (marketData.provider === "alpaca") return alpaca(runtime);
-  if (marketData.provider === "kis") return kis(runtime);
+  if (marketData.provider === "kis") return kis(runtime, followed);
   throw new Error(`MARKET_DATA=${marketData.provider} is not a live provider`);
 }
 
@@ -36,19 +35,18 @@ function alpaca(runtime: Runtime): ProviderParts {
  * accounts the real-time trade WebSocket (HDFSCNT0) for up to 40 of them; the token and the
  * request budget are the broker's (Redis), so market data never pushes an order into EGW00201.
  */
-function kis(runtime: Runtime): ProviderParts {
-  const { broker, marketData, news } = runtime.config;
+function kis(runtime: Runtime, followed: () => Promise<readonly string[]>): ProviderParts {
+  const { broker, marketData } = runtime.config;
   const k = broker.kis;
   if (!k.appKey || !k.appSecret) throw new Error("MARKET_DATA=kis needs KIS_APP_KEY and KIS_APP_SECRET");
   if (!runtime.redis) throw new Error("MARKET_DATA=kis needs Redis (the token and the request budget are shared through it)");
   const log = runtime.log.child({ feed: `kis:${k.env}` });
   const http = kisMarketDataHttp({ env: k.env, appKey: k.appKey, appSecret: k.appSecret, redis: runtime.redis, redisPrefix: KIS_REDIS_PREFIX, log, ...(k.baseUrl ? { baseUrl: k.baseUrl } : {}) });
   const exchanges = new KisExchanges();
-  const prices = new PriceRepository(runtime.dataSource);
   const streams = k.env === "real" && marketData.kis.stream === "auto";
   return {
     name: `kis:${k.env}`,
-    poller: new KisQuotePoller({ http, env: k.env, followed: () => prices.followedTickers(news.watchlist), exchanges, log }),
+    poller: new KisQuotePoller({ http, env: k.env, followed, exchanges, log }),
     history: new KisHistory({ http, exchanges, log }),
     ...(streams
       ? {

@@ -6,12 +6,22 @@ import { pgPool } from "../adapters/db/pool.js";
 import { SessionLease } from "../adapters/db/session-lease.js";
 import { loadReplaySeries, ReplayMarketData } from "../adapters/market-data/replay-provider.js";
 import { ReplayHistory } from "../adapters/market-data/replay-history.js";
+import type { FeedStore } from "../app/ports/feed-store.js";
 import type { MarketDataProvider, PriceHistory, StreamingMarketData } from "../app/ports/market-data.js";
 import { FeedMonitor } from "../app/prices/feed-monitor.js";
 import { TickPipeline } from "../app/prices/tick-pipeline.js";
 import { liveProvider } from "./market-data-providers.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
+
+/**
+ * `{ feeds }` for what reads the feeds' reports (the watchdog, /readyz, /metrics, /status) when a
+ * live provider reports to market_feeds; `{}` for the replay and "none", which have no connection to lose.
+ */
+export function withFeeds(runtime: Runtime): { feeds?: FeedStore } {
+  const provider = runtime.config.marketData.provider;
+  return provider === "kis" || provider === "alpaca" ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {};
+}
 
 /** The shipped demo prices, found from this file rather than the working directory. */
 export const DEMO_PRICES = fileURLToPath(new URL("../../demo/prices", import.meta.url));
@@ -70,7 +80,8 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
     return { pipeline, poller, history, watchlist: [...new Set([...news.watchlist, ...marketData.replayTickers])], close: () => pipeline.stop() };
   }
 
-  const parts = liveProvider(runtime);
+  const followed = () => prices.followedTickers(news.watchlist);
+  const parts = liveProvider(runtime, followed);
   // One process streams and reports the feed; another worker stands by and takes over within
   // a lease interval when that one dies (its PostgreSQL session, and so the lease, ends with it).
   let live: LiveFeed | undefined;
@@ -84,7 +95,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   });
   const lead = async () => {
     if (live || closed || !(await lease.tryAcquire().catch(() => false))) return;
-    live = await startLiveFeed(runtime, services, parts, pipeline, prices);
+    live = await startLiveFeed(runtime, services, parts, pipeline, followed);
     if (closed) await live.close();
   };
   await lead();
@@ -115,17 +126,16 @@ interface LiveFeed {
 }
 
 /** The lease holder's part: the feed's monitor (its reports), the stream and the tickers it follows. */
-async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, prices: PriceRepository): Promise<LiveFeed> {
+async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, followed: () => Promise<readonly string[]>): Promise<LiveFeed> {
   const monitor = new FeedMonitor({ store: new MarketFeedRepository(runtime.dataSource), clock: services.killSwitch.clock, log: runtime.log }, parts.name);
   monitor.start();
   const unobserve = pipeline.observe((batch) => monitor.observe(batch));
-  const watchlist = runtime.config.news.watchlist;
   let followTimer: NodeJS.Timeout | undefined;
   if (parts.stream) {
     const stream = parts.stream;
     const follow = async () => {
       try {
-        const tickers = await prices.followedTickers(watchlist);
+        const tickers = await followed();
         monitor.following(tickers);
         stream.follow(tickers);
       } catch (error) {
@@ -138,7 +148,7 @@ async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: Pr
     followTimer.unref();
   } else {
     // Polling only: nothing to connect; each poll says live or down.
-    monitor.following(await prices.followedTickers(watchlist).catch(() => []));
+    monitor.following(await followed().catch(() => []));
   }
   runtime.log.info({ feed: parts.name, streaming: !!parts.stream, polling: !!parts.poller, history: !!parts.history }, "live market data");
   return {

@@ -30,8 +30,7 @@ import { Dec } from "../domain/decimal.js";
 import type { Role } from "../domain/vocabulary.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/index.js";
 import { prepareDataDir } from "../local/data-dir.js";
-import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
-import { followsLiveFeed } from "./watchdog.js";
+import { withFeeds } from "./market-data.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -108,10 +107,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     warroom: buildWarRoomDeps(runtime, services, board),
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),
-    marketData: {
-      provider: runtime.config.marketData.provider,
-      ...(followsLiveFeed(runtime) ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {}),
-    },
+    marketData: { provider: runtime.config.marketData.provider, ...withFeeds(runtime) },
     log: runtime.log,
   };
 }

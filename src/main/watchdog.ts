@@ -3,7 +3,7 @@ import { StopLossRepository } from "../adapters/db/repositories/stop-loss-reposi
 import { checkAllAccounts } from "../app/kill-switch/check-triggers.js";
 import { haltTrading } from "../app/kill-switch/halt-trading.js";
 import { scanStopLosses } from "../app/orders/stop-loss-scan.js";
-import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
+import { withFeeds } from "./market-data.js";
 import { watchDesk, type DeskHealthReport, type SafetyFallbacks, type WatchdogDeps, type WatchdogState } from "../app/watchdog/watch-desk.js";
 import type { DataSource } from "typeorm";
 import type { SafetyJob } from "../domain/watchdog.js";
@@ -59,14 +59,8 @@ function watchdogDeps(runtime: Runtime, services: DeskServices, process: string)
     notifier: killSwitch.notifier,
     timeoutMs: 5_000,
     fallbacks: safetyFallbacks(services, runtime.dataSource),
-    ...(followsLiveFeed(runtime) ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {}),
+    ...withFeeds(runtime),
   };
-}
-
-/** A live provider reports its feed to market_feeds; the replay and "none" have no connection to lose. */
-export function followsLiveFeed(runtime: Runtime): boolean {
-  const provider = runtime.config.marketData.provider;
-  return provider === "kis" || provider === "alpaca";
 }
 
 /**

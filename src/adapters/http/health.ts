@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { DeskHealthReport } from "../../app/watchdog/watch-desk.js";
+import { feedOfCondition } from "../../domain/feed-health.js";
 
 export interface ReadinessChecks {
   database(): Promise<void>;
@@ -49,8 +50,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
     if (checks.desk && !desk) failures.push({ name: "watchdog", outcome: "failed", error: undefined, message: "the watchdog has not finished its first look yet" });
     if (desk?.database === "failed") failures.push({ name: "database_writes", outcome: "failed", error: desk.errors["database"], message: `PostgreSQL did not take the watchdog's write (${desk.errors["database"] ?? "failed"}): a halt could not be recorded` });
     // A feed that delivers nothing leaves positions unpriced: stops cannot fire and stale_data will halt.
-    for (const feed of desk?.conditions.filter((c) => c.name.startsWith("feed:") && c.failing) ?? []) {
-      failures.push({ name: feed.name, outcome: "failed", error: undefined, message: `market data ${feed.name.slice(5)} is down (${feed.detail})` });
+    for (const feed of feedsOf(desk)) {
+      if (!feed.up) failures.push({ name: `feed:${feed.feed}`, outcome: "failed", error: undefined, message: `market data ${feed.feed} is down (${feed.detail})` });
     }
     for (const job of desk?.overdue ?? []) failures.push({ name: `job:${job.name}`, outcome: "failed", error: undefined, message: `${job.name} has not completed for over ${job.allowedSeconds} s` });
     const body = { database: database.outcome, redis: redis.outcome, ...(watchdog ? { watchdog } : {}) };
@@ -67,6 +68,14 @@ function deskSection(desk: DeskHealthReport) {
     redis: desk.redis,
     overdueJobs: desk.overdue.map((o) => ({ job: o.name, lastCompletedAt: o.lastOkAt?.toISOString() ?? null, allowedSeconds: o.allowedSeconds })),
     fallbacks: desk.fallbacks,
-    feeds: desk.conditions.filter((c) => c.name.startsWith("feed:")).map((c) => ({ feed: c.name.slice(5), up: !c.failing, ...(c.failing ? { detail: c.detail } : {}) })),
+    feeds: feedsOf(desk),
   };
+}
+
+/** The market-data feeds among the watchdog's conditions. */
+function feedsOf(desk: DeskHealthReport | undefined): { feed: string; up: boolean; detail?: string }[] {
+  return (desk?.conditions ?? []).flatMap((c) => {
+    const feed = feedOfCondition(c.name);
+    return feed ? [{ feed, up: !c.failing, ...(c.failing ? { detail: c.detail } : {}) }] : [];
+  });
 }

@@ -1,5 +1,5 @@
-import type { Dec } from "../../domain/decimal.js";
 import type { PriceBar } from "../../domain/prices.js";
+import type { Tick } from "../../domain/tick-coalescing.js";
 
 /** Where live prices come from by polling: the broker's quotes, or a replay of history in local mode. */
 export interface MarketDataProvider {
@@ -14,17 +14,7 @@ export interface MarketDataProvider {
   poll(now: Date, onBar?: (bar: PriceBar) => void): Promise<PriceBar[]>;
 }
 
-/** One trade as a provider reported it. */
-export interface Tick {
-  ticker: string;
-  price: Dec;
-  /** Shares in this trade (0 when the provider does not say). */
-  size: bigint;
-  /** The exchange's own time of the trade, never the time it was received. */
-  time: Date;
-  /** The provider, e.g. "alpaca:iex" or "kis:ws". */
-  source: string;
-}
+export type { Tick } from "../../domain/tick-coalescing.js";
 
 /** Where a streaming provider pushes what it hears. Never blocks and never throws. */
 export interface TickSink {

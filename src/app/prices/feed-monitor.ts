@@ -25,10 +25,6 @@ export class FeedMonitor implements FeedStatusSink {
     this.r = { name, state: "connecting", reason: "", since: now, followed: 0, refused: {}, lastTickAt: null, lastTickTicker: null, ticks: 0, reportedAt: now };
   }
 
-  get report(): Readonly<FeedReport> {
-    return this.r;
-  }
-
   /** Starts the periodic report; the first one is written at once. */
   start(): void {
     void this.write();

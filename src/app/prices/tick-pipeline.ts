@@ -1,5 +1,6 @@
-import { Dec } from "../../domain/decimal.js";
-import { coalesce, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
+import { type Dec } from "../../domain/decimal.js";
+import { coalesce, requeueOlder, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
+import { TICKER_PATTERN } from "../../domain/vocabulary.js";
 import type { StopLossDeps } from "../orders/stop-loss-scan.js";
 import { PriceReactions, type CheckedBatch, type PriceMove } from "./price-reactions.js";
 import type { Tick, TickSink } from "../ports/market-data.js";
@@ -45,8 +46,6 @@ export interface TickPipelineStats {
   failedBatches: number;
 }
 
-const TICKER = /^[A-Z][A-Z0-9.-]{0,9}$/;
-
 /**
  * One pipeline for every feed, streaming or polled, in two stages that each run one batch at a
  * time. Storing: ticks are coalesced per ticker and minute while a batch is in flight, then each
@@ -63,7 +62,6 @@ export class TickPipeline implements TickSink {
   private readonly reactions: PriceReactions;
   private storing: Promise<void> | undefined;
   private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
   private cancelRetry: () => void = () => undefined;
   private readonly listeners = new Set<(event: PipelineEvent) => void>();
   private sessionMinute = -1;
@@ -77,7 +75,7 @@ export class TickPipeline implements TickSink {
     if (this.stopped) return;
     this.stats.received += 1;
     const now = this.deps.execution.killSwitch.clock.now().getTime();
-    if (!TICKER.test(tick.ticker) || !tick.price.isFinite() || tick.price.lte(0) || tick.size < 0n || Number.isNaN(tick.time.getTime())) {
+    if (!TICKER_PATTERN.test(tick.ticker) || !tick.price.isFinite() || tick.price.lte(0) || tick.size < 0n || Number.isNaN(tick.time.getTime())) {
       this.stats.rejected += 1;
       return;
     }
@@ -149,11 +147,12 @@ export class TickPipeline implements TickSink {
       if (await this.store(batch)) continue;
       this.requeue(batch);
       // PostgreSQL is failing: wait a moment (stop() cuts the wait short) and try again with whatever is newest.
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
-        this.retryTimer = setTimeout(resolve, this.deps.retryMs ?? 1000);
+        timer = setTimeout(resolve, this.deps.retryMs ?? 1000);
         this.cancelRetry = resolve;
       });
-      clearTimeout(this.retryTimer);
+      clearTimeout(timer);
     }
   }
 
@@ -161,20 +160,8 @@ export class TickPipeline implements TickSink {
   private requeue(batch: Map<string, PendingBar[]>): void {
     for (const [ticker, bars] of batch) {
       const newer = this.pending.get(ticker) ?? [];
-      for (const old of bars) {
-        const bar = newer.find((n) => n.minute === old.minute && n.source === old.source);
-        if (!bar) {
-          newer.push(old);
-          continue;
-        }
-        bar.open = old.open;
-        bar.high = Dec.max(bar.high, old.high);
-        bar.low = Dec.min(bar.low, old.low);
-        bar.volume += old.volume;
-        bar.ticks += old.ticks;
-        bar.firstReceivedAt = Math.min(bar.firstReceivedAt, old.firstReceivedAt);
-      }
-      this.pending.set(ticker, newer.sort((a, b) => a.minute - b.minute));
+      for (const older of bars) requeueOlder(newer, older);
+      this.pending.set(ticker, newer);
     }
   }
 

@@ -2,7 +2,7 @@ import { changedConditions, overdueJobs, type Condition, type OverdueJob, type S
 import type { Clock } from "../ports/clock.js";
 import type { DeskHealthStore } from "../ports/desk-health-store.js";
 import type { FeedStore } from "../ports/feed-store.js";
-import { feedConditions } from "../../domain/feed-health.js";
+import { feedConditions, feedOfCondition } from "../../domain/feed-health.js";
 import type { Notifier } from "../ports/notifier.js";
 
 type Probe = "ok" | "failed" | "absent";
@@ -156,7 +156,8 @@ async function announce(deps: WatchdogDeps, state: WatchdogState, conditions: Co
 
 function titleOf(name: string, started: boolean): string {
   if (name === "calendar") return started ? "Market calendar cannot vouch for the coming days" : "Market calendar vouches again";
-  if (name.startsWith("feed:")) return started ? `Market data ${name.slice(5)} is down` : `Market data ${name.slice(5)} is back`;
+  const feed = feedOfCondition(name);
+  if (feed) return started ? `Market data ${feed} is down` : `Market data ${feed} is back`;
   const what = name === "database" ? "PostgreSQL" : name === "redis" ? "Redis" : name === "triggers" ? "Kill-switch triggers" : `Job ${name.slice(4)}`;
   if (name === "database") return started ? `${what} cannot take writes` : `${what} takes writes again`;
   if (name === "redis") return started ? `${what} unreachable` : `${what} reachable again`;
@@ -171,7 +172,7 @@ function linesOf(name: string, started: boolean, detail: string, redisDown: bool
   if (name === "redis") lines.push("scheduled jobs cannot run: the watchdog evaluates the triggers and scans stops itself from PostgreSQL", "/halt still works");
   if (name === "triggers") lines.push("every account was halted (fail closed); resume once the cause is fixed");
   if (name === "calendar") lines.push("market hours and trading days are guesses (weekends only) until War Room is updated: halt, or add closures with MARKET_CLOSURES");
-  if (name.startsWith("feed:")) lines.push("no new prices from it: during market hours, accounts holding its tickers halt on stale_data past KS_STALE_DATA_SECONDS");
+  if (feedOfCondition(name)) lines.push("no new prices from it: during market hours, accounts holding its tickers halt on stale_data past KS_STALE_DATA_SECONDS");
   if (name.startsWith("job:") && !redisDown) lines.push("is a worker running? (npm run worker, or npm start)");
   return lines;
 }

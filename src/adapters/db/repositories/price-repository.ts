@@ -25,9 +25,7 @@ const UPSERT_IGNORE = `${INSERT} ON CONFLICT (ticker, time) DO NOTHING RETURNING
  * when one is older (its time moves on: the primary key is (ticker, time)), else inserted; a row
  * already at exactly that time (two sources, one instant) is merged by the conflict clause.
  */
-const RECORD_TICKS = `WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[], $8::text[])
-      AS t(ticker, time, open, high, low, close, volume, source)),
+const RECORD_TICKS = `WITH input AS (${INPUT}),
   placed AS (
     SELECT i.*, prev.time AS prev_time FROM input i
     LEFT JOIN LATERAL (
@@ -37,8 +35,7 @@ const RECORD_TICKS = `WITH input AS (
       ORDER BY s.time DESC LIMIT 1) prev ON true),
   moved AS (
     UPDATE stock_prices s SET time = p.time, high = GREATEST(s.high, p.high), low = LEAST(s.low, p.low), close = p.close, volume = s.volume + p.volume
-    FROM placed p WHERE p.prev_time IS NOT NULL AND s.ticker = p.ticker AND s.time = p.prev_time
-    RETURNING s.ticker)
+    FROM placed p WHERE p.prev_time IS NOT NULL AND s.ticker = p.ticker AND s.time = p.prev_time)
   INSERT INTO stock_prices (ticker, time, open, high, low, close, adj_close, volume, source)
   SELECT ticker, time, open, high, low, close, NULL, volume, source FROM placed WHERE prev_time IS NULL ORDER BY ticker, time
   ON CONFLICT (ticker, time) DO UPDATE SET high = GREATEST(stock_prices.high, EXCLUDED.high), low = LEAST(stock_prices.low, EXCLUDED.low),
@@ -61,6 +58,21 @@ interface LatestRow {
   ticker: string;
   time: Date;
   close: string;
+}
+
+/** The bars as INPUT's nine column arrays. */
+function columns(bars: readonly PriceBar[]): unknown[] {
+  return [
+    bars.map((b) => b.ticker),
+    bars.map((b) => b.time),
+    bars.map((b) => b.open.toFixed()),
+    bars.map((b) => b.high.toFixed()),
+    bars.map((b) => b.low.toFixed()),
+    bars.map((b) => b.close.toFixed()),
+    bars.map((b) => (b.adjClose ? b.adjClose.toFixed() : null)),
+    bars.map((b) => b.volume.toString()),
+    bars.map((b) => b.source),
+  ];
 }
 
 const toLatest = (row: LatestRow): LatestPrice => ({ ticker: row.ticker, time: row.time, close: new Dec(row.close) });
@@ -114,16 +126,7 @@ export class PriceRepository implements PriceStore {
     await inTransaction(this.pool, (client) => client.query({
       name: "prices_record_ticks",
       text: RECORD_TICKS,
-      values: [
-        bars.map((b) => b.ticker),
-        bars.map((b) => b.time),
-        bars.map((b) => b.open.toFixed()),
-        bars.map((b) => b.high.toFixed()),
-        bars.map((b) => b.low.toFixed()),
-        bars.map((b) => b.close.toFixed()),
-        bars.map((b) => b.volume.toString()),
-        bars.map((b) => b.source),
-      ],
+      values: columns(bars),
     }), { synchronous_commit: "off" });
   }
 
@@ -138,17 +141,7 @@ export class PriceRepository implements PriceStore {
     const inserted = await inTransaction(this.pool, async (client) => {
       let count = 0;
       for (const batch of chunks(unique, BATCH_SIZE)) {
-        const { rows } = await client.query<{ inserted: boolean }>(sql, [
-          batch.map((b) => b.ticker),
-          batch.map((b) => b.time),
-          batch.map((b) => b.open.toFixed()),
-          batch.map((b) => b.high.toFixed()),
-          batch.map((b) => b.low.toFixed()),
-          batch.map((b) => b.close.toFixed()),
-          batch.map((b) => (b.adjClose ? b.adjClose.toFixed() : null)),
-          batch.map((b) => b.volume.toString()),
-          batch.map((b) => b.source),
-        ]);
+        const { rows } = await client.query<{ inserted: boolean }>(sql, columns(batch));
         count += rows.filter((r) => r.inserted).length;
       }
       return count;

@@ -108,7 +108,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       log: runtime.log,
     }, schedules.dailyReportCron),
     pricePollJob(
-      { provider: feed.poller, pipeline: feed.pipeline, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock, status: { live: (detail) => feed.monitor?.live(detail), down: (reason) => feed.monitor?.down(reason) } },
+      { provider: feed.poller, pipeline: feed.pipeline, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock, status: { live: (detail) => feed.pollStatus?.live(detail), down: (reason) => feed.pollStatus?.down(reason) } },
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),

@@ -40,8 +40,12 @@ export interface MarketFeed {
   pipeline: TickPipeline;
   /** Polled by the price-poll job (the replay, KIS quotes), or nothing. */
   poller: MarketDataProvider;
-  /** The live feed's monitor (KIS and Alpaca) in the process that holds the feed, told about polls and connections. */
-  readonly monitor?: FeedMonitor | undefined;
+  /**
+   * Where a poll's outcome is reported: the feed's monitor, in the process that holds the feed,
+   * when the provider only polls (KIS paper). A streaming feed's state is its connection's: a
+   * poll that finds nothing to do must not call a dropped stream live again.
+   */
+  readonly pollStatus?: FeedMonitor | undefined;
   /** Daily bars for the backfill; absent when the provider has no history. */
   history?: PriceHistory;
   /** The tickers followed besides held ones and working orders: WATCHLIST, and in local mode the replayed tickers. */
@@ -105,8 +109,8 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   return {
     pipeline,
     poller: parts.poller ?? noMarketData,
-    get monitor() {
-      return live?.monitor;
+    get pollStatus() {
+      return parts.poller && !parts.stream ? live?.monitor : undefined;
     },
     ...(parts.history ? { history: parts.history } : {}),
     watchlist: news.watchlist,

@@ -1,4 +1,4 @@
-import { type Dec } from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
 import { coalesce, requeueOlder, timeTick, toPriceBar, type PendingBar } from "../../domain/tick-coalescing.js";
 import { TICKER_PATTERN } from "../../domain/vocabulary.js";
 import type { StopLossDeps } from "../orders/stop-loss-scan.js";

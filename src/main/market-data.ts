@@ -131,7 +131,10 @@ interface LiveFeed {
 
 /** The lease holder's part: the feed's monitor (its reports), the stream and the tickers it follows. */
 async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, followed: () => Promise<readonly string[]>): Promise<LiveFeed> {
-  const monitor = new FeedMonitor({ store: new MarketFeedRepository(runtime.dataSource), clock: services.killSwitch.clock, log: runtime.log }, parts.name);
+  const store = new MarketFeedRepository(runtime.dataSource);
+  // The lease holder speaks for the desk's one feed: a provider or environment it no longer uses is forgotten.
+  await store.retireAllBut(parts.name).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not forget the reports of feeds no longer used"));
+  const monitor = new FeedMonitor({ store, clock: services.killSwitch.clock, log: runtime.log }, parts.name);
   monitor.start();
   const unobserve = pipeline.observe((batch) => monitor.observe(batch));
   let followTimer: NodeJS.Timeout | undefined;

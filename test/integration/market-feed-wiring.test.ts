@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueryCache } from "../../src/adapters/cache/query-cache.js";
 import { createRedisOutageLog } from "../../src/adapters/redis/outage-log.js";
 import { loadConfig } from "../../src/config/load.js";
@@ -42,6 +42,10 @@ async function feedFor(env: Record<string, string>): Promise<MarketFeed> {
   return feed;
 }
 
+beforeEach(async () => {
+  await db.dataSource.query(`TRUNCATE market_feeds`);
+});
+
 describe("where a price poll reports its outcome", () => {
   it("nowhere for a streaming feed: a poll must not call a dropped stream live again", async () => {
     const fake = await AlpacaFake.start({ keys: { PKWIRING00000001: "wiring-secret" } });
@@ -51,11 +55,14 @@ describe("where a price poll reports its outcome", () => {
     expect(feed.pollStatus).toBeUndefined();
   });
 
-  it("to the feed's monitor when the provider only polls (KIS paper)", async () => {
+  it("to the feed's monitor when the provider only polls (KIS paper); a feed no longer configured is forgotten", async () => {
+    await db.dataSource.query(`INSERT INTO market_feeds (name, state, since, reported_at) VALUES ('alpaca:iex', 'live', now(), now() - interval '1 hour')`);
     const fake = await startKisFake();
     cleanup.push(() => fake.close());
     const feed = await feedFor({ MARKET_DATA: "kis", KIS_ENV: "paper", KIS_APP_KEY: "PAPERKEY0001", KIS_APP_SECRET: APPS.PAPERKEY0001.secret, KIS_ACCOUNT_NO: "50012345", KIS_BASE_URL: fake.url });
     expect(feed.pollStatus).toBeDefined();
+    // The old row goes before the monitor's first report, which is written in the background.
+    await expect.poll(async () => (await db.dataSource.query<{ name: string }[]>(`SELECT name FROM market_feeds`)).map((r) => r.name)).toEqual(["kis:paper"]);
     feed.pollStatus!.down("KIS quotes failed: test");
     await expect.poll(async () => (await db.dataSource.query(`SELECT state, reason FROM market_feeds WHERE name = 'kis:paper'`))[0]).toEqual({ state: "down", reason: "KIS quotes failed: test" });
   });

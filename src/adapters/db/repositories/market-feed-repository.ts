@@ -37,6 +37,10 @@ export class MarketFeedRepository implements FeedStore {
     });
   }
 
+  async retireAllBut(name: string): Promise<void> {
+    await this.pool.query({ name: "market_feeds_retire", text: `DELETE FROM market_feeds WHERE name <> $1`, values: [name] });
+  }
+
   async all(): Promise<FeedReport[]> {
     const { rows } = await this.pool.query<FeedRow>({ name: "market_feeds_all", text: `SELECT * FROM market_feeds ORDER BY name` });
     return rows.map((r) => ({

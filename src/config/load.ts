@@ -48,6 +48,13 @@ export interface Config {
     approvalExpiryMinutes: number;
     fourEyes: boolean;
     shadowRequiresApproval: boolean;
+    /** Promotion to micro or small needs a second admin. */
+    promotionFourEyes: boolean;
+    promotionExpiryMinutes: number;
+    liveAccountName: string;
+    /** The tracking-error gate a live account passes to leave micro. */
+    trackingErrorMaxBps: number;
+    trackingMinPairs: number;
     resumeMaxAttempts: number;
     resumeLockoutMinutes: number;
     overrideCodeHash: string | undefined;
@@ -150,6 +157,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       approvalExpiryMinutes: e.APPROVAL_EXPIRY_MINUTES,
       fourEyes: e.FOUR_EYES,
       shadowRequiresApproval: e.SHADOW_REQUIRES_APPROVAL,
+      promotionFourEyes: e.PROMOTION_FOUR_EYES,
+      promotionExpiryMinutes: e.PROMOTION_EXPIRY_MINUTES,
+      liveAccountName: e.LIVE_ACCOUNT_NAME,
+      trackingErrorMaxBps: e.TRACKING_ERROR_MAX_BPS,
+      trackingMinPairs: e.TRACKING_MIN_PAIRS,
       resumeMaxAttempts: e.RESUME_MAX_ATTEMPTS,
       resumeLockoutMinutes: e.RESUME_LOCKOUT_MINUTES,
       overrideCodeHash: e.OVERRIDE_CODE_HASH,

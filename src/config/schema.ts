@@ -194,6 +194,13 @@ export const envSchema = z.object({
   APPROVAL_EXPIRY_MINUTES: positiveInt(10, "minutes before a pending proposal expires", 24 * 60),
   FOUR_EYES: flag(false, "the requester may not approve their own proposal"),
   SHADOW_REQUIRES_APPROVAL: flag(true, "operator and War Room orders on shadow accounts wait for a trader's approval (live accounts always do)"),
+  PROMOTION_FOUR_EYES: flag(true, "a promotion to a phase that trades real money (micro, small) waits for a second admin's approval"),
+  PROMOTION_EXPIRY_MINUTES: positiveInt(60, "minutes a promotion waits for the second admin before it expires", 7 * 24 * 60),
+  LIVE_ACCOUNT_NAME: z.string().trim().default("live").pipe(
+    z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: "expected 1-32 characters of a-z, 0-9 or -, starting with a letter" }),
+  ).describe("name of the live account the promotion out of live-prep opens"),
+  TRACKING_ERROR_MAX_BPS: positiveInt(50, "largest mean absolute slippage of live fills against their shadow twins (bps) that lets a live account leave micro", 10_000),
+  TRACKING_MIN_PAIRS: positiveInt(10, "mirrored decisions filled on both sides needed before the tracking-error gate can pass", 10_000),
   RESUME_MAX_ATTEMPTS: positiveInt(3, "wrong override codes before resume locks", 100),
   RESUME_LOCKOUT_MINUTES: positiveInt(15, "minutes resume stays locked after too many wrong codes", 24 * 60),
   OVERRIDE_CODE_HASH: optionalString("scrypt hash of the override code (npm run override:hash)").pipe(

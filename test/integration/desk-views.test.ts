@@ -213,7 +213,7 @@ describe("phase view", () => {
 
   it("shows a micro phase's loss limit and what is left of it, without a gate", async () => {
     const account = await createAccount(db.dataSource, { cash: "94" });
-    await sql(`UPDATE accounts SET phase = 'micro', phase_start_equity = 100, phase_started_at = $2 WHERE id = $1`, [account, NOV_2]);
+    await sql(`UPDATE accounts SET mode = 'live', broker = 'kis', phase = 'micro', phase_start_equity = 100, phase_started_at = $2 WHERE id = $1`, [account, NOV_2]);
     const phase = (await buildPhaseView(monitorDeps(), account))!;
     expect(phase.gate).toBeNull();
     expectDec(phase.phasePnl, "-6");
@@ -246,8 +246,9 @@ describe("status view", () => {
     await sql(`UPDATE kill_switch_states SET trigger = 'manual', reason = 'desk review', actor = 'tg:7', changed_at = $2 WHERE account_id = $1`, [halted, changedAt]);
     const orphan = await createAccount(db.dataSource);
     await sql(`DELETE FROM kill_switch_states WHERE account_id = $1`, [orphan]);
-    const prep = await createAccount(db.dataSource);
-    await sql(`UPDATE accounts SET phase = 'live-prep' WHERE id = $1`, [prep]);
+    // The desk holds one live account per broker: the micro test's goes first.
+    await sql(`DELETE FROM accounts WHERE mode = 'live'`);
+    const prep = await createAccount(db.dataSource, { live: { phase: "live-prep" } });
 
     const views = await buildStatusView(statusDeps());
     const byId = new Map(views.map((v) => [v.id, v]));

@@ -7,7 +7,7 @@ let counter = 0;
 /** Inserts a shadow/paper account (or, with `live`, a live KIS account in that phase) and its kill-switch row; returns the account id. */
 export async function createAccount(
   dataSource: DataSource,
-  options: { name?: string; cash?: string; state?: KillSwitchState; live?: { phase: "micro" | "small" } } = {},
+  options: { name?: string; cash?: string; state?: KillSwitchState; live?: { phase: "live-prep" | "micro" | "small" } } = {},
 ): Promise<string> {
   counter += 1;
   const name = options.name ?? `acct-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;

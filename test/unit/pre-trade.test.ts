@@ -262,6 +262,14 @@ describe("phase live-prep: a checklist phase places no orders that add exposure"
   it("lets a risk-reducing SELL through", () => {
     expect(codes(order({ side: "SELL", quantity: 1 }), context({ phase: "live-prep", positions: holding(["AAPL", 1, "100"]) }))).toEqual([]);
   });
+
+  it("binds a live account, while a shadow account whose record reached live-prep keeps trading on paper under shadow's limits", () => {
+    expect(codes(order({ quantity: 1 }), context({ phase: "live-prep", mode: "live" }))).toEqual(["phase_no_trading"]);
+    expect(codes(order({ quantity: 1 }), context({ phase: "live-prep", mode: "shadow" }))).toEqual([]);
+    // A shadow account is never held to micro's one share either: those limits are for real money.
+    expect(codes(order({ quantity: 5 }), context({ phase: "micro", mode: "shadow" }))).toEqual([]);
+    expect(codes(order({ quantity: 5 }), context({ phase: "micro", mode: "live" }))).toEqual(expect.arrayContaining(["phase_order_quantity"]));
+  });
 });
 
 describe("phase micro: 1 share per order, $100 of exposure, stop after a $10 loss", () => {

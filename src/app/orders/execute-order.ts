@@ -78,6 +78,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
     const refusals = preTradeChecks(order, {
       killSwitch: state,
       phase: view.phase,
+      mode: view.accountMode,
       equity: view.equity,
       cash: view.cash,
       phaseStartEquity: view.phaseStartEquity,

@@ -3,7 +3,7 @@ import type { MarketCalendar } from "../../domain/market-calendar.js";
 import { computeMetrics, type ClosedTrade, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
 import { unrealizedPnl } from "../../domain/portfolio/accounting.js";
-import { PHASE_LIMITS } from "../../domain/risk/phase-limits.js";
+import { limitsFor } from "../../domain/risk/phase-limits.js";
 import { stopStatus, type StopState } from "../../domain/stop-status.js";
 import type { AccountMode, Phase } from "../../domain/vocabulary.js";
 import type { Clock } from "../ports/clock.js";
@@ -185,7 +185,7 @@ async function phaseViewOf(deps: PhaseViewDeps, account: AccountSummary, equity:
   const metrics = computeMetrics({ trades, equityCurve: curve, startingEquity: account.phaseStartEquity });
   const day = tradingDaysBetween(deps.calendar, deps.calendar.tradingDayOf(since), deps.calendar.tradingDayOf(now));
   const phasePnl = equity.minus(account.phaseStartEquity);
-  const lossLimit = PHASE_LIMITS[account.phase].lossLimit;
+  const lossLimit = limitsFor(account.mode, account.phase).lossLimit;
   return {
     accountId: account.id,
     accountName: account.name,

@@ -1,5 +1,5 @@
 import { evaluateTriggers, type Reading } from "../../domain/kill-switch/triggers.js";
-import { PHASE_LIMITS } from "../../domain/risk/phase-limits.js";
+import { limitsFor } from "../../domain/risk/phase-limits.js";
 import type { AccountMode, Broker, Phase, Side, Trigger } from "../../domain/vocabulary.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import type { KillSwitchStatus } from "../ports/kill-switch-store.js";
@@ -95,7 +95,7 @@ export async function buildStatusView(deps: StatusViewDeps): Promise<AccountStat
         broker: account.broker,
         phase: account.phase,
         killSwitch,
-        canTrade: killSwitch.state === "ACTIVE" && PHASE_LIMITS[account.phase].trading,
+        canTrade: killSwitch.state === "ACTIVE" && limitsFor(account.mode, account.phase).trading,
         ...readings,
         openPositions: { count: positions.length, tickers: positions.map((p) => p.ticker) },
         pendingApprovals: { count: proposals.length, proposals },

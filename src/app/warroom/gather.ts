@@ -58,6 +58,7 @@ export async function gatherInput(deps: GatherDeps, ticker: string, accountId: s
       heldQuantity: held?.quantity ?? 0,
       killSwitch: status ? status.state : "UNKNOWN",
       phase: phase.phase,
+      mode: phase.mode,
       positionValue,
       concentrationPct: snap.equity.gt(0) ? positionValue.div(snap.equity).times(100).toNumber() : 0,
       ordersToday: snap.ordersToday,

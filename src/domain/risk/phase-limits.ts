@@ -1,5 +1,5 @@
 import { Dec } from "../decimal.js";
-import type { Phase } from "../vocabulary.js";
+import type { AccountMode, Phase } from "../vocabulary.js";
 
 export interface PhaseLimits {
   /** live-prep is a checklist: it places no orders at all. */
@@ -19,3 +19,13 @@ export const PHASE_LIMITS: Readonly<Record<Phase, PhaseLimits>> = {
   micro: { trading: true, capital: new Dec(100), maxSharesPerOrder: 1, maxPositionValue: null, lossLimit: new Dec(10) },
   small: { trading: true, capital: new Dec(1000), maxSharesPerOrder: null, maxPositionValue: new Dec(200), lossLimit: null },
 };
+
+/**
+ * The limits that bind an account: a live account's phase's; a shadow (paper) account always
+ * trades under shadow's, whatever rung its record has reached, because shadow trading goes on
+ * beside live (its `live-prep` means its record opened the path to a live account). Without a
+ * mode the phase's own limits apply: the stricter reading.
+ */
+export function limitsFor(mode: AccountMode | undefined, phase: Phase): PhaseLimits {
+  return mode === "shadow" ? PHASE_LIMITS.shadow : PHASE_LIMITS[phase];
+}

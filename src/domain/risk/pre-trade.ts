@@ -1,6 +1,6 @@
 import { Dec } from "../decimal.js";
-import type { KillSwitchState, OrderType, Phase, Side } from "../vocabulary.js";
-import { PHASE_LIMITS } from "./phase-limits.js";
+import type { AccountMode, KillSwitchState, OrderType, Phase, Side } from "../vocabulary.js";
+import { limitsFor } from "./phase-limits.js";
 
 /** Why an order was refused before reaching a broker. The engine, not the check, refuses. */
 export type RefusalCode =
@@ -39,6 +39,8 @@ export interface PreTradeContext {
   /** "UNKNOWN" when the state could not be read: treated as halted (fail closed). */
   killSwitch: KillSwitchState | "UNKNOWN";
   phase: Phase;
+  /** Shadow accounts trade under shadow's limits whatever their phase; undefined applies the phase's own. */
+  mode?: AccountMode;
   equity: Dec;
   cash: Dec;
   /** Equity when the account entered its phase (for the phase loss limit). */
@@ -139,7 +141,7 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
 }
 
 function phaseRefusals(order: OrderIntent, ctx: PreTradeContext, notional: Dec, positionAfter: Dec): Refusal[] {
-  const limits = PHASE_LIMITS[ctx.phase];
+  const limits = limitsFor(ctx.mode, ctx.phase);
   const out: Refusal[] = [];
   if (!limits.trading) return [{ code: "phase_no_trading", message: `phase ${ctx.phase} places no orders (checklist only)` }];
   if (limits.maxSharesPerOrder !== null && order.quantity > limits.maxSharesPerOrder) {

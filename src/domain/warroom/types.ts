@@ -1,5 +1,5 @@
 import type { Dec } from "../decimal.js";
-import type { Phase, Side, Signal, Vote } from "../vocabulary.js";
+import type { AccountMode, Phase, Side, Signal, Vote } from "../vocabulary.js";
 
 /**
  * What a War Room session hands its agents: plain data, read in one go by the session, so that
@@ -41,6 +41,8 @@ export interface WarRoomAccount {
   /** "UNKNOWN" when the state could not be read: treated as halted. */
   killSwitch: "ACTIVE" | "HALTED" | "UNKNOWN";
   phase: Phase;
+  /** Shadow accounts trade under shadow limits whatever their phase. */
+  mode?: AccountMode;
   /** Value of the held shares of this ticker at the last price. */
   positionValue: Dec;
   /** This ticker's share of equity now, in percent. */

@@ -1,5 +1,5 @@
 import { Dec } from "../../decimal.js";
-import { PHASE_LIMITS } from "../../risk/phase-limits.js";
+import { limitsFor } from "../../risk/phase-limits.js";
 import type { Side } from "../../vocabulary.js";
 import type { AgentVote, Veto, WarRoomInput } from "../types.js";
 import { toConfidence } from "./common.js";
@@ -43,7 +43,7 @@ export function riskAgent(input: WarRoomInput, options: Partial<RiskOptions> = {
   if (a.killSwitch === "ACTIVE") checked.push("kill switch ACTIVE");
   else vetoes.push({ rule: "kill_switch", sides: BOTH, reason: a.killSwitch === "HALTED" ? "trading is halted" : "the kill-switch state is unknown (treated as halted)" });
 
-  if (PHASE_LIMITS[a.phase].trading) checked.push(`phase ${a.phase} trades`);
+  if (limitsFor(a.mode, a.phase).trading) checked.push(`phase ${a.phase} trades`);
   else vetoes.push({ rule: "phase_no_trading", sides: BUY_ONLY, reason: `phase ${a.phase} places no orders` });
 
   // The larger of the reported share and the one the figures give: fail closed if they disagree.

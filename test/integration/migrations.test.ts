@@ -5,9 +5,9 @@ import { useTestDatabase } from "../support/database.js";
 
 const TABLES = [
   "accounts", "agent_votes", "audit_log", "desk_conditions", "desk_probes", "equity_snapshots", "fills",
-  "job_heartbeats", "kill_switch_events", "kill_switch_states", "market_feeds", "news_article_tickers", "news_articles", "operators",
-  "order_refusals", "orders", "override_code_guard", "positions", "proposals", "stock_prices", "trading_signals",
-  "warroom_sessions",
+  "job_heartbeats", "kill_switch_events", "kill_switch_states", "live_prep_evidence", "market_feeds", "mirror_legs", "mirrored_decisions",
+  "news_article_tickers", "news_articles", "operators", "order_refusals", "orders", "override_code_guard", "phase_promotions", "positions",
+  "proposals", "stock_prices", "trading_signals", "warroom_sessions",
 ];
 
 // An empty database (not the migrated template): this file runs the migrations itself.
@@ -27,11 +27,16 @@ async function indexDefinition(name: string): Promise<string | undefined> {
 
 describe("migrations", () => {
   it("create every table of the data model, then drop them all on the way down, and come back up", async () => {
-    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000", "DeskHealth1764300000000", "MarketFeeds1764400000000"];
+    const all = ["InitialSchema1763935200000", "KillSwitchPeakEquity1763942400000", "OrderRefusals1764000000000", "ExactFillAmounts1764100000000", "OverrideCodeGuard1764200000000", "DeskHealth1764300000000", "MarketFeeds1764400000000", "PathToLive1764600000000", "PhaseLossTrigger1764650000000"];
     expect(await migrateUp(db.dataSource)).toEqual(all);
     expect(await tables()).toEqual(TABLES);
     expect(await migrateUp(db.dataSource)).toEqual([]); // idempotent
 
+    expect(await migrateDown(db.dataSource, 1)).toBe(1); // PhaseLossTrigger
+    expect(await migrateDown(db.dataSource, 1)).toBe(1); // PathToLive
+    expect(await tables()).not.toContain("phase_promotions");
+    const [defaults] = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'operators' AND column_name = 'default_account_id'`);
+    expect(defaults.n).toBe(0);
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // MarketFeeds
     expect(await tables()).not.toContain("market_feeds");
     expect(await migrateDown(db.dataSource, 1)).toBe(1); // DeskHealth
@@ -63,7 +68,7 @@ describe("migrations", () => {
   it("store money as NUMERIC, never as a binary float", async () => {
     const rows: { table_name: string; column_name: string; data_type: string }[] = await db.dataSource.query(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
-       WHERE table_schema = 'public' AND (column_name ~ '(price|cash|capital|equity|pnl|commission|value)' OR data_type IN ('real', 'double precision', 'money'))`,
+       WHERE table_schema = 'public' AND ((column_name ~ '(price|cash|capital|equity|pnl|commission|value)' AND column_name !~ '_at$') OR data_type IN ('real', 'double precision', 'money'))`,
     );
     expect(rows.length).toBeGreaterThan(15);
     expect(rows.filter((r) => r.data_type !== "numeric")).toEqual([]);

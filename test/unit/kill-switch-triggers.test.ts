@@ -9,7 +9,9 @@ import {
   evaluateTriggers,
   type HeldPosition,
   maxDrawdown,
+  phaseLoss,
   staleData,
+  withUnit,
   type TriggerThresholds,
 } from "../../src/domain/kill-switch/triggers.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
@@ -338,9 +340,9 @@ describe("daily_trade_limit: more than 20 executed orders in the trading day fir
 });
 
 describe("evaluateTriggers", () => {
-  it("returns the six automatic readings in a fixed order", () => {
+  it("returns the seven automatic readings in a fixed order", () => {
     const readings = evaluateTriggers(snapshot(), THRESHOLDS);
-    expect(readings.map((r) => r.trigger)).toEqual(["daily_loss", "max_drawdown", "api_error", "position_concentration", "stale_data", "daily_trade_limit"]);
+    expect(readings.map((r) => r.trigger)).toEqual(["daily_loss", "max_drawdown", "api_error", "position_concentration", "stale_data", "daily_trade_limit", "phase_loss"]);
     expect(readings.every((r) => !r.fired)).toBe(true);
   });
 
@@ -362,6 +364,36 @@ describe("evaluateTriggers", () => {
       ["position_concentration", false],
       ["stale_data", true],
       ["daily_trade_limit", true],
+      ["phase_loss", false],
     ]);
+  });
+});
+
+describe("phase_loss", () => {
+  const micro = (equity: string) => snapshot({ equity: new Dec(equity), phase: { startEquity: new Dec("100"), lossLimit: new Dec("10") } });
+
+  it("fires when the loss since the phase began reaches the phase's limit, to the cent", () => {
+    expect(phaseLoss(micro("90.01"))).toMatchObject({ fired: false, value: "9.99", threshold: "10.00", headroom: "0.01", unit: "USD" });
+    expect(phaseLoss(micro("90.00"))).toMatchObject({ fired: true, value: "10.00", headroom: "0.00" });
+    expect(phaseLoss(micro("75.5"))).toMatchObject({ fired: true, value: "24.50" });
+  });
+
+  it("rounds toward the side of the line it is on, so a reading that did not fire never prints as one that did", () => {
+    // $9.995 lost has not reached $10: shown as 9.99, not 10.00.
+    expect(phaseLoss(micro("90.005"))).toMatchObject({ fired: false, value: "9.99", headroom: "0.01" });
+    // $10.001 lost fired: shown as 10.01, never as 10.00 or below.
+    expect(phaseLoss(micro("89.999"))).toMatchObject({ fired: true, value: "10.01" });
+  });
+
+  it("never fires without a limit (shadow, small) or without a phase, and a gain is no loss", () => {
+    expect(phaseLoss(snapshot({ equity: new Dec(1), phase: { startEquity: new Dec(100_000), lossLimit: null } })).fired).toBe(false);
+    expect(phaseLoss(snapshot({ equity: new Dec(1) })).fired).toBe(false);
+    expect(phaseLoss(micro("130"))).toMatchObject({ fired: false, value: "0.00", headroom: "10.00" });
+  });
+
+  it("shows its amounts in dollars", () => {
+    expect(withUnit("10.00", "USD")).toBe("$10.00");
+    expect(withUnit("5.2", "%")).toBe("5.2%");
+    expect(withUnit("3", "count")).toBe("3");
   });
 });

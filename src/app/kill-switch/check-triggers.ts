@@ -1,5 +1,6 @@
 import { haltingReadings, remainingSuppressions } from "../../domain/kill-switch/kill-switch.js";
-import { evaluateTriggers, type Reading } from "../../domain/kill-switch/triggers.js";
+import { evaluateTriggers, withUnit, type Reading } from "../../domain/kill-switch/triggers.js";
+import { limitsFor } from "../../domain/risk/phase-limits.js";
 import type { KillSwitchDeps } from "./deps.js";
 
 export type CheckSource = "schedule" | "fill" | "price-batch" | "api" | "resume" | "watchdog";
@@ -26,7 +27,9 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
   const marketOpen = deps.calendar.isMarketOpen(now);
   const loaded = await deps.snapshots.load({ accountId, tradingDay, marketOpen, now });
   if (!loaded) throw new Error(`account ${accountId} does not exist`);
-  const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
+  // The phase's loss limit (micro: $10 of real money) binds live accounts only (limitsFor).
+  const snapshot = { ...loaded.snapshot, phase: { startEquity: loaded.phaseStartEquity, lossLimit: limitsFor(loaded.mode, loaded.phase).lossLimit } };
+  const readings = evaluateTriggers(snapshot, deps.thresholds);
   const peakEquity = loaded.snapshot.peakEquity ?? loaded.snapshot.equity;
 
   // The common case after a fill or a tick: nothing fires and nothing is suppressed, so there is
@@ -82,6 +85,5 @@ export async function checkAllAccounts(deps: KillSwitchDeps, source: CheckSource
 }
 
 export function describe(r: Reading): string {
-  const unit = r.unit === "count" ? "" : r.unit;
-  return `${r.trigger}: ${r.value}${unit} vs limit ${r.threshold}${unit}${r.detail ? ` (${r.detail})` : ""}`;
+  return `${r.trigger}: ${withUnit(r.value, r.unit)} vs limit ${withUnit(r.threshold, r.unit)}${r.detail ? ` (${r.detail})` : ""}`;
 }

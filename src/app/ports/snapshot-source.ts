@@ -1,5 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { AccountSnapshot } from "../../domain/kill-switch/triggers.js";
+import type { AccountMode, Phase } from "../../domain/vocabulary.js";
 
 
 export interface SnapshotRequest {
@@ -20,6 +21,10 @@ export interface SnapshotSource {
 
 export interface LoadedSnapshot {
   accountName: string;
+  /** The mode and phase decide which phase loss limit binds; the phase began at this equity. */
+  mode: AccountMode;
+  phase: Phase;
+  phaseStartEquity: Dec;
   /** The account's cash; the snapshot's equity is this plus the priced positions. */
   cash: Dec;
   snapshot: AccountSnapshot;

@@ -6,6 +6,7 @@ import type { PriceBar } from "../../domain/prices.js";
 import { smaCross, validateSmaCrossParams, type SmaCrossParams } from "../../domain/strategies/sma-cross.js";
 import type { OrderSource, Side, Trigger } from "../../domain/vocabulary.js";
 import { checkTriggers } from "../kill-switch/check-triggers.js";
+import { withUnit } from "../../domain/kill-switch/triggers.js";
 import { executeOrder, type ExecutionDeps } from "../orders/execute-order.js";
 import type { Clock } from "../ports/clock.js";
 import type { Alert, Notifier } from "../ports/notifier.js";
@@ -156,7 +157,7 @@ export async function runReplay(deps: ReplayDeps, request: ReplayRequest): Promi
     if (!fresh.some((a) => a.kind === "halted" && a.accountId === accountId)) return;
     const status = await ks.store.status(accountId);
     const firing = status?.lastReadings.find((r) => r.trigger === status.trigger && r.fired);
-    const reading = firing ? `${firing.value}${firing.unit === "count" ? "" : firing.unit} vs limit ${firing.threshold}${firing.unit === "count" ? "" : firing.unit}` : (status?.reason ?? "unknown");
+    const reading = firing ? `${withUnit(firing.value, firing.unit)} vs limit ${withUnit(firing.threshold, firing.unit)}` : (status?.reason ?? "unknown");
     halts.push({ date, trigger: status?.trigger ?? null, reading, reason: status?.reason ?? "", tradesBefore: trades.length });
   };
 

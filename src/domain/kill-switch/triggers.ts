@@ -15,6 +15,11 @@ export interface AccountSnapshot {
   /** Whether the exchange's regular session is open at `now` (from the market calendar). */
   marketOpen: boolean;
   now: Date;
+  /**
+   * The account's equity when its phase began and the phase's loss limit (micro: $10 of real
+   * money); a null limit (shadow, small) never fires.
+   */
+  phase?: { startEquity: Dec; lossLimit: Dec | null };
 }
 
 export interface HeldPosition {
@@ -44,7 +49,7 @@ export interface TriggerThresholds {
  */
 export interface Reading {
   trigger: Exclude<Trigger, "manual">;
-  unit: "%" | "count" | "s";
+  unit: "%" | "count" | "s" | "USD";
   value: string;
   threshold: string;
   headroom: string;
@@ -155,7 +160,30 @@ export function dailyTradeLimit(s: AccountSnapshot, t: TriggerThresholds): Readi
   };
 }
 
-const EVALUATORS = [dailyLoss, maxDrawdown, apiErrors, concentration, staleData, dailyTradeLimit];
+/**
+ * phase_loss: the loss since the phase began reached the phase's limit (micro stops trading at a
+ * $10 loss). The pre-trade checks refuse new exposure at that point; this halts the account, so
+ * the operator hears of it and a resume takes the override code.
+ */
+export function phaseLoss(s: AccountSnapshot): Reading {
+  const base = { trigger: "phase_loss" as const, unit: "USD" as const };
+  const limit = s.phase?.lossLimit ?? null;
+  if (!s.phase || limit === null) return { ...base, value: "0.00", threshold: "none", headroom: "none", fired: false, detail: "this phase has no loss limit" };
+  const loss = Dec.max(new Dec(0), s.phase.startEquity.minus(s.equity));
+  const fired = loss.gte(limit);
+  // Cents, rounded toward the side of the line the reading is on.
+  const shown = loss.toDecimalPlaces(2, fired ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);
+  return { ...base, value: shown.toFixed(2), threshold: limit.toFixed(2), headroom: limit.minus(shown).toFixed(2), fired };
+}
+
+const EVALUATORS = [dailyLoss, maxDrawdown, apiErrors, concentration, staleData, dailyTradeLimit, phaseLoss];
+
+/** A reading's value or threshold with its unit, for people: "5.2%", "3", "12.5s", "$10.00". */
+export function withUnit(value: string, unit: Reading["unit"]): string {
+  if (unit === "count") return value;
+  if (unit === "USD") return value === "none" ? value : `$${value}`;
+  return `${value}${unit}`;
+}
 
 /** Every automatic trigger's reading, in a fixed order. */
 export function evaluateTriggers(snapshot: AccountSnapshot, thresholds: TriggerThresholds): Reading[] {

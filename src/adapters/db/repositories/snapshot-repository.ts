@@ -3,13 +3,14 @@ import type { DataSource } from "typeorm";
 import type { LoadedSnapshot, SnapshotRequest, SnapshotSource } from "../../../app/ports/snapshot-source.js";
 import { Dec } from "../../../domain/decimal.js";
 import type { HeldPosition } from "../../../domain/kill-switch/triggers.js";
+import type { AccountMode, Phase } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 
 /** One statement: the kill switch's whole view of an account, with each held ticker's newest price. */
 const SNAPSHOT = {
   name: "kill_switch_snapshot",
   text: `
-  SELECT a.name, a.cash::text AS cash, k.consecutive_api_errors, k.peak_equity::text AS peak_equity,
+  SELECT a.name, a.mode, a.phase, a.phase_start_equity::text AS phase_start_equity, a.cash::text AS cash, k.consecutive_api_errors, k.peak_equity::text AS peak_equity,
     k.suppressed_triggers <> '{}'::jsonb AS any_suppressed,
     (SELECT e.equity::text FROM equity_snapshots e
       WHERE e.account_id = a.id AND e.trading_day = $2 AND e.kind = 'start_of_day') AS start_of_day,
@@ -25,6 +26,9 @@ const SNAPSHOT = {
 
 interface SnapshotRow {
   name: string;
+  mode: AccountMode;
+  phase: Phase;
+  phase_start_equity: string;
   cash: string;
   consecutive_api_errors: number;
   peak_equity: string | null;
@@ -60,6 +64,9 @@ export class SnapshotRepository implements SnapshotSource {
     const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
     return {
       accountName: row.name,
+      mode: row.mode,
+      phase: row.phase,
+      phaseStartEquity: new Dec(row.phase_start_equity),
       cash,
       anySuppressed: row.any_suppressed,
       snapshot: {

@@ -13,6 +13,7 @@ import type { TradeLog } from "../app/ports/trade-log.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Logger } from "../logger.js";
+import type { PendingChoiceStore } from "./account-choice.js";
 import type { LedgerFlavor } from "./middlewares/dedupe.js";
 import type { NoticeSpacer, UserRateLimiter } from "./middlewares/rate-limit.js";
 
@@ -36,6 +37,8 @@ export interface BotDeps {
   deduper: UpdateDeduper;
   /** Where conversation state lives (Redis): a restart mid-conversation loses nothing. */
   conversationStorage: ConversationStateStorage;
+  /** Commands waiting for their operator to pick an account (Redis, 10-minute TTL). */
+  accountChoices: PendingChoiceStore;
   /** /report: the day's fills, the chart (absent when charts cannot be drawn here) and the sender. */
   reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
   /** /warroom; undefined where the War Room is not wired. */

@@ -17,6 +17,7 @@ import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { reportCharts } from "./report-charts.js";
 import { buildWarRoomDeps } from "./warroom.js";
 import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
+import { RedisPendingChoices } from "../adapters/telegram/redis-pending-choices.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
 import { updateDeduper } from "../bot/middlewares/dedupe.js";
 import type { Notifier } from "../app/ports/notifier.js";
@@ -104,6 +105,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     reader: new DeskReaderRepository(runtime.dataSource),
     deduper: updateDeduper(new RedisOnceLedger(runtime.redis, prefix)),
     conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
+    accountChoices: new RedisPendingChoices(runtime.redis, prefix),
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     warroom: buildWarRoomDeps(runtime, services, board),
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),

@@ -19,6 +19,7 @@ import { PriceRepository } from "../../src/adapters/db/repositories/price-reposi
 import { SignalRepository } from "../../src/adapters/db/repositories/signal-repository.js";
 import { WarRoomRepository } from "../../src/adapters/db/repositories/warroom-repository.js";
 import { RedisConversationStorage } from "../../src/adapters/telegram/redis-conversation-storage.js";
+import { RedisPendingChoices } from "../../src/adapters/telegram/redis-pending-choices.js";
 import { RedisOnceLedger } from "../../src/adapters/telegram/redis-once-ledger.js";
 import { updateDeduper } from "../../src/bot/middlewares/dedupe.js";
 import type { ApprovalDeps } from "../../src/app/approvals/request-order.js";
@@ -100,6 +101,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
     reader: new DeskReaderRepository(dataSource),
     deduper: updateDeduper(new RedisOnceLedger(options.redis, options.prefix)),
     conversationStorage: new RedisConversationStorage(options.redis, options.prefix),
+    accountChoices: new RedisPendingChoices(options.redis, options.prefix),
     reports: { trades: new TradeLogRepository(dataSource), charts: options.charts, publisher: new TelegramReportPublisher(pushApi, operators, log) },
     warroom: {
       store: new WarRoomRepository(dataSource),

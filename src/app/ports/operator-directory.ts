@@ -13,4 +13,8 @@ export interface OperatorDirectory {
   find(userId: number): Promise<Operator | undefined>;
   /** Every active operator, for pushes. */
   all(): Promise<Operator[]>;
+  /** The account this operator's trading commands go to when they name none (/use); null when unset. */
+  defaultAccount(userId: number): Promise<string | null>;
+  /** Sets (or, with null, clears) the operator's default account; kept in PostgreSQL. */
+  setDefaultAccount(userId: number, accountId: string | null): Promise<void>;
 }

@@ -37,4 +37,33 @@ export class OperatorRepository implements OperatorDirectory {
     for (const [userId, role] of this.configured) byId.set(userId, { userId, role, displayName: byId.get(userId)?.displayName ?? "" });
     return [...byId.values()].sort((a, b) => a.userId - b.userId);
   }
+
+  async defaultAccount(userId: number): Promise<string | null> {
+    if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+    const { rows } = await this.pool.query<{ default_account_id: string | null }>({
+      name: "operator_default_account",
+      text: `SELECT default_account_id FROM operators WHERE telegram_user_id = $1`,
+      values: [userId],
+    });
+    return rows[0]?.default_account_id ?? null;
+  }
+
+  /**
+   * A configured operator may have no row: one is created to hold the default, INACTIVE, so
+   * that the row never grants access by itself (taking the id out of the configuration must
+   * still remove the person). An existing row keeps its role and activity.
+   */
+  async setDefaultAccount(userId: number, accountId: string | null): Promise<void> {
+    const role = this.configured.get(userId);
+    if (role) {
+      await this.pool.query(
+        `INSERT INTO operators (telegram_user_id, role, active, default_account_id) VALUES ($1, $2, false, $3)
+         ON CONFLICT (telegram_user_id) DO UPDATE SET default_account_id = EXCLUDED.default_account_id, updated_at = now()`,
+        [userId, role, accountId],
+      );
+      return;
+    }
+    const { rowCount } = await this.pool.query(`UPDATE operators SET default_account_id = $2, updated_at = now() WHERE telegram_user_id = $1 AND active`, [userId, accountId]);
+    if (rowCount !== 1) throw new Error(`operator ${userId} is not an active operator`);
+  }
 }

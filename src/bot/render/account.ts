@@ -1,0 +1,15 @@
+import type { AccountMode } from "../../domain/vocabulary.js";
+import { esc } from "./html.js";
+
+/**
+ * How every message names an account (issue 14): real money is unmistakable. "🔴 LIVE · live"
+ * or "📄 paper · shadow"; plain text (escape it, or use accountTag for HTML).
+ */
+export function accountLabel(account: { name: string; mode: AccountMode }): string {
+  return account.mode === "live" ? `🔴 LIVE · ${account.name}` : `📄 paper · ${account.name}`;
+}
+
+/** accountLabel as escaped HTML. */
+export function accountTag(account: { name: string; mode: AccountMode }): string {
+  return esc(accountLabel(account));
+}

@@ -3,6 +3,8 @@ import { Bot, Composer, type BotError, GrammyError, HttpError, type Context, typ
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.js";
 import { approvalsFeature } from "./features/approvals.js";
+import { accountsFeature } from "./features/accounts.js";
+import { useFeature } from "./features/use.js";
 import { warroomFeature } from "./features/warroom.js";
 import { closeFeature } from "./features/close.js";
 import { executeFeature } from "./features/execute.js";
@@ -70,6 +72,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     statusFeature(deps),
     monitorFeature(deps),
     reportFeature(deps),
+    accountsFeature(deps),
+    useFeature(deps),
     phaseFeature(deps),
     resumeFeature(deps),
     executeFeature(deps),

@@ -1,6 +1,5 @@
 import { requestOrder, type RequestOutcome } from "../app/approvals/request-order.js";
-import { tradingAccount } from "../app/accounts/trading-account.js";
-import type { OrderSource } from "../domain/vocabulary.js";
+import type { AccountMode, OrderSource } from "../domain/vocabulary.js";
 import type { BotDeps } from "./context.js";
 import { esc } from "./render/html.js";
 import { renderOrderOutcome } from "./render/order.js";
@@ -19,17 +18,15 @@ export interface OperatorOrder {
 }
 
 /**
- * Sends an operator's order down the one order path. A proposal is posted to the traders (the
- * requester among them) by the board; anything else comes back as HTML to reply with.
+ * Sends an operator's order for one account (chosen by the caller: see account-choice.ts) down
+ * the one order path. A proposal is posted to the traders (the requester among them) by the
+ * board; anything else comes back as HTML to reply with, naming the account.
  */
 export async function placeOperatorOrder(
   deps: BotDeps,
   order: OperatorOrder,
-  /** The trading account when the caller already looked it up. */
-  known?: { id: string },
+  account: { id: string; name: string; mode: AccountMode },
 ): Promise<{ reply: string | null; outcome: RequestOutcome | null }> {
-  const account = known ?? (await tradingAccount(deps.reader));
-  if (!account) return { reply: "❌ There is no account to trade.", outcome: null };
   const outcome = await requestOrder(deps.approvals, {
     accountId: account.id,
     idempotencyKey: order.idempotencyKey,
@@ -49,7 +46,7 @@ export async function placeOperatorOrder(
     subject: order.ticker.slice(0, 16),
     details: { side: order.side.slice(0, 8), quantity: order.quantity.slice(0, 24), limit: order.limitPrice?.slice(0, 24) ?? null, stop: order.stopPrice?.slice(0, 24) ?? null, outcome: outcome.status },
   });
-  if (outcome.status === "unknown_account") return { reply: "❌ The account no longer exists.", outcome };
+  if (outcome.status === "unknown_account") return { reply: `❌ The account ${esc(account.name)} no longer exists.`, outcome };
   if (outcome.status === "pending_approval") {
     if (outcome.created) {
       await deps.board.post(outcome.proposal);
@@ -57,5 +54,5 @@ export async function placeOperatorOrder(
     }
     return { reply: `ℹ️ Already proposed: ${esc(outcome.proposal.id.slice(0, 8))} is ${esc(outcome.proposal.status)}.`, outcome };
   }
-  return { reply: renderOrderOutcome(outcome), outcome };
+  return { reply: renderOrderOutcome(outcome, account), outcome };
 }

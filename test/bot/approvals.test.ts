@@ -25,10 +25,11 @@ describe("/approvals", () => {
     t.telegram.clear();
     await t.send(TRADER_2, "/approvals");
     const sent = t.telegram.sent("sendMessage", TRADER_2);
-    expect(sent.map((c) => String(c.payload.text).split("\n")[0])).toEqual([
+    // Each names the account it would trade, then its terms.
+    expect(sent.map((c) => String(c.payload.text).split("\n").slice(0, 2).join(" | "))).toEqual([
       "<b>2 proposal(s) waiting</b>",
-      "🟡 <b>Proposal</b> BUY 10 NKE · market",
-      "🟡 <b>Proposal</b> BUY 3 NKE · limit 99.00 · stop 95.00",
+      "📄 paper · Shadow | 🟡 <b>Proposal</b> BUY 10 NKE · market",
+      "📄 paper · Shadow | 🟡 <b>Proposal</b> BUY 3 NKE · limit 99.00 · stop 95.00",
     ]);
     expect(buttons(sent[1]!)).toEqual([`ap:${first.id}:a`, `ap:${first.id}:d`]);
     expect(buttons(sent[2]!)).toEqual([`ap:${second.id}:a`, `ap:${second.id}:d`]);

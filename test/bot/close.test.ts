@@ -56,7 +56,7 @@ describe("/close", () => {
 
   it.each([
     ["no position", "/close AAPL", "❌ No open AAPL position to close.\nusage: /close TICKER [QTY]  (QTY defaults to the whole position)"],
-    ["a quantity above the position", "/close NKE 11", "❌ You hold 10 NKE; cannot close 11."],
+    ["a quantity above the position", "/close NKE 11", "❌ 📄 paper · Shadow holds 10 NKE; cannot close 11."],
     ["no arguments", "/close", "❌ missing the ticker.\nusage: /close TICKER [QTY]"],
     ["too many arguments", "/close NKE 5 now", "❌ too many arguments (3); at most 2."],
     ["quantity 0", "/close NKE 0", "quantity must be a whole number of shares above 0, got &quot;0&quot;"],

@@ -23,6 +23,8 @@ describe("/execute with arguments", () => {
     expect(copies.map((c) => Number(c.payload.chat_id)).sort()).toEqual([ADMIN, TRADER, TRADER_2]);
     for (const copy of copies) {
       expect(buttons(copy)).toEqual([`ap:${p!.id}:a`, `ap:${p!.id}:d`]);
+      // The account it would trade heads it.
+      expect(String(copy.payload.text).split("\n")[0]).toBe("📄 paper · Shadow");
       expect(copy.payload.text).toContain("🟡 <b>Proposal</b> BUY 10 NKE · market");
       expect(copy.payload.text).toContain(`from tg:${TRADER} (operator)`);
       expect(copy.payload.text).toContain("⏳ waiting for a trader");
@@ -64,7 +66,7 @@ describe("/execute with arguments", () => {
   it("executes at once, without a proposal, when the policy asks no approval", async () => {
     const t = createTestBot(db.dataSource, { redis, prefix, shadowRequiresApproval: false, slippageBps: 0 });
     await t.send(TRADER, "/execute BUY NKE 10");
-    expect(t.telegram.lastText(TRADER)).toBe("✅ <b>Filled</b>: BUY 10 NKE @ 100.00 (commission $1.00)\nposition 10 NKE · cash $98,999.00");
+    expect(t.telegram.lastText(TRADER)).toBe("📄 paper · Shadow\n✅ <b>Filled</b>: BUY 10 NKE @ 100.00 (commission $1.00)\nposition 10 NKE · cash $98,999.00");
     expect(await proposals(db.dataSource)).toEqual([]);
     expect(await orders(db.dataSource)).toMatchObject([{ side: "BUY", ticker: "NKE", quantity: 10, status: "filled", proposal_id: null, requested_by: `tg:${TRADER}` }]);
     expect(t.telegram.sent("sendMessage").map((c) => Number(c.payload.chat_id))).toEqual([TRADER]);
@@ -90,7 +92,7 @@ describe("/execute dialogue", () => {
     const t = createTestBot(db.dataSource, { redis, prefix });
     await t.send(TRADER, "/execute");
     const ask = t.telegram.sent("sendMessage", TRADER).at(-1)!;
-    expect(ask.payload.text).toBe("New order. Buy or sell? (/cancel to stop)");
+    expect(ask.payload.text).toBe("New order on 📄 paper · Shadow. Buy or sell? (/cancel to stop)");
     expect(buttons(ask)).toEqual(["ex:BUY", "ex:SELL", "dlg:cancel"]);
     await t.press(TRADER, "ex:BUY");
     expect(t.telegram.sent("answerCallbackQuery").at(-1)!.payload.callback_query_id).toMatch(/^cq-/);

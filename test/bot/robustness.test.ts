@@ -127,7 +127,7 @@ describe("failures", () => {
     await t.send(TRADER, "/execute");
     await t.press(TRADER, "ex:BUY");
     await t.send(TRADER, "NKE");
-    vi.spyOn(t.deps.reader, "accounts").mockRejectedValue(new Error("boom"));
+    vi.spyOn(t.deps.approvals, "accountMode").mockRejectedValue(new Error("boom"));
     await t.send(TRADER, "10");
     expect(t.telegram.lastText(TRADER)).toBe(FAILED_INTERNAL);
     expect(await redis.keys(`${prefix}conv:*`)).toEqual([]);
@@ -168,7 +168,7 @@ describe("failures", () => {
     const t = createTestBot(db.dataSource, { redis, prefix });
     t.telegram.failNext("sendMessage", RATE_LIMITED);
     await t.send(TRADER, "/execute");
-    expect(t.telegram.texts(TRADER)).toEqual(["New order. Buy or sell? (/cancel to stop)", "New order. Buy or sell? (/cancel to stop)"]);
+    expect(t.telegram.texts(TRADER)).toEqual(["New order on 📄 paper · Shadow. Buy or sell? (/cancel to stop)", "New order on 📄 paper · Shadow. Buy or sell? (/cancel to stop)"]);
     await t.press(TRADER, "ex:SELL");
     expect(t.telegram.lastText(TRADER)).toBe("SELL: which ticker? (e.g. NKE)");
   });

@@ -20,6 +20,8 @@ export interface AccountSummary {
   /** Equity when the current phase began: the phase's P&L (and loss limit) counts from here. */
   phaseStartEquity: Dec;
   createdAt: Date;
+  /** The broker account a live account trades, masked ("1234****-01"); null for paper. */
+  brokerAccount: string | null;
 }
 
 export interface PositionView {

@@ -1,9 +1,12 @@
 import type { OrderTerms } from "../../domain/orders/order-request.js";
-import type { ProposalStatus } from "../../domain/vocabulary.js";
+import type { AccountMode, ProposalStatus } from "../../domain/vocabulary.js";
 
 /** A stored proposal: the order's terms (its idempotency key stays in the store) and the decision. */
 export interface Proposal extends Omit<OrderTerms, "idempotencyKey"> {
   id: string;
+  /** The account it would trade: every message about a proposal names it. */
+  accountName: string;
+  accountMode: AccountMode;
   rationale: string;
   status: ProposalStatus;
   decidedBy: string | null;

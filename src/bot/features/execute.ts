@@ -1,44 +1,67 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Context } from "grammy";
-import { actorId, actorOf, type BotContext, type BotDeps } from "../context.js";
+import type { AccountSummary } from "../../app/ports/desk-reader.js";
+import { idempotencyKeyOf, onAccountChoice, takeAccountWord, tradesInPhase, withAccount, type CommandOrigin } from "../account-choice.js";
+import { actorId, type BotContext, type BotDeps } from "../context.js";
 import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
 import { placeOperatorOrder } from "../order-requests.js";
 import { parseExecuteArgs, words } from "../parse.js";
+import { accountTag } from "../render/account.js";
 import { esc } from "../render/html.js";
 
 /**
- * /execute BUY NKE 10 [limit] [stop]: validated, checked before trade, then proposed to the
- * traders with Approve / Deny (or executed when the policy asks no approval). With no
- * arguments a short dialogue asks for side, ticker and quantity.
+ * /execute BUY NKE 10 [limit] [stop] [@account]: validated, checked before trade, then proposed
+ * to the traders with Approve / Deny (or executed when the policy asks no approval). The account
+ * is the one named, else the operator's default, else the only one trading; with several and
+ * none chosen the bot asks first. With no arguments a short dialogue asks for side, ticker and
+ * quantity (after the account, when that has to be asked).
  */
 export function executeFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(createConversation(executeDialogue(deps), { id: "execute", parallel: true, maxMillisecondsToWait: 5 * 60_000 }));
+  composer.use(onAccountChoice(deps, { command: "execute", role: "trader" }, (ctx, account, text, origin) => runExecute(ctx, deps, account, text, origin)));
   composer.command("execute", requireRole("trader", "/execute"), async (ctx) => {
-    if (ctx.match.trim() === "") {
-      await ctx.conversation.exit("execute");
-      await ctx.conversation.enter("execute");
-      return;
+    const word = takeAccountWord(ctx.match);
+    if (!word.ok) return void (await ctx.reply(`❌ ${esc(word.error)}`, { parse_mode: "HTML" }));
+    // A malformed order is answered before anyone is asked which account it is for.
+    if (word.rest !== "") {
+      const parsed = parseExecuteArgs(word.rest);
+      if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
     }
-    const parsed = parseExecuteArgs(ctx.match);
-    if (!parsed.ok) {
-      await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" });
-      return;
-    }
-    const { reply } = await placeOperatorOrder(deps, { ...parsed.args, actor: actorOf(ctx), idempotencyKey: `tg-${ctx.chat.id}-${ctx.msg.message_id}` });
-    if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
+    await withAccount(ctx, deps, { command: "execute", text: word.rest, explicit: word.explicit, eligible: tradesInPhase }, (account, origin) =>
+      runExecute(ctx, deps, account, word.rest, origin),
+    );
   });
   return composer;
 }
 
+/**
+ * /execute on one account, from the command or from the press that chose the account. The
+ * idempotency key is the original command message's, so a replay orders nothing new.
+ */
+export async function runExecute(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string, origin: CommandOrigin): Promise<void> {
+  if (text === "") {
+    await ctx.conversation.exit("execute");
+    await ctx.conversation.enter("execute", { id: account.id, name: account.name, mode: account.mode });
+    return;
+  }
+  const parsed = parseExecuteArgs(text);
+  if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
+  const { reply } = await placeOperatorOrder(deps, { ...parsed.args, actor: actorId(origin.userId), idempotencyKey: idempotencyKeyOf(origin) }, account);
+  if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
+}
+
 const CANCELLED = "Cancelled: nothing was ordered.";
 
+type DialogueAccount = Pick<AccountSummary, "id" | "name" | "mode">;
+
 function executeDialogue(deps: BotDeps) {
-  return async (conversation: Dialogue, ctx: Context) => {
+  return async (conversation: Dialogue, ctx: Context, account: DialogueAccount) => {
     const userId = ctx.from!.id;
     const chatId = ctx.chat!.id;
-    await ctx.reply("New order. Buy or sell? (/cancel to stop)", {
+    await ctx.reply(`New order on ${accountTag(account)}. Buy or sell? (/cancel to stop)`, {
+      parse_mode: "HTML",
       reply_markup: new InlineKeyboard().text("BUY", "ex:BUY").text("SELL", "ex:SELL").text("Cancel", "dlg:cancel"),
     });
     const side = await waitChoice(conversation, userId, "ex:");
@@ -51,11 +74,12 @@ function executeDialogue(deps: BotDeps) {
     const quantity = await waitText(conversation, userId);
     if (!quantity) return void (await ctx.reply(CANCELLED));
     // The key comes from the message that completed the order, so a replay makes the same key.
-    const key = `tg-${chatId}-${quantity.ctx.message!.message_id}`;
+    const key = idempotencyKeyOf({ chatId, userId, messageId: quantity.ctx.message!.message_id });
     // Only the reply text is kept in the dialogue's stored state: a replay after a restart reads it back instead of ordering again.
     const reply = await conversation.external(
       async () =>
-        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: words(quantity.text)[0] ?? "", limitPrice: null, stopPrice: null, actor: actorId(userId), idempotencyKey: key })).reply,
+        (await placeOperatorOrder(deps, { side: side.choice, ticker: symbol, quantity: words(quantity.text)[0] ?? "", limitPrice: null, stopPrice: null, actor: actorId(userId), idempotencyKey: key }, account))
+          .reply,
     );
     if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
   };

@@ -3,6 +3,8 @@ import type { Proposal } from "../../app/ports/proposal-store.js";
 import type { Dec } from "../../domain/decimal.js";
 import { formatMoney } from "../../domain/format.js";
 import { cleanText } from "../../domain/text.js";
+import type { AccountMode } from "../../domain/vocabulary.js";
+import { accountLabel, accountTag } from "./account.js";
 import { bold, code, esc, italic } from "./html.js";
 import { etTime } from "./time.js";
 
@@ -18,8 +20,21 @@ function orderTerms(o: { side: string; quantity: number; ticker: string; limitPr
   return `${o.side} ${o.quantity} ${o.ticker} · ${price}${o.stopPrice ? ` · stop ${o.stopPrice.toFixed(2)}` : ""}`;
 }
 
-/** What happened to an order, in one block of HTML. */
-export function renderOrderOutcome(outcome: OrderOutcome): string {
+/**
+ * What happened to an order, in one block of HTML; with `account`, headed by the account it
+ * concerns ("🔴 LIVE · live"). An order that was never valid concerns no account: no header.
+ */
+export function renderOrderOutcome(outcome: OrderOutcome, account?: { name: string; mode: AccountMode }): string {
+  const body = outcomeBody(outcome);
+  return account && outcome.status !== "invalid" ? `${accountHeader(account)}\n${body}` : body;
+}
+
+/** The first line of every message about one account: bold, and unmistakable for real money. */
+export function accountHeader(account: { name: string; mode: AccountMode }): string {
+  return account.mode === "live" ? `${bold(accountLabel(account))} — real money` : accountTag(account);
+}
+
+function outcomeBody(outcome: OrderOutcome): string {
   switch (outcome.status) {
     case "invalid":
       // The errors quote what the operator typed: cleaned again here (no half characters, nothing over a line).
@@ -60,6 +75,7 @@ const STATUS_LINE: Record<Proposal["status"], string> = {
 /** A proposal's message: terms, who asked, why, and where it stands. */
 export function renderProposal(p: Proposal, detail?: string): string {
   const lines = [
+    accountHeader({ name: p.accountName, mode: p.accountMode }),
     `${p.status === "pending" ? "🟡" : "▪️"} ${bold("Proposal")} ${esc(orderTerms(p))}`,
     `from ${esc(p.requestedBy)} (${esc(p.source)}) · ${p.status === "pending" ? `expires ${etTime(p.expiresAt)}` : `created ${etTime(p.createdAt)}`} · ${code(p.id.slice(0, 8))}`,
   ];

@@ -14,7 +14,7 @@ import { pgPool } from "../pool.js";
  */
 
 const ACCOUNT_COLUMNS = `id, name, mode, broker, phase, currency, cash::text AS cash, starting_capital::text AS starting_capital,
-  phase_started_at, phase_start_equity::text AS phase_start_equity, created_at`;
+  phase_started_at, phase_start_equity::text AS phase_start_equity, created_at, broker_account`;
 
 const ACCOUNTS = { name: "desk_reader_accounts", text: `SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY created_at, id` };
 const ACCOUNT = { name: "desk_reader_account", text: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1` };
@@ -65,6 +65,7 @@ interface AccountRow {
   phase_started_at: Date;
   phase_start_equity: string;
   created_at: Date;
+  broker_account: string | null;
 }
 
 interface PositionRow {
@@ -89,6 +90,7 @@ const toAccount = (r: AccountRow): AccountSummary => ({
   phaseStartedAt: r.phase_started_at,
   phaseStartEquity: new Dec(r.phase_start_equity),
   createdAt: r.created_at,
+  brokerAccount: r.broker_account,
 });
 
 function toPosition(r: PositionRow): PositionView {

@@ -2,11 +2,15 @@ import type pg from "pg";
 import type { DataSource } from "typeorm";
 import type { NewProposal, Proposal, ProposalStore } from "../../../app/ports/proposal-store.js";
 import { Dec } from "../../../domain/decimal.js";
-import type { OrderSource, OrderType, ProposalStatus, Side } from "../../../domain/vocabulary.js";
+import type { AccountMode, OrderSource, OrderType, ProposalStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 
+// The account's name and mode come along (subqueries, so RETURNING carries them too): every
+// message about a proposal names the account it would trade.
 const COLUMNS = `id, account_id, source, side, ticker, quantity, order_type, limit_price::text, stop_price::text, rationale, status,
-  requested_by, decided_by, decided_at, decision_reason, expires_at, created_at`;
+  requested_by, decided_by, decided_at, decision_reason, expires_at, created_at,
+  (SELECT name FROM accounts WHERE accounts.id = proposals.account_id) AS account_name,
+  (SELECT mode FROM accounts WHERE accounts.id = proposals.account_id) AS account_mode`;
 
 interface Row {
   id: string;
@@ -26,11 +30,15 @@ interface Row {
   decision_reason: string | null;
   expires_at: Date;
   created_at: Date;
+  account_name: string;
+  account_mode: AccountMode;
 }
 
 const toProposal = (r: Row): Proposal => ({
   id: r.id,
   accountId: r.account_id,
+  accountName: r.account_name,
+  accountMode: r.account_mode,
   source: r.source,
   side: r.side,
   ticker: r.ticker,

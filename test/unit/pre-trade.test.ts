@@ -361,6 +361,16 @@ describe("a calendar that cannot vouch for today", () => {
   });
 });
 
+describe("the broker's own buying power (live accounts)", () => {
+  it("refuses a BUY whose cost or quantity it does not cover, and a BUY without it when it could not be read", () => {
+    expect(codes(order(), context({ brokerBuyingPower: { cash: new Dec("100000"), maxQuantity: 10 } }))).toEqual([]);
+    expect(codes(order(), context({ brokerBuyingPower: { cash: new Dec("1000"), maxQuantity: 10 } }))).toEqual([]);
+    expect(preTradeChecks(order(), context({ brokerBuyingPower: { cash: new Dec("999.99"), maxQuantity: 10 } }))).toEqual([{ code: "broker_buying_power", message: "needs about $1000.00, the broker lets this account buy for $999.99" }]);
+    expect(codes(order(), context({ brokerBuyingPower: { cash: new Dec("100000"), maxQuantity: 9 } }))).toEqual(["broker_buying_power"]);
+    expect(preTradeChecks(order(), context({ brokerBuyingPower: { error: "KIS: no clear answer" } }))[0]?.message).toContain("could not be read (KIS: no clear answer)");
+  });
+});
+
 describe("every RefusalCode is reachable", () => {
   // A Record over RefusalCode: adding a code without a scenario here fails the type check.
   const scenarios: Record<RefusalCode, [OrderIntent, PreTradeContext]> = {
@@ -375,6 +385,7 @@ describe("every RefusalCode is reachable", () => {
     concentration: [order({ quantity: 301 }), context()],
     daily_trade_limit: [order(), context({ ordersToday: 20 })],
     buying_power: [order(), context({ cash: new Dec("999.99") })],
+    broker_buying_power: [order(), context({ brokerBuyingPower: { cash: new Dec("999.99"), maxQuantity: 100 } })],
     insufficient_position: [order({ side: "SELL" }), context()],
     price_collar: [order(limit("110.01")), context()],
     no_price: [order(), context({ lastPrice: null, priceTime: null })],

@@ -1,6 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import { validateOrderRequest, type OrderRequest, type ValidOrder } from "../../domain/orders/order-request.js";
-import { preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
+import { type PreTradeContext, preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
 import { cleanText, cutToUnits } from "../../domain/text.js";
 import { checkTriggers } from "../kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
@@ -70,6 +70,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   // A replay plays history on the calendar it has; live orders need a calendar that vouches for today.
   const calendarVouched = order.source === "replay" ? undefined : calendar.vouchesFor(tradingDay);
   const broker = await brokerOf(deps, order.accountId);
+  // A real broker's own buying power is read before the account is locked: no broker call is ever made under the lock.
+  const brokerBuyingPower = await readBrokerBuyingPower(deps, broker, order);
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
   const gated = await deps.gate.whenAllowed(order.accountId, order.side === "SELL", async (tx, state) => {
@@ -93,6 +95,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
       now,
       limits: { ...deps.killSwitch.thresholds, priceCollarPct: deps.settings.priceCollarPct },
       ...(calendarVouched === undefined ? {} : { calendarVouched }),
+      ...(brokerBuyingPower === undefined ? {} : { brokerBuyingPower }),
     });
     if (refusals.length > 0) return { kind: "refused" as const, refusals };
     if (options.checkOnly) return { kind: "checked" as const };
@@ -148,6 +151,25 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   // An answer, even a refusal, is a working broker; no answer is a failed call.
   await recordBrokerCall(deps.killSwitch, order.accountId, result.status !== "unknown");
   return settleAnswer(deps, step.orderId, result);
+}
+
+/**
+ * What a real broker lets a BUY use (KIS: inquire-psamount), at the order's limit or, for a
+ * market order, at the price the broker would send it at. A failed query is recorded as a failed
+ * broker call and becomes the reason the BUY is refused (fail closed). Paper brokers and sells
+ * are not asked.
+ */
+async function readBrokerBuyingPower(deps: ExecutionDeps, broker: Broker, order: ValidOrder): Promise<PreTradeContext["brokerBuyingPower"]> {
+  if (order.side !== "BUY" || broker.fillsInline || !broker.buyingPower) return undefined;
+  try {
+    const power = await broker.buyingPower({ ticker: order.ticker, ...(order.limitPrice ? { price: order.limitPrice } : {}) });
+    await recordBrokerCall(deps.killSwitch, order.accountId, true);
+    return { cash: power.cash, maxQuantity: power.maxQuantity };
+  } catch (error) {
+    await recordBrokerCall(deps.killSwitch, order.accountId, false);
+    const text = (error as { operatorText?: unknown }).operatorText;
+    return { error: cutToUnits(cleanText(typeof text === "string" ? text : error instanceof Error ? error.message : String(error)), BROKER_TEXT_UNITS) };
+  }
 }
 
 /** Keeps the refusal for the weekly review. Losing that record must never change the order's outcome. */

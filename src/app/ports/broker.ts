@@ -42,6 +42,27 @@ export interface BrokerPosition {
   quantity: number;
 }
 
+/** What a real broker lets one more BUY use, read from the broker itself (KIS: inquire-psamount). */
+export interface BuyingPower {
+  /** USD the broker lets an order use now. */
+  cash: Dec;
+  /** The most whole shares of the ticker it would accept at `price`. */
+  maxQuantity: number;
+  /** The price the figures were asked at. */
+  price: Dec;
+}
+
+/** One line of a broker's statement: a trade as booked, with everything charged for it. */
+export interface StatementTrade {
+  /** Exchange-local trade date, YYYY-MM-DD. */
+  tradeDate: string;
+  ticker: string;
+  side: Side;
+  quantity: number;
+  /** All fees charged for it, in USD: what cash moved beyond the traded amount. */
+  fee: Dec;
+}
+
 /** What every broker (paper, KIS) offers the order path. */
 export interface Broker {
   readonly name: "paper" | "kis";
@@ -66,4 +87,14 @@ export interface Broker {
    * (no order number) is found again. A simulated broker never loses an answer and has none.
    */
   findOrders?(query: { ticker: string; side: Side; from: Date }): Promise<BrokerOrderRecord[]>;
+  /**
+   * A real broker's buying power for a BUY of `ticker` at `price` (absent: the price a market
+   * order would be sent at). Throws when the broker gives no usable answer: the caller refuses.
+   */
+  buyingPower?(query: { ticker: string; price?: Dec }): Promise<BuyingPower>;
+  /**
+   * The broker's statement of trades with exchange-local trade dates `from`..`to` (YYYY-MM-DD,
+   * inclusive), with their fees; undefined when this broker keeps none (KIS paper).
+   */
+  statement?(query: { from: string; to: string }): Promise<StatementTrade[] | undefined>;
 }

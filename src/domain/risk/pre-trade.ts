@@ -15,6 +15,7 @@ export type RefusalCode =
   | "concentration"
   | "daily_trade_limit"
   | "buying_power"
+  | "broker_buying_power"
   | "insufficient_position"
   | "price_collar"
   | "no_price"
@@ -64,6 +65,12 @@ export interface PreTradeContext {
    * exposure. Undefined counts as vouched (replays of history, benchmarks).
    */
   calendarVouched?: boolean;
+  /**
+   * A real broker's own buying power for this BUY, read before the account was locked (KIS:
+   * inquire-psamount), or why it could not be read (the BUY is then refused: fail closed).
+   * Undefined where no broker is asked (paper accounts, sells).
+   */
+  brokerBuyingPower?: { cash: Dec; maxQuantity: number } | { error: string };
 }
 
 /**
@@ -128,6 +135,8 @@ export function preTradeChecks(order: OrderIntent, ctx: PreTradeContext): Refusa
   const notional = price.times(order.quantity);
   const cost = notional.times(new Dec(1).plus(new Dec(ctx.slippageBps).div(10_000))).plus(ctx.commission);
   if (cost.gt(ctx.cash)) refuse("buying_power", `needs about $${cost.toFixed(2)}, cash is $${ctx.cash.toFixed(2)}`);
+  const brokerPower = brokerBuyingPowerRefusal(order, ctx.brokerBuyingPower, cost);
+  if (brokerPower) refusals.push(brokerPower);
 
   const heldValue = ctx.positions.get(order.ticker)?.value ?? new Dec(0);
   const positionAfter = heldValue.plus(notional);
@@ -161,4 +170,13 @@ function phaseRefusals(order: OrderIntent, ctx: PreTradeContext, notional: Dec, 
     out.push({ code: "phase_loss_limit", message: `the loss since phase ${ctx.phase} began reached $${limits.lossLimit.toFixed(2)}: trading stops` });
   }
   return out;
+}
+
+/** The broker's own buying power must cover the order's estimated cost and quantity; not knowing it refuses. */
+function brokerBuyingPowerRefusal(order: OrderIntent, power: PreTradeContext["brokerBuyingPower"], cost: Dec): Refusal | undefined {
+  if (!power) return undefined;
+  if ("error" in power) return { code: "broker_buying_power", message: `the broker's buying power could not be read (${power.error}); no BUY without it` };
+  if (cost.gt(power.cash)) return { code: "broker_buying_power", message: `needs about $${cost.toFixed(2)}, the broker lets this account buy for $${power.cash.toFixed(2)}` };
+  if (order.quantity > power.maxQuantity) return { code: "broker_buying_power", message: `the broker accepts at most ${power.maxQuantity} ${order.ticker} now, not ${order.quantity}` };
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
 import { type FakeDay, FakeQuotations } from "./quotations.js";
+import { FakeAccount } from "./account.js";
 
 export interface FakeRequest {
   method: string;
@@ -64,10 +65,13 @@ export class KisFake {
   private fillers = false;
   private nextOdno = 4336;
   readonly market = new FakeQuotations();
+  /** Buying power (inquire-psamount) and the statement (inquire-period-trans). */
+  readonly account = new FakeAccount();
   private readonly holdings = new Map<string, Json[]>();
   /** Approval key -> app key: the WebSocket fake asks whether a key is valid. */
   private readonly approvalKeys = new Map<string, string>();
   private readonly recent = new Map<string, number[]>();
+  private waiters: { path: string; resolve: (r: FakeRequest) => void }[] = [];
   /** Requests answered EGW00201 because the app key went over `perSecondLimit`. */
   overLimit = 0;
 
@@ -140,6 +144,19 @@ export class KisFake {
       rows.map((r) => ({ ...blankRow(BALANCE_FIELDS), ovrs_pdno: r.ticker, ovrs_item_name: r.ticker, ovrs_cblc_qty: String(r.quantity), ord_psbl_qty: String(r.quantity), pchs_avg_pric: r.avg ?? "10.0000", ovrs_excg_cd: exchange })),
     );
   }
+  /**
+   * Books an order's fill on the statement, as KIS does once it has settled it: its filled
+   * quantity at its price on its New York trade date, with these fees (USD).
+   */
+  postStatement(odno: string, commission: string, otherFees?: string): void {
+    const o = this.orders.find((x) => x.odno === odno);
+    if (!o || o.filled <= 0) throw new Error(`no filled order ${odno} at the fake`);
+    this.account.addTrade(o.env, { date: newYorkDate(o), ticker: o.ticker, side: o.side, quantity: o.filled, price: o.price, commission, ...(otherFees ? { otherFees } : {}) });
+  }
+  /** Resolves with the next request that arrives at `path` (a test awaits the broker being asked, never a timer). */
+  nextRequest(path: string): Promise<FakeRequest> {
+    return new Promise((resolve) => this.waiters.push({ path, resolve }));
+  }
   /** Orders arriving at `path`, counted from the recorded requests. */
   count(path: string): number {
     return this.requests.filter((r) => r.path === path).length;
@@ -157,7 +174,10 @@ export class KisFake {
         body = { __unparseable: raw };
       }
     }
-    this.requests.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body, at: Date.now() });
+    const recorded: FakeRequest = { method: req.method ?? "", path: url.pathname, headers: req.headers, body, at: Date.now() };
+    this.requests.push(recorded);
+    for (const w of this.waiters.filter((x) => x.path === url.pathname)) w.resolve(recorded);
+    this.waiters = this.waiters.filter((x) => x.path !== url.pathname);
     const send = (status: number, json: Json, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(json));
@@ -241,6 +261,10 @@ export class KisFake {
         if (rows.length === 0) return send(200, { rt_cd: "0", msg_cd: "KIOK0560", msg1: "조회할 내용이 없습니다                                    ", ctx_area_fk200: "", ctx_area_nk200: "", output: blankRow(CCNL_FIELDS) });
         return this.page(send, cont, body, rows, this.o.ccnlPageSize?.[app.env] ?? (app.env === "paper" ? 15 : 100), "output", CCNL_FIELDS, {});
       }
+      case PATH.psamount:
+        return this.account.psamount(app.env, body, send, error);
+      case PATH.periodTrans:
+        return this.account.periodTrans(app.env, cont, body, send, error);
       case PATH.quote:
         return this.market.quote(body, send, error);
       case PATH.daily:
@@ -311,4 +335,10 @@ export class KisFake {
 function ccnlRow(o: FakeOrder): Record<string, string> {
   const avg = o.filled > 0 ? o.price.padEnd(o.price.length + 3, "0") : "0";
   return { ...blankRow(CCNL_FIELDS), ord_dt: o.date, odno: o.odno, orgn_odno: "", sll_buy_dvsn_cd: o.side === "SELL" ? "01" : "02", pdno: o.ticker, ft_ord_qty: String(o.quantity), ft_ord_unpr3: o.price, ft_ccld_qty: String(o.filled), ft_ccld_unpr3: avg, ft_ccld_amt3: "0", nccs_qty: String(o.cancelled ? 0 : o.quantity - o.filled), prcs_stat_name: o.cancelled ? "취소" : o.filled >= o.quantity ? "완료" : "접수", ord_tmd: o.time, ovrs_excg_cd: o.exchange, tr_crcy_cd: "USD" };
+}
+
+/** The New York date of a fake order (its date and time are KST). */
+function newYorkDate(o: FakeOrder): string {
+  const at = new Date(Date.UTC(+o.date.slice(0, 4), +o.date.slice(4, 6) - 1, +o.date.slice(6, 8), +o.time.slice(0, 2), +o.time.slice(2, 4), +o.time.slice(4, 6)) - 9 * 3600_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit" }).format(at).replaceAll("-", "");
 }

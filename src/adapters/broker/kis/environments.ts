@@ -16,12 +16,14 @@ export interface TrIds {
   psamount: string;
   ccnl: string;
   quote: string;
+  /** Daily transaction history (the statement, with fees): real only, none on paper. */
+  periodTrans: string | undefined;
 }
 
 export const KIS_TR_IDS: Record<KisEnv, TrIds> = {
-  real: { buy: "TTTT1002U", sell: "TTTT1006U", cancel: "TTTT1004U", balance: "TTTS3012R", psamount: "TTTS3007R", ccnl: "TTTS3035R", quote: "HHDFS00000300" },
+  real: { buy: "TTTT1002U", sell: "TTTT1006U", cancel: "TTTT1004U", balance: "TTTS3012R", psamount: "TTTS3007R", ccnl: "TTTS3035R", quote: "HHDFS00000300", periodTrans: "CTOS4001R" },
   // Paper sell is VTTT1001U, not VTTT1006U.
-  paper: { buy: "VTTT1002U", sell: "VTTT1001U", cancel: "VTTT1004U", balance: "VTTS3012R", psamount: "VTTS3007R", ccnl: "VTTS3035R", quote: "HHDFS00000300" },
+  paper: { buy: "VTTT1002U", sell: "VTTT1001U", cancel: "VTTT1004U", balance: "VTTS3012R", psamount: "VTTS3007R", ccnl: "VTTS3035R", quote: "HHDFS00000300", periodTrans: undefined },
 };
 
 export const KIS_PATHS = {
@@ -33,6 +35,8 @@ export const KIS_PATHS = {
   balance: "/uapi/overseas-stock/v1/trading/inquire-balance",
   psamount: "/uapi/overseas-stock/v1/trading/inquire-psamount",
   ccnl: "/uapi/overseas-stock/v1/trading/inquire-ccnl",
+  /** Daily transaction history (CTOS4001R): trades as settled, with fees; pages with 100-character cursors. */
+  periodTrans: "/uapi/overseas-stock/v1/trading/inquire-period-trans",
   quote: "/uapi/overseas-price/v1/quotations/price",
   /** Daily, weekly or monthly bars (HHDFS76240000), the same tr_id on real and paper. */
   dailyPrice: "/uapi/overseas-price/v1/quotations/dailyprice",

@@ -89,17 +89,19 @@ export class KisHttp {
   }
 
   /**
-   * Every page of a paged query: cursors CTX_AREA_FK200 / CTX_AREA_NK200 are carried from each
-   * answer (kept exactly, 200-character space-padded) while tr_cont says F or M.
+   * Every page of a paged query: cursors CTX_AREA_FK200 / CTX_AREA_NK200 (CTX_AREA_FK100 /
+   * CTX_AREA_NK100 with `cursor` 100, as the statement pages) are carried from each answer (kept
+   * exactly, space-padded) while tr_cont says F or M.
    */
-  async pages(req: Omit<KisRequest, "trCont" | "kind">, maxPages = 50): Promise<KisResponse[]> {
+  async pages(req: Omit<KisRequest, "trCont" | "kind">, maxPages = 50, cursor: 100 | 200 = 200): Promise<KisResponse[]> {
     const out: KisResponse[] = [];
-    let params = { ...req.params, CTX_AREA_FK200: req.params.CTX_AREA_FK200 ?? "", CTX_AREA_NK200: req.params.CTX_AREA_NK200 ?? "" };
+    const [fk, nk] = [`CTX_AREA_FK${cursor}`, `CTX_AREA_NK${cursor}`];
+    let params = { ...req.params, [fk]: req.params[fk] ?? "", [nk]: req.params[nk] ?? "" };
     for (let page = 0; page < maxPages; page++) {
       const res = await this.request({ ...req, params, trCont: page === 0 ? "" : "N", kind: "query" });
       out.push(res);
       if (res.trCont !== "F" && res.trCont !== "M") return out;
-      params = { ...params, CTX_AREA_FK200: str(res.body.ctx_area_fk200), CTX_AREA_NK200: str(res.body.ctx_area_nk200) };
+      params = { ...params, [fk]: str(res.body[fk.toLowerCase()]), [nk]: str(res.body[nk.toLowerCase()]) };
     }
     throw new KisError("PAGING", `more than ${maxPages} pages`, "KIS: too many pages", false);
   }

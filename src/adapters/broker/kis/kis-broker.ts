@@ -1,8 +1,9 @@
 import type { Redis } from "ioredis";
-import type { Broker, BrokerFill, BrokerOrder, BrokerPosition, SubmitResult } from "../../../app/ports/broker.js";
+import type { Broker, BrokerFill, BrokerOrder, BrokerPosition, BuyingPower, StatementTrade, SubmitResult } from "../../../app/ports/broker.js";
 import { Dec } from "../../../domain/decimal.js";
 import type { Side } from "../../../domain/vocabulary.js";
 import { DEFAULT_EXCHANGES, type KisEnv, KIS_HOSTS, KIS_PATHS, KIS_TR_IDS, ORDER_EXCHANGES, type OrderExchange, QUOTE_EXCHANGE } from "./environments.js";
+import { requestBuyingPower } from "./buying-power.js";
 import { KisError } from "./errors.js";
 import { type KisBody, KisHttp, str } from "./http.js";
 import type { KisPacer } from "./pacer.js";
@@ -10,6 +11,7 @@ import { formatLimit, marketableLimit } from "./prices.js";
 import { exchangeDate, int, kstInstant, num, type Row, rowsOf } from "./rows.js";
 import { QuoteClock } from "../../market-data/kis/quote-clock.js";
 import { requestQuote } from "../../market-data/kis/quote.js";
+import { requestStatement } from "./statement.js";
 import { TokenCache } from "./token-cache.js";
 
 export interface KisBrokerOptions {
@@ -217,6 +219,27 @@ export class KisBroker implements Broker {
     const row = (await this.orders()).find((r) => r.brokerOrderId === brokerOrderId);
     if (!row || row.filledQuantity <= 0 || !row.avgFillPrice) return [];
     return [{ quantity: row.filledQuantity, price: row.avgFillPrice, commission: new Dec(0), brokerFillId: `${row.brokerOrderId}-${row.filledQuantity}`, at: row.at ?? this.now() }];
+  }
+
+  /**
+   * What KIS lets a BUY of `ticker` use (inquire-psamount). Without a price, at the marketable
+   * limit a market order would be sent at now. Throws when KIS gives no usable answer.
+   */
+  async buyingPower(q: { ticker: string; price?: Dec }): Promise<BuyingPower> {
+    let price = q.price;
+    if (!price) {
+      const last = await this.quote(q.ticker);
+      if (!last) throw new KisError("NO_QUOTE", `no last price for ${q.ticker}`, `KIS: no last price for ${q.ticker}`, true);
+      price = new Dec(marketableLimit("BUY", last.price, this.o.collarPct ?? 1));
+    }
+    const account = { accountNo: this.o.accountNo, accountProductCode: this.o.accountProductCode };
+    return requestBuyingPower(this.http, { ...account, trId: this.tr.psamount, exchange: this.exchangeOf(q.ticker), ticker: q.ticker, price });
+  }
+
+  /** The daily transaction history with fees (inquire-period-trans); undefined on paper, which has none. */
+  async statement(q: { from: string; to: string }): Promise<StatementTrade[] | undefined> {
+    if (!this.tr.periodTrans) return undefined;
+    return requestStatement(this.http, { accountNo: this.o.accountNo, accountProductCode: this.o.accountProductCode, trId: this.tr.periodTrans, ...q });
   }
 
   /** Orders of a ticker and side placed at or after `from`: reconciles an order whose POST had no clear answer. */

@@ -9,6 +9,8 @@
  * over the same tickers (warm cache). Compared with the original system's 12.76 s.
  */
 import { AccountRepository } from "../src/adapters/db/repositories/account-repository.js";
+import { DeskReaderRepository } from "../src/adapters/db/repositories/desk-reader-repository.js";
+import { MirrorRepository } from "../src/adapters/db/repositories/mirror-repository.js";
 import { NewsRepository } from "../src/adapters/db/repositories/news-repository.js";
 import { PriceRepository } from "../src/adapters/db/repositories/price-repository.js";
 import { SignalRepository } from "../src/adapters/db/repositories/signal-repository.js";
@@ -71,6 +73,8 @@ function warRoomDeps(ctx: BenchContext, cache: QueryCache): WarRoomDeps {
     accounts: new AccountRepository(ctx.dataSource),
     approvals,
     board: { post: () => Promise.resolve(), settle: () => Promise.resolve(), sweep: () => Promise.resolve(0) },
+    mirrors: new MirrorRepository(ctx.dataSource),
+    reader: new DeskReaderRepository(ctx.dataSource),
     llm: undefined,
     settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
   };

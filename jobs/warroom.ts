@@ -9,10 +9,11 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /**
- * `warroom-scan`: a War Room session for every watchlist ticker on the trading account, every
- * 30 minutes in market hours; an actionable decision is proposed to the traders.
+ * `warroom-scan`: a War Room session for every watchlist ticker, every 30 minutes in market
+ * hours, decided on the reference (first shadow) account; an actionable decision is mirrored to
+ * every eligible account, one proposal each.
  */
-export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[]; accountId: () => Promise<string | undefined> }): JobDefinition<z.infer<typeof payload>> {
+export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[] }): JobDefinition<z.infer<typeof payload>> {
   return {
     name: "warroom-scan",
     payload,
@@ -21,12 +22,12 @@ export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[
       const now = deps.killSwitch.clock.now();
       if (deps.watchlist.length === 0) return { skipped: "WATCHLIST is empty" };
       if (!deps.killSwitch.calendar.isMarketOpen(now)) return { skipped: "market closed" };
-      const accountId = await deps.accountId();
-      if (!accountId) return { skipped: "no account" };
       const decisions: Record<string, string> = {};
       for (const ticker of deps.watchlist) {
-        const result = await runWarRoom(deps, { ticker, accountId, requestedBy: "system:warroom-scan", propose: true });
-        if (result) decisions[ticker] = `${result.decision.decision}${result.order ? ` (${result.order.status})` : ""}`;
+        const result = await runWarRoom(deps, { ticker, requestedBy: "system:warroom-scan", propose: true });
+        if (!result) return { skipped: "no account" };
+        const legs = result.mirror?.legs.map((l) => `${l.accountName}: ${l.outcome}`).join(", ");
+        decisions[ticker] = `${result.decision.decision}${legs ? ` (${legs})` : ""}`;
       }
       return decisions;
     },

@@ -12,8 +12,6 @@ import { EquityMarkRepository } from "../adapters/db/repositories/equity-mark-re
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
 import { observeJobs } from "../adapters/http/metrics.js";
 import { startJobRunner, type JobRunner } from "../adapters/queue/job-runner.js";
-import { tradingAccount } from "../app/accounts/trading-account.js";
-import type { DeskReader } from "../app/ports/desk-reader.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { dailyReportJob } from "../../jobs/daily-report.js";
@@ -67,10 +65,10 @@ function loggingBoard(runtime: Runtime): ProposalBoard {
   };
 }
 
-function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined, reader: DeskReader): JobDefinition[] {
+function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined): JobDefinition[] {
   const deps = buildWarRoomDeps(runtime, services, board ?? loggingBoard(runtime));
   return [
-    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist, accountId: async () => (await tradingAccount(reader))?.id }),
+    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist }),
     voteScoringJob({ store: deps.store, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock }),
     signalAlertsJob({ signals: new SignalRepository(runtime.dataSource), notifier: services.killSwitch.notifier, now: () => services.killSwitch.clock.now() }, runtime.config.warroom.signalAlertConfidence),
   ];
@@ -112,7 +110,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
-    ...warroomJobs(runtime, services, board, reader),
+    ...warroomJobs(runtime, services, board),
     // The replay's history is fixed: once at start is enough (a daily run would re-date it again).
     ...(backfill && marketData.provider !== "replay" ? [historyBackfillJob(backfill.deps, backfill.options)] : []),
     brokerFillsJob(services.execution),

@@ -1,4 +1,6 @@
 import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
+import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
+import { MirrorRepository } from "../adapters/db/repositories/mirror-repository.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { SignalRepository } from "../adapters/db/repositories/signal-repository.js";
@@ -30,6 +32,8 @@ export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board
     accounts: new AccountRepository(dataSource),
     approvals: services.approvals,
     board,
+    mirrors: new MirrorRepository(dataSource),
+    reader: new DeskReaderRepository(dataSource),
     llm,
     settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20 },
   };

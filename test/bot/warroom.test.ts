@@ -47,7 +47,7 @@ describe("/warroom", () => {
     const reply = t.telegram.lastText(TRADER);
     expect(reply).toMatch(/🏛️ <b>War Room: NVDA<\/b>/);
     expect(reply).toMatch(/<b>Decision: BUY<\/b> \d+ shares, stop \d+\.\d\d/);
-    expect(reply).toContain("📨 Proposed to the traders for approval");
+    expect(reply).toMatch(/📨 📄 paper · Room: proposed to the traders/);
     for (const agent of ["trend", "sentiment", "signals", "risk"]) expect(reply).toContain(`<b>${agent}</b>`);
 
     const [session] = await db.dataSource.query<{ id: string; decision: string; quantity: number; votes: number }[]>(

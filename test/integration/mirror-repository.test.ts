@@ -44,7 +44,7 @@ beforeAll(async () => {
 describe("MirrorRepository", () => {
   it("records a War Room session's decision once, and each account's leg once", async () => {
     const [session] = await db.dataSource.query(`INSERT INTO warroom_sessions (ticker, requested_by, decision, confidence, duration_ms) VALUES ('NVDA', 'tg:1', 'BUY', 0.7, 5) RETURNING id`);
-    const decision = { source: "warroom" as const, warroomSessionId: session.id as string, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1" };
+    const decision = { source: "warroom" as const, warroomSessionId: session.id as string, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
     const first = await mirrors.recordDecision(decision, []);
     expect(first.created).toBe(true);
     expect(await mirrors.recordDecision(decision, [])).toEqual({ id: first.id, created: false });
@@ -56,7 +56,7 @@ describe("MirrorRepository", () => {
   });
 
   it("finds an operator's decision again by its legs' idempotency keys", async () => {
-    const decision = { source: "operator" as const, warroomSessionId: null, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1" };
+    const decision = { source: "operator" as const, warroomSessionId: null, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
     const keys = [{ accountId: shadow, idempotencyKey: "op-1-aaaa" }];
     const first = await mirrors.recordDecision(decision, keys);
     const { orderId } = await filledOrder(shadow, "op-1-aaaa", "BUY", 2, "100");
@@ -68,7 +68,7 @@ describe("MirrorRepository", () => {
   it("reads both sides through proposals and orders to their fills, and the gate measures them", async () => {
     const since = new Date(Date.now() - 60_000);
     for (let i = 0; i < 3; i += 1) {
-      const d = await mirrors.recordDecision({ source: "operator", warroomSessionId: null, ticker: "NVDA", side: "BUY", requestedBy: "tg:1" }, [{ accountId: live, idempotencyKey: `gate-${i}` }]);
+      const d = await mirrors.recordDecision({ source: "operator", warroomSessionId: null, ticker: "NVDA", side: "BUY", requestedBy: "tg:1", at: new Date() }, [{ accountId: live, idempotencyKey: `gate-${i}` }]);
       const s = await filledOrder(shadow, `gate-${i}-s`, "BUY", 10, "100", { proposal: true });
       const l = await filledOrder(live, `gate-${i}-l`, "BUY", 1, "100.05", { proposal: true });
       await mirrors.recordLeg(d.id, { accountId: shadow, quantity: 10, outcome: "proposed", reason: "", proposalId: s.proposalId, orderId: null });

@@ -4,6 +4,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { AccountRepository } from "../../src/adapters/db/repositories/account-repository.js";
 import { AuditLogRepository } from "../../src/adapters/db/repositories/audit-log-repository.js";
 import { DeskReaderRepository } from "../../src/adapters/db/repositories/desk-reader-repository.js";
+import { MirrorRepository } from "../../src/adapters/db/repositories/mirror-repository.js";
 import { OperatorRepository } from "../../src/adapters/db/repositories/operator-repository.js";
 import { ProposalMessageRepository } from "../../src/adapters/db/repositories/proposal-message-repository.js";
 import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
@@ -112,6 +113,8 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
       accounts: new AccountRepository(dataSource),
       approvals,
       board,
+      mirrors: new MirrorRepository(dataSource),
+      reader: new DeskReaderRepository(dataSource),
       llm: options.llm,
       settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
     },

@@ -9,6 +9,8 @@ export interface NewMirroredDecision {
   ticker: string;
   side: Side;
   requestedBy: string;
+  /** When it was made, on the desk's clock (the /compare window and the gate's count from it). */
+  at: Date;
 }
 
 /** One account's side of it: what it was sized to, and what became of it. */

@@ -6,7 +6,10 @@ import { sentimentAgent } from "../../domain/warroom/agents/sentiment.js";
 import { signalsAgent } from "../../domain/warroom/agents/signals.js";
 import { trendAgent } from "../../domain/warroom/agents/trend.js";
 import type { Agent, AgentVote, ChairDecision, WarRoomInput } from "../../domain/warroom/types.js";
-import { requestOrder, type ApprovalDeps, type RequestOutcome } from "../approvals/request-order.js";
+import type { ApprovalDeps } from "../approvals/request-order.js";
+import { mirrorDecision, type MirrorResult } from "../orders/mirror-decision.js";
+import type { DeskReader } from "../ports/desk-reader.js";
+import type { MirrorStore } from "../ports/mirror-store.js";
 import type { ProposalBoard } from "../ports/proposal-board.js";
 import type { SignalStore } from "../ports/signal-store.js";
 import type { AgentAccuracy, WarRoomStore } from "../ports/warroom-store.js";
@@ -30,6 +33,10 @@ export interface WarRoomDeps extends GatherDeps {
   signals: GatherDeps["signals"] & Pick<SignalStore, "insert">;
   approvals: ApprovalDeps;
   board: ProposalBoard;
+  /** Where a mirrored decision and its legs are recorded. */
+  mirrors: MirrorStore;
+  /** The accounts a decision is mirrored to, and what each holds (for its sizing). */
+  reader: Pick<DeskReader, "accounts" | "positions">;
   llm: SlowAgent | undefined;
   settings: WarRoomSettings;
 }
@@ -37,23 +44,38 @@ export interface WarRoomDeps extends GatherDeps {
 export interface WarRoomResult {
   sessionId: string;
   ticker: string;
+  /** The account the decision was made on (sized on its record). */
+  accountId: string;
   decision: ChairDecision;
   durationMs: number;
-  /** The proposal (or immediate order) an actionable decision became; null for HOLD. */
-  order: RequestOutcome | null;
+  /** An actionable decision mirrored to every eligible account, one leg each; null for HOLD (or without `propose`). */
+  mirror: MirrorResult | null;
 }
 
 const PURE_AGENTS: readonly Agent[] = [trendAgent, sentimentAgent, signalsAgent, (input) => riskAgent(input)];
 
 /**
- * One War Room session for a ticker: gather (indexed queries), the pure agents, the LLM agent
- * under what is left of the deadline, the chair's weighted decision, the session and every vote
- * stored, a signal written; an actionable decision becomes a proposal whose message carries the
- * rationale. Undefined when the account does not exist.
+ * The account a War Room decision is made on: the desk's first shadow account (its paper record
+ * is what the chair sizes by), else the first account of all.
  */
-export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; accountId: string; requestedBy: string; propose: boolean }): Promise<WarRoomResult | undefined> {
+export async function referenceAccount(reader: Pick<DeskReader, "accounts">): Promise<{ id: string; name: string } | undefined> {
+  const accounts = await reader.accounts();
+  const reference = accounts.find((a) => a.mode === "shadow") ?? accounts[0];
+  return reference ? { id: reference.id, name: reference.name } : undefined;
+}
+
+/**
+ * One War Room session for a ticker: gather (indexed queries), the pure agents, the LLM agent
+ * under what is left of the deadline, the chair's weighted decision on the reference account
+ * (or `accountId`), the session and every vote stored, a signal written; with `propose`, an
+ * actionable decision is mirrored to every eligible account (one proposal each, carrying the
+ * rationale). Undefined when the account does not exist (or there is none).
+ */
+export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; accountId?: string; requestedBy: string; propose: boolean }): Promise<WarRoomResult | undefined> {
   const started = performance.now();
-  const [input, accuracy] = await Promise.all([gatherInput(deps, request.ticker, request.accountId), deps.store.accuracy()]);
+  const accountId = request.accountId ?? (await referenceAccount(deps.reader))?.id;
+  if (!accountId) return undefined;
+  const [input, accuracy] = await Promise.all([gatherInput(deps, request.ticker, accountId), deps.store.accuracy()]);
   if (!input) return undefined;
 
   const votes: (AgentVote & { latencyMs: number })[] = PURE_AGENTS.map((agent) => timed(() => agent(input)));
@@ -70,7 +92,7 @@ export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; a
   const latency = new Map(votes.map((v) => [v.agent, v.latencyMs]));
   const durationMs = performance.now() - started;
   const sessionId = await deps.store.save({
-    accountId: request.accountId,
+    accountId,
     ticker: request.ticker,
     requestedBy: request.requestedBy,
     decision: decision.decision,
@@ -85,22 +107,24 @@ export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; a
   });
   await deps.signals.insert([{ ticker: request.ticker, signal: decision.decision, confidence: decision.confidence, source: "warroom", rationale: decision.rationale.slice(0, 2000), price: input.lastPrice, warroomSessionId: sessionId }]);
 
-  let order: RequestOutcome | null = null;
+  let mirror: MirrorResult | null = null;
   if (request.propose && decision.decision !== "HOLD" && decision.quantity && decision.quantity > 0) {
-    order = await requestOrder(deps.approvals, {
-      accountId: request.accountId,
-      idempotencyKey: `warroom-${sessionId}`,
+    mirror = await mirrorDecision(deps, {
       source: "warroom",
+      warroomSessionId: sessionId,
+      idempotencyBase: `warroom-${sessionId}`,
       side: decision.decision,
       ticker: request.ticker,
       quantity: decision.quantity,
+      // The chair's SELL is "everything held": each account sells what it holds.
+      sellAll: decision.decision === "SELL",
+      price: input.lastPrice,
       stopPrice: decision.decision === "BUY" ? (decision.stopPrice?.toFixed() ?? null) : null,
       requestedBy: request.requestedBy,
       rationale: `War Room (confidence ${decision.confidence.toFixed(2)}):\n${decision.rationale}`,
     });
-    if (order.status === "pending_approval" && order.created) await deps.board.post(order.proposal);
   }
-  return { sessionId, ticker: request.ticker, decision, durationMs, order };
+  return { sessionId, ticker: request.ticker, accountId, decision, durationMs, mirror };
 }
 
 function timed(run: () => AgentVote): AgentVote & { latencyMs: number } {

@@ -3,13 +3,12 @@ import { runWarRoom } from "../../app/warroom/session.js";
 import { TICKER_PATTERN } from "../../domain/vocabulary.js";
 import { actorOf, type BotContext, type BotDeps } from "../context.js";
 import { requireRole } from "../middlewares/authorize.js";
-import { tradingAccount } from "../../app/accounts/trading-account.js";
 import { words } from "../parse.js";
 import { esc } from "../render/html.js";
 import { renderWarRoom } from "../render/warroom.js";
 import { replyHtml } from "../reply.js";
 
-/** /warroom TICKER: a War Room session now; an actionable decision is proposed to the traders with its rationale. */
+/** /warroom TICKER: a War Room session now; an actionable decision is proposed on every eligible account (one message each) with its rationale. */
 export function warroomFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("warroom", requireRole("trader", "/warroom"), async (ctx) => {
@@ -19,12 +18,12 @@ export function warroomFeature(deps: BotDeps): Composer<BotContext> {
       return void (await ctx.reply(`❌ ${args.length === 0 ? "missing the ticker" : `"${esc(args.join(" ").slice(0, 24))}" is not one ticker`}.\nusage: /warroom NVDA`, { parse_mode: "HTML" }));
     }
     if (!deps.warroom) return void (await ctx.reply("The War Room is not available in this process."));
-    const account = await tradingAccount(deps.reader);
-    if (!account) return void (await ctx.reply("No account yet."));
     await ctx.replyWithChatAction("typing").catch(() => undefined);
-    const result = await runWarRoom(deps.warroom, { ticker, accountId: account.id, requestedBy: actorOf(ctx), propose: true });
+    // Decided on the reference (shadow) account, mirrored to every account that trades: no account to choose.
+    const result = await runWarRoom(deps.warroom, { ticker, requestedBy: actorOf(ctx), propose: true });
     if (!result) return void (await ctx.reply("No account yet."));
-    await deps.audit.record({ actor: actorOf(ctx), action: "tg.warroom", accountId: account.id, subject: ticker, details: { session: result.sessionId, decision: result.decision.decision, order: result.order?.status ?? null } });
+    const legs = result.mirror?.legs.map((l) => ({ account: l.accountId, outcome: l.outcome, quantity: l.quantity })) ?? null;
+    await deps.audit.record({ actor: actorOf(ctx), action: "tg.warroom", accountId: result.accountId, subject: ticker, details: { session: result.sessionId, decision: result.decision.decision, mirror: result.mirror?.mirrorId ?? null, legs } });
     await replyHtml(ctx, renderWarRoom(result, await deps.warroom.store.accuracy()));
   });
   return composer;

@@ -1,6 +1,7 @@
-import type { RequestOutcome } from "../../app/approvals/request-order.js";
+import type { MirrorLegResult, MirrorResult } from "../../app/orders/mirror-decision.js";
 import type { AgentAccuracy } from "../../app/ports/warroom-store.js";
 import type { WarRoomResult } from "../../app/warroom/session.js";
+import { accountTag } from "./account.js";
 import { bold, code, esc, italic } from "./html.js";
 import { renderOrderOutcome } from "./order.js";
 
@@ -24,13 +25,37 @@ export function renderWarRoom(result: WarRoomResult, accuracy: readonly AgentAcc
   }
   const size = d.quantity ? ` ${d.quantity} shares${d.stopPrice ? `, stop ${d.stopPrice.toFixed(2)}` : ""}` : "";
   lines.push("", `${bold(`Decision: ${d.decision}`)}${size} · confidence ${d.confidence.toFixed(2)} · score ${d.score.toFixed(2)}${d.vetoed ? " · vetoed" : ""}`);
-  lines.push(renderOrder(result.order));
+  lines.push(...renderMirror(result.mirror, d.quantity));
   return lines.join("\n");
 }
 
-function renderOrder(order: RequestOutcome | null): string {
-  if (!order) return "No order: the room holds.";
-  if (order.status === "unknown_account") return "❌ The account no longer exists.";
-  if (order.status === "pending_approval") return `📨 Proposed to the traders for approval (${code(order.proposal.id.slice(0, 8))}).`;
-  return renderOrderOutcome(order);
+/** Each account's side of the decision: proposed (each approved on its own message), run, refused and why. */
+function renderMirror(mirror: MirrorResult | null, decided: number | null): string[] {
+  if (!mirror) return ["No order: the room holds."];
+  if (mirror.legs.length === 0 && mirror.skipped.length === 0) return ["No account trades: nothing was proposed."];
+  const lines = [bold(`Mirrored to ${mirror.legs.length} account(s)`)];
+  for (const leg of mirror.legs) lines.push(renderLeg(leg, decided));
+  for (const s of mirror.skipped) lines.push(`⏸️ ${esc(s.accountName)}: phase ${esc(s.phase)} places no orders`);
+  return lines;
+}
+
+function renderLeg(leg: MirrorLegResult, decided: number | null): string {
+  const who = accountTag({ name: leg.accountName, mode: leg.mode });
+  const earlier = leg.recorded ? "" : " (recorded earlier)";
+  const note = leg.reason ? ` — ${esc(leg.reason)}` : "";
+  const size = leg.quantity !== null && leg.quantity !== decided ? ` ${leg.quantity} share(s)` : "";
+  switch (leg.outcome) {
+    case "proposed":
+      return `📨 ${who}:${size} proposed to the traders, approve it on its own message${leg.proposalId ? ` (${code(leg.proposalId.slice(0, 8))})` : ""}${earlier}${note}`;
+    case "executed": {
+      const run = leg.request && leg.request.status !== "pending_approval" && leg.request.status !== "unknown_account" ? `\n${renderOrderOutcome(leg.request)}` : "";
+      return `✅ ${who}:${size} ran without approval${leg.orderId ? ` (${code(leg.orderId.slice(0, 8))})` : ""}${earlier}${run}`;
+    }
+    case "refused":
+      return `🛑 ${who}: refused${earlier}${note}`;
+    case "not_sized":
+      return `▫️ ${who}: not sized${earlier}${note}`;
+    case "failed":
+      return `❌ ${who}: failed${earlier}${note}`;
+  }
 }

@@ -103,9 +103,9 @@ export class MirrorRepository implements MirrorStore {
       if (rows[0]) return { id: rows[0].mirror_id, created: false };
     }
     const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO mirrored_decisions (source, warroom_session_id, ticker, side, requested_by) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO mirrored_decisions (source, warroom_session_id, ticker, side, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (warroom_session_id) DO NOTHING RETURNING id`,
-      [d.source, d.warroomSessionId, d.ticker, d.side, d.requestedBy],
+      [d.source, d.warroomSessionId, d.ticker, d.side, d.requestedBy, d.at],
     );
     if (rows[0]) return { id: rows[0].id, created: true };
     const existing = await this.pool.query<{ id: string }>(`SELECT id FROM mirrored_decisions WHERE warroom_session_id = $1`, [d.warroomSessionId]);

@@ -6,6 +6,7 @@ import { approvalsFeature } from "./features/approvals.js";
 import { accountsFeature } from "./features/accounts.js";
 import { useFeature } from "./features/use.js";
 import { warroomFeature } from "./features/warroom.js";
+import { compareFeature } from "./features/compare.js";
 import { closeFeature } from "./features/close.js";
 import { executeFeature } from "./features/execute.js";
 import { fallbackFeature } from "./features/fallback.js";
@@ -49,7 +50,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   bot.errorBoundary(fail).use(haltFeature(deps));
 
   const withoutLedger = new Composer<BotContext>();
-  withoutLedger.errorBoundary(fail).use(startHelpFeature(), statusFeature(deps), monitorFeature(deps));
+  withoutLedger.errorBoundary(fail).use(startHelpFeature(), statusFeature(deps), monitorFeature(deps), accountsFeature(deps));
 
   const full = new Composer<BotContext>();
   full.use(
@@ -80,6 +81,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     closeFeature(deps),
     approvalsFeature(deps),
     warroomFeature(deps),
+    compareFeature(deps),
     fallbackFeature(),
   );
   bot.branch((ctx) => ctx.ledgerUnavailable === true, withoutLedger, full);

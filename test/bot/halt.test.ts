@@ -45,8 +45,11 @@ describe("/halt", () => {
     await t.send(TRADER, "/status");
     expect(t.telegram.lastText(TRADER)).toContain("🚨 <b>Shadow</b> — <b>HALTED</b>");
     expect(t.telegram.lastText(TRADER)).toContain(`why: news: CEO resigned (<code>manual</code>) · by tg:${VIEWER}`);
-    await t.send(TRADER, "/execute BUY NKE 1");
-    expect(t.telegram.lastText(TRADER)).toContain("trading is halted");
+    // Two accounts: each named in turn (without a name the bot would ask which).
+    for (const name of ["Shadow", "Second"]) {
+      await t.send(TRADER, `/execute BUY NKE 1 @${name}`);
+      expect(t.telegram.lastText(TRADER)).toContain("trading is halted");
+    }
     expect(await proposals(db.dataSource)).toEqual([]);
     expect(await orders(db.dataSource)).toEqual([]);
   });

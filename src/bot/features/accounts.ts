@@ -4,7 +4,7 @@ import type { Dec } from "../../domain/decimal.js";
 import type { Trigger } from "../../domain/vocabulary.js";
 import type { BotContext, BotDeps } from "../context.js";
 import { accountHeader, money } from "../render/order.js";
-import { bold, code, esc, italic } from "../render/html.js";
+import { bold, code, esc } from "../render/html.js";
 import { etDateTime } from "../render/time.js";
 import { replyHtml } from "../reply.js";
 import { phaseView } from "../views.js";
@@ -24,7 +24,7 @@ export function accountsFeature(deps: BotDeps): Composer<BotContext> {
     const footer = mine
       ? `⭐ Your default: ${bold(mine.name)}. Name another with @NAME in a command; /use NAME changes the default, /use none clears it.`
       : "No default: a trading command asks when more than one account could be meant. /use NAME sets one; @NAME in a command names it.";
-    await replyHtml(ctx, [...rows.map((r, i) => renderRow(accounts[i]!, r, accounts[i]!.id === defaultId)), italic(footer)].join("\n\n"));
+    await replyHtml(ctx, [...rows.map((r, i) => renderRow(accounts[i]!, r, accounts[i]!.id === defaultId)), footer].join("\n\n"));
   });
   return composer;
 }

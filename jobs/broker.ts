@@ -3,6 +3,7 @@ import { reconcilePositions, type ReconcileResult } from "../src/app/broker/reco
 import { brokerOf, type ExecutionDeps } from "../src/app/orders/execute-order.js";
 import { syncBrokerFills } from "../src/app/orders/sync-broker-fills.js";
 import { reconcileUnknownOrders } from "../src/app/orders/reconcile-unknown-orders.js";
+import { type CommissionLedger, confirmCommissions } from "../src/app/orders/confirm-commissions.js";
 import type { DeskReader } from "../src/app/ports/desk-reader.js";
 import type { JobDefinition } from "./registry.js";
 
@@ -16,6 +17,23 @@ export function orderReconcileJob(deps: ExecutionDeps): JobDefinition<z.infer<ty
 /** `broker-fills` (every 30 s): books what real brokers have filled of the orders working there. */
 export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {
   return { name: "broker-fills", payload, schedule: { every: 30_000 }, process: () => syncBrokerFills(deps) };
+}
+
+/**
+ * `commission-confirm` (every 10 minutes): real-broker fills booked with the desk's commission
+ * estimate get the broker's statement figure, cash and cost basis (or realised P&L) moving by the
+ * difference. Nothing is asked of the broker while no fill waits.
+ */
+export function commissionConfirmJob(deps: { execution: ExecutionDeps; ledger: CommissionLedger }): JobDefinition<z.infer<typeof payload>> {
+  return {
+    name: "commission-confirm",
+    payload,
+    schedule: { every: 10 * 60_000 },
+    async process() {
+      const report = await confirmCommissions(deps);
+      return { confirmed: report.confirmed.length, waiting: report.waiting.length, failed: report.failed, noStatement: report.noStatement };
+    },
+  };
 }
 
 /**

@@ -22,7 +22,8 @@ import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warr
 import { buildWarRoomDeps } from "./warroom.js";
 import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
 import { newsIngestJob } from "../../jobs/news-ingest.js";
-import { brokerFillsJob, brokerReconcileJob, orderReconcileJob } from "../../jobs/broker.js";
+import { brokerFillsJob, brokerReconcileJob, commissionConfirmJob, orderReconcileJob } from "../../jobs/broker.js";
+import { CommissionRepository } from "../adapters/db/repositories/commission-repository.js";
 import { createFeedFetcher } from "../adapters/news/fetch-feed.js";
 import { NewsRepository } from "../adapters/db/repositories/news-repository.js";
 import { parseWatchlist } from "../domain/news-tagging.js";
@@ -43,7 +44,7 @@ import { safetyJobs } from "./watchdog.js";
 import type { DeskServices } from "./services.js";
 
 /** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile", "books-reconcile"];
+const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile", "books-reconcile", "commission-confirm"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -114,6 +115,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
     // The replay's history is fixed: once at start is enough (a daily run would re-date it again).
     ...(backfill && marketData.provider !== "replay" ? [historyBackfillJob(backfill.deps, backfill.options)] : []),
     brokerFillsJob(services.execution),
+    commissionConfirmJob({ execution: services.execution, ledger: new CommissionRepository(runtime.dataSource) }),
     orderReconcileJob(services.execution),
     brokerReconcileJob({ execution: services.execution, reader }),
     newsIngestJob(

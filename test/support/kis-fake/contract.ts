@@ -60,6 +60,12 @@ export function kst(at: Date): { date: string; time: string } {
   return { date: iso.slice(0, 10).replaceAll("-", ""), time: iso.slice(11, 19).replaceAll(":", "") };
 }
 
+/** The New York date (YYYYMMDD) of a KST date and time: the trade date the statement books. */
+export function newYorkDate(o: { date: string; time: string }): string {
+  const at = new Date(Date.UTC(+o.date.slice(0, 4), +o.date.slice(4, 6) - 1, +o.date.slice(6, 8), +o.time.slice(0, 2), +o.time.slice(2, 4), +o.time.slice(4, 6)) - 9 * 3600_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit" }).format(at).replaceAll("-", "");
+}
+
 /** A paging cursor: 200 characters (the statement's: 100), space-padded. */
 export function cursor(offset: number, width = 200): string {
   return `OFFSET${offset}`.padEnd(width, " ");

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
+import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, newYorkDate, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
 import { type FakeDay, FakeQuotations } from "./quotations.js";
 import { FakeAccount } from "./account.js";
 
@@ -337,8 +337,3 @@ function ccnlRow(o: FakeOrder): Record<string, string> {
   return { ...blankRow(CCNL_FIELDS), ord_dt: o.date, odno: o.odno, orgn_odno: "", sll_buy_dvsn_cd: o.side === "SELL" ? "01" : "02", pdno: o.ticker, ft_ord_qty: String(o.quantity), ft_ord_unpr3: o.price, ft_ccld_qty: String(o.filled), ft_ccld_unpr3: avg, ft_ccld_amt3: "0", nccs_qty: String(o.cancelled ? 0 : o.quantity - o.filled), prcs_stat_name: o.cancelled ? "취소" : o.filled >= o.quantity ? "완료" : "접수", ord_tmd: o.time, ovrs_excg_cd: o.exchange, tr_crcy_cd: "USD" };
 }
 
-/** The New York date of a fake order (its date and time are KST). */
-function newYorkDate(o: FakeOrder): string {
-  const at = new Date(Date.UTC(+o.date.slice(0, 4), +o.date.slice(4, 6) - 1, +o.date.slice(6, 8), +o.time.slice(0, 2), +o.time.slice(2, 4), +o.time.slice(4, 6)) - 9 * 3600_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit" }).format(at).replaceAll("-", "");
-}

@@ -64,7 +64,11 @@ export interface ProviderParts {
 
 export async function startMarketFeed(runtime: Runtime, services: DeskServices): Promise<MarketFeed> {
   const { marketData, news } = runtime.config;
-  const prices = new PriceRepository(runtime.dataSource);
+  const liveFeed = marketData.provider === "kis" || marketData.provider === "alpaca";
+  // A live feed's ticks are stored on a connection of their own (opened by the process that
+  // holds the feed): a batch never waits for the shared pool to open a connection when a burst
+  // of checks has taken the ones it had (PriceRepository.recordTicks).
+  const prices = new PriceRepository(runtime.dataSource, { ownTickConnection: liveFeed });
   const pipeline = new TickPipeline({
     prices,
     execution: { ...services.execution, positions: new StopLossRepository(runtime.dataSource) },
@@ -99,7 +103,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
   });
   const lead = async () => {
     if (live || closed || !(await lease.tryAcquire().catch(() => false))) return;
-    live = await startLiveFeed(runtime, services, parts, pipeline, followed);
+    live = await startLiveFeed(runtime, services, parts, pipeline, followed, prices);
     if (closed) await live.close();
   };
   await lead();
@@ -119,6 +123,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
       clearInterval(leaseTimer);
       await live?.close();
       await pipeline.stop();
+      await prices.close();
       lease.release();
     },
   };
@@ -130,8 +135,11 @@ interface LiveFeed {
 }
 
 /** The lease holder's part: the feed's monitor (its reports), the stream and the tickers it follows. */
-async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, followed: () => Promise<readonly string[]>): Promise<LiveFeed> {
+async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: ProviderParts, pipeline: TickPipeline, followed: () => Promise<readonly string[]>, prices: PriceRepository): Promise<LiveFeed> {
   const store = new MarketFeedRepository(runtime.dataSource);
+  // Connected and its statement prepared before the first trade; a failure here is only logged:
+  // the first batch connects again, and one that cannot is retried by the pipeline.
+  await prices.openTickConnection().catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not open the tick store's connection yet"));
   // The lease holder speaks for the desk's one feed: a provider or environment it no longer uses is forgotten.
   await store.retireAllBut(parts.name).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not forget the reports of feeds no longer used"));
   const monitor = new FeedMonitor({ store, clock: services.killSwitch.clock, log: runtime.log }, parts.name);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type pg from "pg";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { pgPool } from "../../src/adapters/db/pool.js";
 import { Dec } from "../../src/domain/decimal.js";
 import type { PriceBar } from "../../src/domain/prices.js";
 import { useTestDatabase } from "../support/database.js";
@@ -50,5 +52,44 @@ describe("PriceRepository", () => {
     bars[2999] = { ...bars[2999]!, low: new Dec("99") }; // low above high: the database refuses it
     await expect(repo.upsert(bars, "ignore")).rejects.toThrow(/stock_prices_range/);
     expect(await repo.latest("ATOM")).toBeUndefined();
+  });
+
+  describe("with a connection of its own for ticks", () => {
+    const tickBackends = () => db.dataSource.query<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'test:ticks' AND datname = current_database()`);
+
+    it("stores ticks while every connection of the shared pool is taken, and ends its connection on close", async () => {
+      const repo = new PriceRepository(db.dataSource, { ownTickConnection: true });
+      await repo.openTickConnection();
+      const shared = pgPool(db.dataSource);
+      const taken: pg.PoolClient[] = [];
+      try {
+        while (shared.totalCount < shared.options.max || shared.idleCount > 0) taken.push(await shared.connect());
+        await repo.recordTicks([bar("OWN", "2026-01-05T15:00:01Z", "10")]);
+        await repo.recordTicks([bar("OWN", "2026-01-05T15:00:07Z", "11")]);
+      } finally {
+        for (const client of taken) client.release();
+        await repo.close();
+      }
+      // One row per ticker and minute, merged: the own connection runs the same statement.
+      expect(await repo.latest("OWN")).toMatchObject({ time: new Date("2026-01-05T15:00:07Z"), close: new Dec("11") });
+      expect(await tickBackends()).toEqual([]);
+    });
+
+    it("replaces a connection that was cut: at worst one batch fails (the pipeline retries it), the next is stored", async () => {
+      const repo = new PriceRepository(db.dataSource, { ownTickConnection: true });
+      try {
+        await repo.openTickConnection();
+        const backends = await tickBackends();
+        expect(backends).toHaveLength(1);
+        await db.dataSource.query(`SELECT pg_terminate_backend($1)`, [backends[0]!.pid]);
+        const first = await repo.recordTicks([bar("CUT", "2026-01-05T15:00:01Z", "10")]).then(() => "stored", () => "failed");
+        expect(["stored", "failed"]).toContain(first);
+        await repo.recordTicks([bar("CUT", "2026-01-05T15:01:01Z", "12")]);
+        expect(await repo.latest("CUT")).toMatchObject({ close: new Dec("12") });
+        expect((await tickBackends()).map((b) => b.pid)).not.toContain(backends[0]!.pid);
+      } finally {
+        await repo.close();
+      }
+    });
   });
 });

@@ -13,11 +13,11 @@ beforeEach(async () => {
   await db.dataSource.query(`TRUNCATE stock_prices, accounts RESTART IDENTITY CASCADE`);
 });
 
-function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<string, number>; log?: { warn(): void; error(): void }; retryMs?: number } = {}) {
+function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<string, number>; log?: { warn(): void; error(): void }; retryMs?: number; prices?: PriceRepository } = {}) {
   const clock = options.clock ?? { now: () => new Date(MARKET_OPEN.getTime() + 120_000) };
   const execution = executionDeps(db.dataSource, { clock, thresholds: { concentrationPct: 100, ...options.thresholds } });
   const pipeline = new TickPipeline({
-    prices: new PriceRepository(db.dataSource),
+    prices: options.prices ?? new PriceRepository(db.dataSource),
     execution: { ...execution, positions: new StopLossRepository(db.dataSource) },
     log: options.log ?? { warn: () => undefined, error: () => undefined },
     retryMs: options.retryMs ?? 1000,
@@ -140,20 +140,29 @@ describe("the tick pipeline", () => {
     expect((await rows("ORCL")).map((r) => r.close)).toEqual(["50.000000"]);
   });
 
-  it("keeps the newest ticks while PostgreSQL cannot store them, and stores them when it can", async () => {
+  // A live feed stores on a connection of its own (src/main/market-data.ts); the shared pool otherwise.
+  it.each([["the shared pool", false], ["a connection of its own", true]])("keeps the newest ticks while PostgreSQL cannot store them, and stores them when it can (on %s)", async (_, ownTickConnection) => {
     let failed!: () => void;
     const storeFailed = new Promise<void>((resolve) => (failed = resolve));
-    const { pipeline } = pipelineFor({ log: { warn: () => undefined, error: () => failed() }, retryMs: 20 });
-    await db.dataSource.query(`ALTER TABLE stock_prices RENAME TO stock_prices_away`);
+    const prices = new PriceRepository(db.dataSource, { ownTickConnection });
+    await prices.openTickConnection();
+    const { pipeline } = pipelineFor({ log: { warn: () => undefined, error: () => failed() }, retryMs: 20, prices });
     try {
-      pipeline.push(tick("NVDA", "100", 1));
-      await storeFailed;
-      pipeline.push(tick("NVDA", "101", 2));
+      await db.dataSource.query(`ALTER TABLE stock_prices RENAME TO stock_prices_away`);
+      try {
+        pipeline.push(tick("NVDA", "100", 1));
+        await storeFailed;
+        pipeline.push(tick("NVDA", "101", 2));
+      } finally {
+        await db.dataSource.query(`ALTER TABLE stock_prices_away RENAME TO stock_prices`);
+      }
+      await pipeline.drained();
+      pipeline.push(tick("NVDA", "99", 3, 5n));
+      await pipeline.drained();
     } finally {
-      await db.dataSource.query(`ALTER TABLE stock_prices_away RENAME TO stock_prices`);
+      await prices.close();
     }
-    await pipeline.drained();
     expect(pipeline.stats.failedBatches).toBeGreaterThanOrEqual(1);
-    expect((await rows("NVDA")).map((r) => [r.open, r.close, r.time])).toEqual([["100.000000", "101.000000", at(2)]]);
+    expect((await rows("NVDA")).map((r) => [r.open, r.low, r.close, r.volume, r.time])).toEqual([["100.000000", "99.000000", "99.000000", "25", at(3)]]);
   });
 });

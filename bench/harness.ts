@@ -83,7 +83,7 @@ export async function withBenchDatabase(options: BenchDatabaseOptions, run: (ctx
     serverUrl = process.env.BENCH_DATABASE_URL;
     if (!serverUrl) {
       const t = process.hrtime.bigint();
-      postgres = await startEmbeddedPostgres({ dataDir: resolve("data", "bench"), port: 0, log, durable: true });
+      postgres = await startEmbeddedPostgres({ dataDir: resolve("data", "bench"), port: 0, log, durable: true, settings: serverSettings() });
       serverUrl = postgres.adminUrl;
       say(`embedded PostgreSQL on port ${postgres.port} (durable, fsync on), up in ${formatMs(msSince(t))}`);
     } else {
@@ -104,6 +104,20 @@ export async function withBenchDatabase(options: BenchDatabaseOptions, run: (ctx
     await postgres?.stop();
   }
   say(`\ntotal run time: ${(msSince(started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * BENCH_PG_SETTINGS="log_lock_waits=on;log_min_duration_statement=50": extra server settings for
+ * one run of the embedded server (to look into a tail), never written to the cluster's files.
+ */
+function serverSettings(): Record<string, string> | undefined {
+  const text = process.env.BENCH_PG_SETTINGS?.trim();
+  if (!text) return undefined;
+  return Object.fromEntries(text.split(";").filter(Boolean).map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`BENCH_PG_SETTINGS: "${pair}" is not name=value`);
+    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+  }));
 }
 
 /** "PostgreSQL 16.x: fsync=on synchronous_commit=on shared_buffers=128MB" */

@@ -29,8 +29,9 @@ export function sessionClock(): { now(): Date } {
 export const storeStatementMs: number[] = [];
 
 /** A pipeline on the real repositories, as the desk builds it in src/main/market-data.ts. */
-export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { pipeline: TickPipeline; notifier: RecordingNotifier; killSwitch: KillSwitchDeps } {
-  const prices = new PriceRepository(dataSource);
+export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { pipeline: TickPipeline; prices: PriceRepository; notifier: RecordingNotifier; killSwitch: KillSwitchDeps } {
+  // The streaming process stores ticks on a connection of its own (openTickConnection, close).
+  const prices = new PriceRepository(dataSource, { ownTickConnection: true });
   const notifier = new RecordingNotifier();
   const killSwitch: KillSwitchDeps = {
     store: new KillSwitchRepository(dataSource),
@@ -60,7 +61,7 @@ export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { 
       storeStatementMs.push(performance.now() - t);
     },
   });
-  return { pipeline: new TickPipeline({ prices: timed, execution, log: quiet }), notifier, killSwitch };
+  return { pipeline: new TickPipeline({ prices: timed, execution, log: quiet }), prices, notifier, killSwitch };
 }
 
 /**
@@ -132,10 +133,20 @@ export class HaltLatency {
   readonly samples: number[] = [];
   /** From the frame leaving the fake to the batch that stored the crash price. */
   readonly toStored: number[] = [];
+  /** Every trial: when its frame left (performance clock), to stored and to halted (ms). */
+  readonly trials: { sentAt: number; toStored: number; toHalt: number }[] = [];
   private readonly waiting = new Map<string, { ticker: string; sentAt: number; storedAt?: number; done: () => void }>();
 
-  expect(accountName: string, ticker: string, sentAt: number): Promise<void> {
-    return new Promise((done) => this.waiting.set(accountName, { ticker, sentAt, done }));
+  /** Resolves when the account halts; a crash not acted on within `timeoutMs` fails the run rather than hanging it. */
+  expect(accountName: string, ticker: string, sentAt: number, timeoutMs = 30_000): Promise<void> {
+    return new Promise((done, fail) => {
+      const timer = setTimeout(() => {
+        const w = this.waiting.get(accountName);
+        this.waiting.delete(accountName);
+        fail(new Error(`the crash trade of ${ticker} did not halt ${accountName} within ${timeoutMs / 1000} s (${w?.storedAt === undefined ? "its price was never stored" : "its price was stored"})`));
+      }, timeoutMs);
+      this.waiting.set(accountName, { ticker, sentAt, done: () => (clearTimeout(timer), done()) });
+    });
   }
 
   observe(event: PipelineEvent): void {
@@ -148,6 +159,7 @@ export class HaltLatency {
       if (!w) continue;
       this.samples.push(event.checkedAt - w.sentAt);
       if (w.storedAt !== undefined) this.toStored.push(w.storedAt - w.sentAt);
+      this.trials.push({ sentAt: w.sentAt, toStored: (w.storedAt ?? NaN) - w.sentAt, toHalt: event.checkedAt - w.sentAt });
       this.waiting.delete(name);
       w.done();
     }

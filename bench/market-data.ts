@@ -49,7 +49,23 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   await settle(pool, "accounts, kill_switch_states, positions, stock_prices");
 
   const clock = sessionClock();
-  const { pipeline, notifier, killSwitch } = deskPipeline(dataSource, clock);
+  const { pipeline, prices, notifier, killSwitch } = deskPipeline(dataSource, clock);
+  try {
+    await measure({ pool, pipeline, notifier, killSwitch, clock, prices, trials, loadTickers, loadIds });
+  } finally {
+    await prices.close();
+  }
+}
+
+interface Desk extends ReturnType<typeof deskPipeline> {
+  pool: BenchContext["pool"];
+  clock: { now(): Date };
+  trials: Awaited<ReturnType<typeof seedTrialAccounts>>;
+  loadTickers: string[];
+  loadIds: string[];
+}
+
+async function measure({ pool, pipeline, notifier, killSwitch, clock, prices, trials, loadTickers, loadIds }: Desk): Promise<void> {
   // One check per account fixes its start-of-day equity before any trade arrives.
   for (const id of [...trials.accountIds, ...loadIds]) await checkTriggers(killSwitch, id, "schedule");
 
@@ -57,6 +73,7 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   const stream = new AlpacaStream({ keyId: KEY.id, secretKey: KEY.secret, feed: "iex", streamUrl: fake.streamUrl, silenceMs: 30_000 });
   const followed = [...trials.ownTickers, ...loadTickers];
   stream.follow(followed);
+  await prices.openTickConnection();
   await stream.start(pipeline, ignore);
   await Promise.all(followed.map((t) => fake.subscribed(t)));
   say(`\n    streaming: AlpacaStream on ${fake.streamUrl}/v2/iex, ${formatInt(followed.length)} tickers subscribed`);
@@ -145,6 +162,8 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   say(`    event-loop delay of the process (desk and fake): p50 ${formatMs(loopDelay.percentile(50) / 1e6)}, p99 ${formatMs(loopDelay.percentile(99) / 1e6)}, max ${formatMs(loopDelay.max / 1e6)}`);
   say(`    tick-to-halt under load: ${formatSummary(loaded)}; halt alerts ${notifier.alerts.length - checkedBefore}`);
   say(`      of which frame to stored: ${formatSummary(summarize(halts.toStored))}`);
+  const slowest = halts.trials.filter((t) => t.sentAt >= started).sort((a, b) => b.toHalt - a.toHalt).slice(0, 3);
+  say(`      slowest: ${slowest.map((t) => `${formatMs(t.toHalt)} (sent at +${formatMs(t.sentAt - started)}, stored after ${formatMs(t.toStored)})`).join("; ")}`);
   record(`ticks/s, ${LOAD_TICKERS} tickers x ${LOAD_ACCOUNTS} accounts`, formatRate(rate, "ticks"), `>= ${formatInt(TARGET.ticksPerSecond)}/s`, check(rate, ">=", TARGET.ticksPerSecond));
   record("  tick-to-stored p99", `${formatMs(latency.p99)} (p50 ${formatMs(latency.p50)}, p95 ${formatMs(latency.p95)})`, `<= ${TARGET.tickToStoredP99Ms} ms`, check(latency.p99, "<=", TARGET.tickToStoredP99Ms));
   record(`  tick-to-halt p99 under load (${loaded.n})`, `${formatMs(loaded.p99)} (p50 ${formatMs(loaded.p50)}, p95 ${formatMs(loaded.p95)})`, `<= ${TARGET.tickToHaltP99Ms} ms`, check(loaded.p99, "<=", TARGET.tickToHaltP99Ms));

@@ -1,5 +1,5 @@
-import type { Api } from "grammy";
-import { audienceOf, type Alert, type AlertKind, type Notifier } from "../../app/ports/notifier.js";
+import { GrammyError, type Api } from "grammy";
+import { audienceOf, type Alert, type AlertDelivery, type AlertKind, type Delivery, type Notifier } from "../../app/ports/notifier.js";
 import type { Operator, OperatorDirectory } from "../../app/ports/operator-directory.js";
 import { bold, esc, italic } from "../../bot/render/html.js";
 import { sendHtml } from "../../bot/reply.js";
@@ -18,6 +18,8 @@ const ICON: Record<AlertKind, string> = {
   stale_data: "⏱️",
   signal: "📡",
   desk_health: "🩺",
+  promotion: "🪜",
+  test_alert: "🔔",
 };
 
 function renderAlert(alert: Alert): string {
@@ -28,7 +30,7 @@ function renderAlert(alert: Alert): string {
  * Pushes alerts to the operators of their audience, all at once (a halt must not wait on a slow
  * chat). Never throws: a failed push is logged, and the log notifier beside it keeps a record.
  */
-export class TelegramNotifier implements Notifier {
+export class TelegramNotifier implements Notifier, AlertDelivery {
   constructor(
     private readonly api: Api,
     private readonly operators: OperatorDirectory,
@@ -52,6 +54,16 @@ export class TelegramNotifier implements Notifier {
       });
     } catch (error) {
       this.log.error({ err: String(error), alert: alert.kind }, "pushing an alert failed");
+    }
+  }
+
+  /** One operator, with the outcome (Telegram's refusal, e.g. a chat the admin never started). */
+  async deliver(userId: number, alert: Alert): Promise<Delivery> {
+    try {
+      await sendHtml(this.api, userId, renderAlert(alert), {});
+      return { delivered: true };
+    } catch (error) {
+      return { delivered: false, error: error instanceof GrammyError ? error.description : error instanceof Error ? error.message : String(error) };
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Role } from "../../domain/vocabulary.js";
 
-export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal" | "desk_health";
+export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal" | "desk_health" | "promotion" | "test_alert";
 
 /** A pushed message. Plain data: each transport (log, Telegram) renders it its own way. */
 export interface Alert {
@@ -15,6 +15,13 @@ export interface Alert {
 export interface Notifier {
   /** Pushes the alert to every operator of its audience at once. Must not throw: a failed push is logged, never blocks a halt. */
   notify(alert: Alert): Promise<void>;
+}
+
+export type Delivery = { delivered: true } | { delivered: false; error: string };
+
+/** One push to one operator, with its outcome: how the live-prep checklist learns an alert reached each admin. */
+export interface AlertDelivery {
+  deliver(userId: number, alert: Alert): Promise<Delivery>;
 }
 
 /**
@@ -32,6 +39,8 @@ export function audienceOf(kind: AlertKind): Role {
     case "resume_refused":
     case "resume_locked":
     case "desk_health":
+    case "promotion":
+    case "test_alert":
       return "admin";
     case "fill":
     case "stop_loss":

@@ -7,7 +7,7 @@ import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
 
 /** Cash plus each open position at its newest price (at cost when it has none), as the pre-trade view counts it. */
-const EQUITY_OF_A = `a.cash + COALESCE((
+export const EQUITY_OF_A = `a.cash + COALESCE((
     SELECT sum(CASE WHEN lp.close IS NULL THEN p.cost_basis ELSE lp.close * p.quantity END)
     FROM positions p
     LEFT JOIN LATERAL (SELECT s.close FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true

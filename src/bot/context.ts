@@ -11,6 +11,8 @@ import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import type { TradeLog } from "../app/ports/trade-log.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
+import type { MirrorStore } from "../app/ports/mirror-store.js";
+import type { TrackingTargets } from "../domain/tracking.js";
 import type { Dec } from "../domain/decimal.js";
 import type { Logger } from "../logger.js";
 import type { PendingChoiceStore } from "./account-choice.js";
@@ -43,6 +45,8 @@ export interface BotDeps {
   reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
   /** /warroom; undefined where the War Room is not wired. */
   warroom?: WarRoomDeps;
+  /** /compare and the weekly review's live-vs-shadow section: mirrored decisions and the tracking-error targets. */
+  tracking?: { mirrors: Pick<MirrorStore, "decisions">; targets: TrackingTargets };
   /** Where prices come from, for /status: the provider's name, and the live feeds' reports when it streams. */
   marketData?: { provider: string; feeds?: FeedStore };
   /** A position within this % of its stop shows as Near. */

@@ -16,6 +16,7 @@ import { TradeLogRepository } from "../adapters/db/repositories/trade-log-reposi
 import type { ReportPublisher } from "../app/ports/report-publisher.js";
 import { reportCharts } from "./report-charts.js";
 import { buildWarRoomDeps } from "./warroom.js";
+import { MirrorRepository } from "../adapters/db/repositories/mirror-repository.js";
 import { RedisConversationStorage } from "../adapters/telegram/redis-conversation-storage.js";
 import { RedisPendingChoices } from "../adapters/telegram/redis-pending-choices.js";
 import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
@@ -108,6 +109,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     accountChoices: new RedisPendingChoices(runtime.redis, prefix),
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     warroom: buildWarRoomDeps(runtime, services, board),
+    tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: { maxBps: runtime.config.risk.trackingErrorMaxBps, minPairs: runtime.config.risk.trackingMinPairs } },
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),
     marketData: { provider: runtime.config.marketData.provider, ...withFeeds(runtime) },
     log: runtime.log,

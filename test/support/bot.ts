@@ -118,6 +118,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
       llm: options.llm,
       settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
     },
+    tracking: { mirrors: new MirrorRepository(dataSource), targets: { maxBps: 50, minPairs: 10 } },
     nearStopPct: new Dec(2),
     ...(options.marketData ? { marketData: options.marketData } : {}),
     log,

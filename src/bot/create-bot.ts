@@ -7,7 +7,6 @@ import { accountsFeature } from "./features/accounts.js";
 import { useFeature } from "./features/use.js";
 import { warroomFeature } from "./features/warroom.js";
 import { compareFeature } from "./features/compare.js";
-import { compareFeature } from "./features/compare.js";
 import { closeFeature } from "./features/close.js";
 import { executeFeature } from "./features/execute.js";
 import { fallbackFeature } from "./features/fallback.js";
@@ -82,7 +81,6 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     closeFeature(deps),
     approvalsFeature(deps),
     warroomFeature(deps),
-    compareFeature(deps),
     compareFeature(deps),
     fallbackFeature(),
   );

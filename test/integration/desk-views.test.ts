@@ -261,7 +261,7 @@ describe("status view", () => {
     expect(a.killSwitch).toMatchObject({ state: "ACTIVE", reason: "test: armed", trigger: null, resumeLockedUntil: null });
     expect(a.readings.find((r) => r.trigger === "daily_loss")).toMatchObject({ value: "-1.9607", threshold: "-5", fired: false, suppressed: false });
     expect(a.readings.find((r) => r.trigger === "position_concentration")).toMatchObject({ value: "25.0000", detail: "STA" });
-    expect(a.readings.map((r) => r.fired)).toEqual([false, false, false, false, false, false]);
+    expect(a.readings.map((r) => r.fired)).toEqual([false, false, false, false, false, false, false]);
     expect(a.openPositions).toEqual({ count: 1, tickers: ["STA"] });
     expect(a.pendingApprovals.count).toBe(1);
     expect(a.pendingApprovals.proposals).toEqual([{ id: expect.any(String), side: "BUY", ticker: "STA", quantity: 5, requestedBy: "tg:2", expiresAt: new Date(NOW.getTime() + 10 * MINUTE) }]);

@@ -21,6 +21,7 @@ import { pricePollJob } from "../../jobs/price-poll.js";
 import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warroom.js";
 import { buildWarRoomDeps } from "./warroom.js";
 import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
+import { MirrorRepository } from "../adapters/db/repositories/mirror-repository.js";
 import { newsIngestJob } from "../../jobs/news-ingest.js";
 import { brokerFillsJob, brokerReconcileJob, commissionConfirmJob, orderReconcileJob } from "../../jobs/broker.js";
 import { CommissionRepository } from "../adapters/db/repositories/commission-repository.js";
@@ -135,6 +136,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
         trades,
         risk: new RiskHistoryRepository(runtime.dataSource),
         warroom: new WarRoomRepository(runtime.dataSource),
+        tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: { maxBps: runtime.config.risk.trackingErrorMaxBps, minPairs: runtime.config.risk.trackingMinPairs } },
         calendar: services.killSwitch.calendar,
         clock: services.killSwitch.clock,
       },

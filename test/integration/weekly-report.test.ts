@@ -8,7 +8,9 @@ import { executeOrder } from "../../src/app/orders/execute-order.js";
 import type { RenderedReport } from "../../src/app/ports/report-publisher.js";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../../src/app/reports/weekly-report.js";
 import { renderWeeklyReport } from "../../src/bot/render/weekly-report.js";
+import { Dec } from "../../src/domain/decimal.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
+import type { MirroredDecisionRecord, MirrorSide } from "../../src/domain/tracking.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
 import { executionDeps, MARKET_OPEN, price } from "../support/desk.js";
@@ -96,5 +98,33 @@ describe("the weekly review", () => {
     expect(job.schedule).toEqual({ pattern: "0 18 * * 0", tz: "America/New_York" });
     expect(await job.process({})).toEqual({ week: "2026-11-23..2026-11-29", delivered: 2, failed: 0 });
     expect(sent.map((r) => r.id)).toEqual(["weekly-2026-11-29"]);
+  });
+
+  it("shows live against shadow for the week's mirrored decisions, and the tracking-error gate", async () => {
+    const live = await createAccount(db.dataSource, { name: "Live", cash: "500", live: { phase: "micro" } });
+    await db.dataSource.query(`UPDATE accounts SET phase_started_at = '2026-11-20T15:00:00Z' WHERE id = $1`, [live]);
+    const side = (id: string, name: string, mode: "shadow" | "live", quantity: number, price: string): MirrorSide => ({
+      accountId: id, accountName: name, mode, openedFrom: null, quantity, outcome: "proposed", reason: "", proposalStatus: "executed", proposalReason: null,
+      orderStatus: "filled", orderReason: null, fills: { quantity, value: new Dec(price).times(quantity), realizedPnl: new Dec(0), commission: new Dec(1) },
+    });
+    const decision = (at: string, livePrice: string): MirroredDecisionRecord => ({
+      id: at, at: new Date(at), ticker: "NKE", side: "BUY", sides: [side(accountId, "Weekly", "shadow", 10, "100"), side(live, "Live", "live", 1, livePrice)],
+    });
+    const asked: Date[] = [];
+    const mirrors = {
+      decisions: (q: { since: Date }) => {
+        asked.push(q.since);
+        // The second is after the week (a re-run later): left out of the week, counted by the gate.
+        return Promise.resolve([decision(IN_WEEK, "100.05"), decision("2026-11-30T15:00:00Z", "100.10")]);
+      },
+    };
+    const report = await buildWeeklyReport({ ...deps(), tracking: { mirrors, targets: { maxBps: 50, minPairs: 2 } } });
+    expect(asked[0]).toEqual(new Date("2026-11-23T05:00:00Z"));
+    expect(report.tracking!.comparisons[0]!.pairs).toHaveLength(1);
+    const text = renderWeeklyReport(report);
+    expect(text).toContain("<b>Live vs shadow this week</b>\n🔴 LIVE · Live (micro) against the shadow side of the same decisions");
+    expect(text).toContain("• NKE: 1 decision(s), mean +5.00 bps, tracking error 5.00 bps, one side only 0, P&amp;L shadow $0.00 · live $0.00");
+    expect(text).toContain("<b>Tracking-error gate: PASSED ✅</b>");
+    expect(text).toContain("✅ tracking error (mean |slippage| of live against shadow): 7.50 bps (target &lt;= 50 bps)");
   });
 });

@@ -7,6 +7,9 @@ import type { DeskReader } from "../ports/desk-reader.js";
 import type { HaltRecord, RiskHistory } from "../ports/risk-history.js";
 import type { TradeLog, TradeRow } from "../ports/trade-log.js";
 import type { AgentAccuracy, WarRoomStore } from "../ports/warroom-store.js";
+import type { MirrorStore } from "../ports/mirror-store.js";
+import type { TrackingTargets } from "../../domain/tracking.js";
+import { compareSince, type CompareView } from "../views/compare-view.js";
 
 export interface WeeklyReportDeps {
   reader: DeskReader;
@@ -16,6 +19,8 @@ export interface WeeklyReportDeps {
   clock: Clock;
   /** Agent accuracy; the section is left out without it. */
   warroom?: Pick<WarRoomStore, "accuracy">;
+  /** Live against shadow (the week's mirrored decisions and the tracking-error gate); left out without it. */
+  tracking?: { mirrors: Pick<MirrorStore, "decisions">; targets: TrackingTargets };
 }
 
 export interface AccountWeek {
@@ -41,6 +46,8 @@ export interface WeeklyReport {
   halts: HaltRecord[];
   /** Each War Room agent's scored votes: those cast this week, and all of them. */
   agents: { week: AgentAccuracy[]; allTime: AgentAccuracy[] } | null;
+  /** The week's mirrored decisions, live against shadow, as /compare shows them. */
+  tracking: CompareView | null;
 }
 
 /** The week that ends today (Sunday 18:00 New York): trades and P&L, metrics, and what the hard rules did. */
@@ -76,11 +83,13 @@ export async function buildWeeklyReport(deps: WeeklyReportDeps): Promise<WeeklyR
       sinceInception: computeMetrics({ trades: allTrades, equityCurve: curve, startingEquity: account.startingCapital }),
     });
   }
-  const [refusals, halts, week, allTime] = await Promise.all([
+  const tracking = deps.tracking ? { ...deps.tracking, reader: deps.reader, clock: deps.clock } : undefined;
+  const [refusals, halts, week, allTime, compared] = await Promise.all([
     deps.risk.refusalsByRule(from, to),
     deps.risk.halts(from, to),
     deps.warroom?.accuracy(from),
     deps.warroom?.accuracy(),
+    tracking ? compareSince(tracking, from, null, to) : undefined,
   ]);
-  return { firstDay, lastDay, accounts, refusals, halts, agents: week && allTime ? { week, allTime } : null };
+  return { firstDay, lastDay, accounts, refusals, halts, agents: week && allTime ? { week, allTime } : null, tracking: compared ?? null };
 }

@@ -31,11 +31,12 @@ export interface CompareView {
   comparisons: LiveComparison[];
 }
 
-/** Every live account's mirrored decisions made at or after `since` (of one ticker when given), against shadow. */
-export async function compareSince(deps: CompareDeps, since: Date, ticker: string | null = null): Promise<CompareView> {
+/** Every live account's mirrored decisions made at or after `since` (and before `until`; of one ticker when given), against shadow. */
+export async function compareSince(deps: CompareDeps, since: Date, ticker: string | null = null, until?: Date): Promise<CompareView> {
   const lives = (await deps.reader.accounts()).filter((a) => a.mode === "live");
   if (lives.length === 0) return { since, ticker, comparisons: [] };
-  const decisions = await deps.mirrors.decisions({ since, ...(ticker ? { ticker } : {}) });
+  const all = await deps.mirrors.decisions({ since, ...(ticker ? { ticker } : {}) });
+  const decisions = until ? all.filter((d) => d.at < until) : all;
   const comparisons: LiveComparison[] = [];
   for (const live of lives) {
     const pairs = pairsOf(decisions, live.id);

@@ -1,5 +1,6 @@
 import type { AccountWeek, WeeklyReport } from "../../app/reports/weekly-report.js";
 import { bold, code, esc } from "./html.js";
+import { renderTrackingSection } from "./compare.js";
 import { renderTrades } from "./daily-report.js";
 import { renderMetrics } from "./monitor.js";
 import { money } from "./order.js";
@@ -12,6 +13,7 @@ export function renderWeeklyReport(report: WeeklyReport): string {
   if (report.accounts.length === 0) sections.push("No account yet.");
   for (const a of report.accounts) sections.push(renderAccountWeek(a));
   sections.push(renderRules(report));
+  if (report.tracking) sections.push(renderTrackingSection(report.tracking));
   if (report.agents) sections.push(renderAgents(report.agents));
   return sections.join("\n\n");
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DeskReaderRepository } from "../../src/adapters/db/repositories/desk-reader-repository.js";
 import { MirrorRepository } from "../../src/adapters/db/repositories/mirror-repository.js";
 import { trackingGateFor } from "../../src/app/accounts/tracking-gate.js";
-import { pairResult, pairsOf } from "../../src/domain/tracking.js";
+import { MIRROR_OUTCOMES, pairResult, pairsOf } from "../../src/domain/tracking.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
 
@@ -42,6 +42,13 @@ beforeAll(async () => {
 });
 
 describe("MirrorRepository", () => {
+  it("keeps the legs' outcomes identical to the domain's", async () => {
+    const [row] = await db.dataSource.query<{ def: string }[]>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'mirror_legs'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%outcome%'`,
+    );
+    expect([...row!.def.matchAll(/'([^']+)'::text/g)].map((m) => m[1]).sort()).toEqual([...MIRROR_OUTCOMES].sort());
+  });
+
   it("records a War Room session's decision once, and each account's leg once", async () => {
     const [session] = await db.dataSource.query(`INSERT INTO warroom_sessions (ticker, requested_by, decision, confidence, duration_ms) VALUES ('NVDA', 'tg:1', 'BUY', 0.7, 5) RETURNING id`);
     const decision = { source: "warroom" as const, warroomSessionId: session.id as string, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };

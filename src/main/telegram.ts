@@ -33,6 +33,7 @@ import type { Role } from "../domain/vocabulary.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/index.js";
 import { prepareDataDir } from "../local/data-dir.js";
 import { withFeeds } from "./market-data.js";
+import { buildGoingLiveDeps } from "./going-live.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -99,7 +100,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
   return {
     killSwitch: services.killSwitch,
     approvals: services.approvals,
-    phases: { accounts: new AccountRepository(runtime.dataSource), killSwitch: services.killSwitch },
+    phases: { accounts: new AccountRepository(runtime.dataSource), killSwitch: services.killSwitch, live: buildGoingLiveDeps(runtime, services, link) },
     operators: link.operators,
     audit: new AuditLogRepository(runtime.dataSource),
     board,

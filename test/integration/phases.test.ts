@@ -123,10 +123,14 @@ describe("promoting and demoting an account", () => {
       { actor: "tg:1", action: "account.promoted", subject: "shadow -> live-prep", details: { from: "shadow", to: "live-prep", gate: PASSED, phaseStartEquity: "5255.0000" } },
     ]);
 
-    // Past shadow the gate no longer applies; the code still does.
-    expect(await promoteAccount(deps(), admin(id, "wrong-code-again"))).toMatchObject({ outcome: "refused" });
-    expect(await promoteAccount(deps(), admin(id, CODE, { passed: false, failures: ["n/a"] }))).toMatchObject({ outcome: "promoted", from: "live-prep", to: "micro" });
-    expect(await promoteAccount(deps(), admin(id))).toMatchObject({ outcome: "promoted", from: "micro", to: "small" });
+    // Out of live-prep the shadow account opens the live account (going-live.test.ts): never by itself, nor without that path.
+    expect(await promoteAccount(deps(), admin(id))).toEqual({ outcome: "refused", reason: "promotions toward real money are not configured in this process" });
+    expect((await account(id)).phase).toBe("live-prep");
+  });
+
+  it("refuses to promote an account already in the last phase", async () => {
+    const id = await createAccount(db.dataSource);
+    await db.dataSource.query(`UPDATE accounts SET phase = 'small' WHERE id = $1`, [id]);
     expect(await promoteAccount(deps(), admin(id))).toEqual({ outcome: "refused", reason: "the account is already in small, the last phase" });
   });
 

@@ -34,6 +34,7 @@ import type { Role } from "../../src/domain/vocabulary.js";
 import { createLogger } from "../../src/logger.js";
 import { executionDeps, MARKET_OPEN, type ExecutionOptions } from "./desk.js";
 import { TelegramRecorder } from "./telegram-recorder.js";
+import { goingLiveDeps, type GoingLiveOptions } from "./going-live.js";
 
 export const BOT_INFO: UserFromGetMe = {
   id: 7000000001, is_bot: true, first_name: "War Room", username: "war_room_test_bot",
@@ -50,6 +51,9 @@ export const TRADER_2 = 103;
 export const VIEWER = 104;
 export const STRANGER = 999;
 export const OPERATORS = new Map<number, Role>([[ADMIN, "admin"], [TRADER, "trader"], [TRADER_2, "trader"], [VIEWER, "viewer"]]);
+/** A second admin, for four-eyes promotions: only tests that pass WITH_SECOND_ADMIN have one. */
+export const ADMIN_2 = 105;
+export const WITH_SECOND_ADMIN = new Map<number, Role>([...OPERATORS, [ADMIN_2, "admin"]]);
 
 export interface TestBotOptions extends ExecutionOptions {
   redis: Redis;
@@ -67,6 +71,10 @@ export interface TestBotOptions extends ExecutionOptions {
   llm?: SlowAgent;
   /** Where prices come from, for /status; not shown when omitted. */
   marketData?: BotDeps["marketData"];
+  /** Who may use the desk; OPERATORS by default. */
+  operators?: ReadonlyMap<number, Role>;
+  /** Going live (/phase check, alerts, four-eyes promotions): four eyes on, no live broker, a failing tracking gate by default. */
+  live?: GoingLiveOptions;
 }
 
 /**
@@ -78,7 +86,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
   const notifier = new RecordingNotifier();
   const clock: Clock & { at: Date } = { at: MARKET_OPEN, now() { return this.at; } };
   const log = createLogger("silent");
-  const operators = new OperatorRepository(dataSource, OPERATORS);
+  const operators = new OperatorRepository(dataSource, options.operators ?? OPERATORS);
   const transport = options.apiRoot ? { apiRoot: options.apiRoot, throttle: false } : { apiRoot: "https://api.telegram.org", fetch: telegram.fetch, throttle: false };
   const pushApi = createPushApi(TOKEN, transport);
   const alerts = options.apiRoot ? new FanOutNotifier([notifier, new TelegramNotifier(pushApi, operators, log)]) : notifier;
@@ -95,7 +103,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
   const deps: BotDeps = {
     killSwitch: execution.killSwitch,
     approvals,
-    phases: { accounts: new AccountRepository(dataSource), killSwitch: execution.killSwitch },
+    phases: { accounts: new AccountRepository(dataSource), killSwitch: execution.killSwitch, live: goingLiveDeps(dataSource, { clock, notifier: alerts, operators, policy: approvals.policy, api: pushApi, log }, options.live) },
     operators,
     audit: new AuditLogRepository(dataSource),
     board,

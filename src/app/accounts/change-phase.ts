@@ -3,11 +3,16 @@ import { nextPhase, previousPhase } from "../../domain/phases.js";
 import type { Phase } from "../../domain/vocabulary.js";
 import { checkOverrideCode, type OverrideCodeDeps } from "../kill-switch/check-override-code.js";
 import type { AccountStore } from "../ports/account-store.js";
+import type { GoingLiveDeps } from "./live-prep.js";
+import { executeRealMoneyPromotion, planRealMoneyPromotion, requestRealMoneyPromotion, type LiveOutcome, type RealMoneyPlan } from "./promotion.js";
+import type { Promotion } from "../ports/live-prep-store.js";
 
 export interface PhaseDeps {
   accounts: Pick<AccountStore, "phaseOf" | "changePhase">;
   /** The override code and its desk-wide attempt counter (shared with resume), the clock, and the admins' alerts. */
   killSwitch: OverrideCodeDeps;
+  /** Promotions toward real money (out of live-prep, out of micro); refused where this is absent. */
+  live?: GoingLiveDeps;
 }
 
 /** The promotion gate's verdict, computed by the caller from the shadow track record. */
@@ -34,9 +39,13 @@ export interface DemoteRequest {
 }
 
 export type PhaseChangeResult =
-  | { outcome: "promoted"; from: Phase; to: Phase; phaseStartEquity: Dec }
+  /** `live`: out of live-prep, the live account opened or moved to micro (a shadow account stays in live-prep). */
+  | { outcome: "promoted"; from: Phase; to: Phase; phaseStartEquity: Dec; live?: LiveOutcome }
+  /** Four eyes: the request waits for another admin. */
+  | { outcome: "requested"; promotion: Promotion }
   | { outcome: "demoted"; from: Phase; to: Phase; phaseStartEquity: Dec }
-  | { outcome: "refused"; reason: string };
+  /** `missing`: the live-prep checklist's failing items, each with what to do. */
+  | { outcome: "refused"; reason: string; missing?: string[] };
 
 const refused = (reason: string): PhaseChangeResult => ({ outcome: "refused", reason });
 const ADMINS_ONLY = "only an admin may change an account's phase";
@@ -44,9 +53,11 @@ const NO_CODE = "no override code is configured (OVERRIDE_CODE_HASH): promotion 
 const CHANGED_MEANWHILE = "the account's phase changed meanwhile: look again and retry";
 
 /**
- * One rung up the ladder (shadow -> live-prep -> micro -> small). Moving toward real money
- * takes an admin, the override code and, out of shadow, a passing promotion gate. The new
- * phase starts now, from the account's equity now (the phase loss limit counts from there).
+ * One rung up the ladder (shadow -> live-prep -> micro -> small). Every step takes an admin and
+ * the override code. Out of shadow: a passing promotion gate; the new phase starts now, from
+ * the account's equity now. Toward real money (out of live-prep, out of micro): the evidence
+ * (the live-prep checklist, the tracking-error gate) and, with PROMOTION_FOUR_EYES, a second
+ * admin's approval; out of live-prep the live account is opened (or linked), see promotion.ts.
  */
 export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): Promise<PhaseChangeResult> {
   if (!request.actorIsAdmin) return refused(ADMINS_ONLY);
@@ -59,6 +70,14 @@ export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): 
   const gateRefusal = promotionGateRefusal(account.phase, request.gate);
   if (gateRefusal) return refused(gateRefusal);
   const name = (await deps.killSwitch.store.status(request.accountId))?.accountName ?? request.accountId;
+  let plan: RealMoneyPlan | undefined;
+  if (account.phase !== "shadow") {
+    // The evidence before the code, as the gate: a promotion it refuses never spends a code.
+    if (!deps.live) return refused("promotions toward real money are not configured in this process");
+    const planned = await planRealMoneyPromotion(deps.live, { id: request.accountId, name, mode: account.mode, phase: account.phase }, to, request.actor);
+    if ("outcome" in planned) return planned;
+    plan = planned;
+  }
   const code = await checkOverrideCode(deps.killSwitch, { code: request.code, actor: request.actor, action: `promote ${name} to ${to}`, accountId: request.accountId, accountName: name });
   switch (code.outcome) {
     case "no_code_configured":
@@ -69,6 +88,11 @@ export async function promoteAccount(deps: PhaseDeps, request: PromoteRequest): 
       return refused(code.lockedUntil ? `wrong override code: every override-code use is now locked until ${code.lockedUntil.toISOString()}` : `wrong override code (${code.attemptsLeft} attempt(s) left before a lockout)`);
     case "right":
       break;
+  }
+  if (plan && deps.live) {
+    if (deps.live.settings.fourEyes) return requestRealMoneyPromotion(deps.live, plan, request.actor);
+    const done = await executeRealMoneyPromotion(deps.live, deps.accounts, plan, { promotionId: null, requestedBy: request.actor, decidedBy: request.actor });
+    return done.outcome === "not_pending" ? refused(CHANGED_MEANWHILE) : done;
   }
   const changed = await deps.accounts.changePhase({
     accountId: request.accountId,

@@ -1,89 +1,87 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard, type Context } from "grammy";
-import { demoteAccount, promoteAccount, type PhaseChangeResult } from "../../app/accounts/change-phase.js";
-import { nextPhase } from "../../domain/phases.js";
+import { Composer } from "grammy";
+import { demoteAccount } from "../../app/accounts/change-phase.js";
+import type { AccountSummary } from "../../app/ports/desk-reader.js";
+import { nextPhase, previousPhase } from "../../domain/phases.js";
 import { hasRole } from "../../domain/roles.js";
-import { actorId, actorOf, type BotContext, type BotDeps } from "../context.js";
-import { waitChoice, waitOverrideCode, type Dialogue } from "../dialogue.js";
+import { onAccountChoice, takeAccountWord, withAccount } from "../account-choice.js";
+import { actorOf, type BotContext, type BotDeps } from "../context.js";
 import { requireRole } from "../middlewares/authorize.js";
-import { tradingAccount } from "../../app/accounts/trading-account.js";
 import { esc } from "../render/html.js";
-import { money } from "../render/order.js";
 import { renderPhase } from "../render/monitor.js";
-import { etDateTime } from "../render/time.js";
 import { replyHtml } from "../reply.js";
-import { phaseView, phaseViews } from "../views.js";
+import { phaseViews } from "../views.js";
+import { checklistBlock, phaseAlerts, phaseCheck, trackingBlock } from "./phase-checklist.js";
+import { promoteDialogue, promotionDecisions, renderChange } from "./phase-promote.js";
 
-const USAGE = "/phase — show; /phase promote — one rung up (admins, override code, gate); /phase demote — one rung down (admins)";
+const USAGE = [
+  "/phase — every account's phase (and, in live-prep, the checklist)",
+  "/phase promote [@account] — one rung up (admins, override code, gate or checklist; four eyes toward real money)",
+  "/phase demote [@account] — one rung down (admins)",
+  "/phase check [TICKER] — the read-only live broker check (admins)",
+  "/phase alerts — a test alert to every admin (admins)",
+].join("\n");
+
+/** Accounts a promotion could be meant for: a shadow account climbs to live-prep (where it opens the live account); a live one to small. */
+function promotable(a: Pick<AccountSummary, "mode" | "phase">): boolean {
+  if (!nextPhase(a.phase)) return false;
+  return a.mode === "live" || a.phase === "shadow" || a.phase === "live-prep";
+}
+
+/** A live account stops at live-prep: its shadow phase would lift every limit on real money. */
+function demotable(a: Pick<AccountSummary, "mode" | "phase">): boolean {
+  const to = previousPhase(a.phase);
+  return to !== undefined && !(a.mode === "live" && to === "shadow");
+}
 
 /**
- * /phase: the phase, its day count and, in shadow, the promotion gate against its targets.
- * `/phase promote` and `/phase demote` move the trading account one rung (admins only); a
- * promotion asks for a confirmation and then the override code, last, as /resume does.
+ * /phase: each account's phase, its day count and, in shadow, the promotion gate; in live-prep,
+ * the live-prep checklist with its evidence. `/phase promote|demote` address one account
+ * (`@name`, the operator's default, or a question with buttons); `check` and `alerts` put
+ * live-prep evidence on record. Everything but the plain view is for admins.
  */
 export function phaseFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use(createConversation(promoteDialogue(deps), { id: "promote", parallel: true, maxMillisecondsToWait: 10 * 60_000 }));
+  composer.use(promotionDecisions(deps));
+  composer.use(onAccountChoice(deps, { command: "phase", role: "admin" }, (ctx, account, text) => runOnAccount(ctx, deps, account, text)));
   composer.command("phase", async (ctx) => {
-    const action = ctx.match.trim().toLowerCase();
-    if (action === "") {
-      const views = await phaseViews(deps);
-      return replyHtml(ctx, views.length ? views.map(renderPhase).join("\n\n") : "No account yet.");
-    }
-    if (action !== "promote" && action !== "demote") return void (await ctx.reply(`Unknown /phase argument.\n${USAGE}`));
-    if (!hasRole(ctx.operator.role, "admin")) return requireRole("admin", `/phase ${action}`)(ctx, () => Promise.resolve());
-    if (action === "promote") {
-      await ctx.conversation.exit("promote");
-      return ctx.conversation.enter("promote");
-    }
-    const account = await tradingAccount(deps.reader);
-    if (!account) return void (await ctx.reply("No account yet."));
-    const result = await demoteAccount(deps.phases, { accountId: account.id, actor: actorOf(ctx), actorIsAdmin: true });
-    await deps.audit.record({ actor: actorOf(ctx), action: "tg.phase.demote", accountId: account.id, details: { outcome: result.outcome } });
-    await replyHtml(ctx, renderChange(account.name, result));
+    const [action = "", ...rest] = ctx.match.trim().split(/\s+/);
+    const verb = action.toLowerCase();
+    if (verb === "") return showPhases(ctx, deps);
+    if (!["promote", "demote", "check", "alerts"].includes(verb)) return void (await ctx.reply(`Unknown /phase argument.\n${USAGE}`));
+    if (!hasRole(ctx.operator.role, "admin")) return requireRole("admin", `/phase ${verb}`)(ctx, () => Promise.resolve());
+    if (verb === "check") return phaseCheck(ctx, deps, rest.join(" "));
+    if (verb === "alerts") return phaseAlerts(ctx, deps);
+    const word = takeAccountWord(rest.join(" "));
+    if (!word.ok) return void (await ctx.reply(`❌ ${esc(word.error)}`, { parse_mode: "HTML" }));
+    const none = verb === "promote" ? "❌ No account can be promoted." : "❌ No account can be demoted.";
+    await withAccount(ctx, deps, { command: "phase", text: verb, explicit: word.explicit, eligible: verb === "promote" ? promotable : demotable, none }, (account) => runOnAccount(ctx, deps, account, verb));
   });
   return composer;
 }
 
-function promoteDialogue(deps: BotDeps) {
-  return async (conversation: Dialogue, ctx: Context) => {
-    const userId = ctx.from!.id;
-    const briefing = await conversation.external(async () => {
-      const account = await tradingAccount(deps.reader);
-      const view = account ? await phaseView(deps, account.id) : undefined;
-      if (!account || !view) return null;
-      const to = nextPhase(view.phase);
-      const gate = view.gate ? { passed: view.gate.passed, failures: view.gate.checks.filter((c) => !c.passed).map((c) => `${c.label} ${c.value} (target ${c.target})`) } : { passed: true, failures: [] };
-      return { accountId: account.id, name: account.name, from: view.phase, to: to ?? null, text: renderPhase(view), gate };
-    });
-    if (!briefing) return void (await ctx.reply("No account yet."));
-    if (!briefing.to) return void (await ctx.reply(`${briefing.name} is already in ${briefing.from}, the last phase.`));
-    await replyHtml(ctx, briefing.text);
-    if (!briefing.gate.passed) return void (await ctx.reply(`Not promoted: the promotion gate has not passed (${briefing.gate.failures.join("; ")}).`));
-    await ctx.reply(`Promote ${briefing.name} from ${briefing.from} to ${briefing.to}? ${briefing.to === "micro" || briefing.to === "small" ? "This phase trades REAL money." : ""}`.trim(), {
-      reply_markup: new InlineKeyboard().text(`Promote to ${briefing.to}`, "ph:go:yes").text("Cancel", "dlg:cancel"),
-    });
-    if (!(await waitChoice(conversation, userId, "ph:go:"))) return void (await ctx.reply("Cancelled: the phase is unchanged."));
-    // The override-code lock is desk-wide: no point asking for a code that would not even be checked.
-    const lockedUntil = await conversation.external(async () => {
-      const until = (await deps.killSwitch.store.status(briefing.accountId))?.resumeLockedUntil;
-      return until && until > deps.killSwitch.clock.now() ? until.toISOString() : null;
-    });
-    if (lockedUntil) return void (await ctx.reply(`🔒 Override codes are locked after too many wrong codes until ${etDateTime(new Date(lockedUntil))}: the phase is unchanged.`));
-    const code = await waitOverrideCode(conversation, ctx, userId);
-    if (code === null) return void (await ctx.reply("Cancelled: the phase is unchanged."));
-    const reply = await conversation.external(async () => {
-      const result = await promoteAccount(deps.phases, { accountId: briefing.accountId, actor: actorId(userId), actorIsAdmin: true, code, gate: briefing.gate });
-      await deps.audit.record({ actor: actorId(userId), action: "tg.phase.promote", accountId: briefing.accountId, details: { outcome: result.outcome } });
-      return renderChange(briefing.name, result);
-    });
-    await replyHtml(ctx, reply);
-  };
+async function showPhases(ctx: BotContext, deps: BotDeps): Promise<void> {
+  const views = await phaseViews(deps);
+  if (views.length === 0) return void (await ctx.reply("No account yet."));
+  const accounts = new Map((await deps.reader.accounts()).map((a) => [a.id, a]));
+  const blocks: string[] = [];
+  for (const view of views) {
+    const account = accounts.get(view.accountId);
+    const extra = account ? [await checklistBlock(deps, account), await trackingBlock(deps, account)] : [];
+    blocks.push([renderPhase(view), ...extra].filter(Boolean).join("\n\n"));
+  }
+  await replyHtml(ctx, blocks.join("\n\n"));
 }
 
-function renderChange(name: string, r: PhaseChangeResult): string {
-  if (r.outcome === "refused") return `❌ Not changed: ${esc(r.reason)}.`;
-  const verb = r.outcome === "promoted" ? "promoted" : "demoted";
-  return `✅ ${esc(name)} ${verb}: ${esc(r.from)} → ${esc(r.to)}; the phase starts now from ${money(r.phaseStartEquity)}.`;
+/** `promote` or `demote` on the chosen account (from the command, or from the "Which account?" press). */
+async function runOnAccount(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string): Promise<void> {
+  if (text === "promote") {
+    // A second /phase promote replaces the first dialogue rather than running beside it.
+    await ctx.conversation.exit("promote");
+    return void (await ctx.conversation.enter("promote", account.id));
+  }
+  const result = await demoteAccount(deps.phases, { accountId: account.id, actor: actorOf(ctx), actorIsAdmin: true });
+  await deps.audit.record({ actor: actorOf(ctx), action: "tg.phase.demote", accountId: account.id, details: { outcome: result.outcome } });
+  await replyHtml(ctx, renderChange(account.name, result));
 }
-

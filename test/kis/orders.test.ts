@@ -32,6 +32,8 @@ describe("order POST is never retried", () => {
     const found = await broker.findOrders({ ticker: "NVDA", side: "BUY", from: before });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ ticker: "NVDA", side: "BUY", quantity: 5, filledQuantity: 5, unfilledQuantity: 0 });
+    // Placed just now: read from the Korean date and time (dmst_ord_dt, thco_ord_tmd), not the local ord_dt/ord_tmd as if Korean.
+    expect(Math.abs(found[0]!.at!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(await broker.findOrders({ ticker: "NVDA", side: "SELL", from: before })).toEqual([]);
     const fills = await broker.fills(found[0]!.brokerOrderId);
     expect(fills).toHaveLength(1);

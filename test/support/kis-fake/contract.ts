@@ -41,7 +41,7 @@ export const DAILY_FIELDS = ["xymd", "clos", "sign", "diff", "rate", "open", "hi
 export const TRADE_COLUMNS = ["RSYM", "SYMB", "ZDIV", "TYMD", "XYMD", "XHMS", "KYMD", "KHMS", "OPEN", "HIGH", "LOW", "LAST", "SIGN", "DIFF", "RATE", "PBID", "PASK", "VBID", "VASK", "EVOL", "TVOL", "TAMT", "BIVL", "ASVL", "STRN", "MTYP"];
 
 export const BALANCE_FIELDS = ["ovrs_pdno", "ovrs_item_name", "ovrs_cblc_qty", "ord_psbl_qty", "pchs_avg_pric", "now_pric2", "ovrs_stck_evlu_amt", "frcr_evlu_pfls_amt", "evlu_pfls_rt", "ovrs_excg_cd"];
-export const CCNL_FIELDS = ["ord_dt", "ord_gno_brno", "odno", "orgn_odno", "sll_buy_dvsn_cd", "sll_buy_dvsn_cd_name", "rvse_cncl_dvsn", "pdno", "prdt_name", "ft_ord_qty", "ft_ord_unpr3", "ft_ccld_qty", "ft_ccld_unpr3", "ft_ccld_amt3", "nccs_qty", "prcs_stat_name", "rjct_rson", "ord_tmd", "tr_mket_name", "tr_crcy_cd", "ovrs_excg_cd"];
+export const CCNL_FIELDS = ["ord_dt", "ord_gno_brno", "odno", "orgn_odno", "sll_buy_dvsn_cd", "sll_buy_dvsn_cd_name", "rvse_cncl_dvsn", "pdno", "prdt_name", "ft_ord_qty", "ft_ord_unpr3", "ft_ccld_qty", "ft_ccld_unpr3", "ft_ccld_amt3", "nccs_qty", "prcs_stat_name", "rjct_rson", "ord_tmd", "tr_mket_name", "tr_crcy_cd", "ovrs_excg_cd", "dmst_ord_dt", "thco_ord_tmd"];
 
 /** inquire-psamount `output` (one object), as in KIS's sample chk_inquire_psamount.py. */
 export const PSAMOUNT_FIELDS = ["tr_crcy_cd", "ord_psbl_frcr_amt", "sll_ruse_psbl_amt", "ovrs_ord_psbl_amt", "max_ord_psbl_qty", "echm_af_ord_psbl_amt", "echm_af_ord_psbl_qty", "ord_psbl_qty", "exrt", "frcr_ord_psbl_amt1", "ovrs_max_ord_psbl_qty"];
@@ -60,10 +60,24 @@ export function kst(at: Date): { date: string; time: string } {
   return { date: iso.slice(0, 10).replaceAll("-", ""), time: iso.slice(11, 19).replaceAll(":", "") };
 }
 
-/** The New York date (YYYYMMDD) of a KST date and time: the trade date the statement books. */
-export function newYorkDate(o: { date: string; time: string }): string {
+/**
+ * New York date and time (YYYYMMDD, HHMMSS) of a KST date and time. KIS's samples describe the
+ * order-status dates as local (현지시각 기준) and carry the Korean ones apart (dmst_ord_dt,
+ * thco_ord_tmd); the statement's trade date is taken to be local too.
+ */
+export function newYork(o: { date: string; time: string }): { date: string; time: string } {
   const at = new Date(Date.UTC(+o.date.slice(0, 4), +o.date.slice(4, 6) - 1, +o.date.slice(6, 8), +o.time.slice(0, 2), +o.time.slice(2, 4), +o.time.slice(4, 6)) - 9 * 3600_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit" }).format(at).replaceAll("-", "");
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}${parts.month}${parts.day}`, time: `${parts.hour}${parts.minute}${parts.second}` };
+}
+
+/** The New York date of a KST date and time: the trade date the statement books. */
+export function newYorkDate(o: { date: string; time: string }): string {
+  return newYork(o).date;
 }
 
 /** A paging cursor: 200 characters (the statement's: 100), space-padded. */

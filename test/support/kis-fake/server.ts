@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, newYorkDate, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
+import { BALANCE_FIELDS, blankRow, CCNL_FIELDS, cursor, type FakeEnv, kst, newYork, newYorkDate, offsetOf, PATH, PATH_TR, TR } from "./contract.js";
 import { type FakeDay, FakeQuotations } from "./quotations.js";
 import { FakeAccount } from "./account.js";
 
@@ -253,7 +253,7 @@ export class KisFake {
         for (const k of ["CANO", "ACNT_PRDT_CD", "PDNO", "ORD_STRT_DT", "ORD_END_DT", "SLL_BUY_DVSN", "CCLD_NCCS_DVSN", "OVRS_EXCG_CD", "SORT_SQN", "ORD_DT", "ORD_GNO_BRNO", "ODNO", "CTX_AREA_FK200", "CTX_AREA_NK200"]) if (!(k in body)) return error("OPSQ0001", `missing ${k}`);
         if (app.env === "paper" && (body.PDNO !== "" || body.OVRS_EXCG_CD !== "" || body.SLL_BUY_DVSN !== "00" || body.CCLD_NCCS_DVSN !== "00")) return error("OPSQ0003", "paper: PDNO and OVRS_EXCG_CD must be empty, filters 00");
         const rows = this.orders
-          .filter((o) => o.env === app.env && o.date >= String(body.ORD_STRT_DT) && o.date <= String(body.ORD_END_DT))
+          .filter((o) => o.env === app.env && newYorkDate(o) >= String(body.ORD_STRT_DT) && newYorkDate(o) <= String(body.ORD_END_DT))
           .filter((o) => body.PDNO === "" || o.ticker === body.PDNO)
           .filter((o) => body.SLL_BUY_DVSN === "00" || (body.SLL_BUY_DVSN === "01") === (o.side === "SELL"))
           .reverse()
@@ -334,6 +334,7 @@ export class KisFake {
 
 function ccnlRow(o: FakeOrder): Record<string, string> {
   const avg = o.filled > 0 ? o.price.padEnd(o.price.length + 3, "0") : "0";
-  return { ...blankRow(CCNL_FIELDS), ord_dt: o.date, odno: o.odno, orgn_odno: "", sll_buy_dvsn_cd: o.side === "SELL" ? "01" : "02", pdno: o.ticker, ft_ord_qty: String(o.quantity), ft_ord_unpr3: o.price, ft_ccld_qty: String(o.filled), ft_ccld_unpr3: avg, ft_ccld_amt3: "0", nccs_qty: String(o.cancelled ? 0 : o.quantity - o.filled), prcs_stat_name: o.cancelled ? "취소" : o.filled >= o.quantity ? "완료" : "접수", ord_tmd: o.time, ovrs_excg_cd: o.exchange, tr_crcy_cd: "USD" };
+  const local = newYork(o);
+  return { ...blankRow(CCNL_FIELDS), ord_dt: local.date, dmst_ord_dt: o.date, thco_ord_tmd: o.time, odno: o.odno, orgn_odno: "", sll_buy_dvsn_cd: o.side === "SELL" ? "01" : "02", pdno: o.ticker, ft_ord_qty: String(o.quantity), ft_ord_unpr3: o.price, ft_ccld_qty: String(o.filled), ft_ccld_unpr3: avg, ft_ccld_amt3: "0", nccs_qty: String(o.cancelled ? 0 : o.quantity - o.filled), prcs_stat_name: o.cancelled ? "취소" : o.filled >= o.quantity ? "완료" : "접수", ord_tmd: local.time, ovrs_excg_cd: o.exchange, tr_crcy_cd: "USD" };
 }
 

@@ -292,6 +292,7 @@ function toOrder(r: Row): KisOrder {
     unfilledQuantity: int(r.nccs_qty),
     status: str(r.prcs_stat_name).trim(),
     rejectReason: str(r.rjct_rson).trim(),
-    at: kstInstant(str(r.ord_dt), str(r.ord_tmd)),
+    // KIS's samples call ord_dt/ord_tmd local (현지시각) and dmst_ord_dt/thco_ord_tmd Korean: the latter when given.
+    at: kstInstant(str(r.dmst_ord_dt), str(r.thco_ord_tmd)) ?? kstInstant(str(r.ord_dt), str(r.ord_tmd)),
   };
 }

@@ -72,7 +72,7 @@ async function freshBrokerCheck(at: Date, cash = "250"): Promise<void> {
   await store.recordEvidence({ kind: "broker_reconciled", passed: true, subject: "kis:real", summary: "no position at the broker", details: { cash }, actor: "tg:1", at });
 }
 
-const accounts = () => db.dataSource.query(`SELECT name, mode, broker, phase, cash::text, starting_capital::text, broker_account, opened_from FROM accounts ORDER BY created_at`);
+const accounts = () => db.dataSource.query<Record<string, string | null>[]>(`SELECT name, mode, broker, phase, cash::text, starting_capital::text, broker_account, opened_from FROM accounts ORDER BY created_at`);
 const promotion = async (id: string) => (await db.dataSource.query(`SELECT status, requested_by, decided_by, live_account_id FROM phase_promotions WHERE id = $1`, [id]))[0];
 
 describe("promotion out of live-prep", () => {
@@ -192,7 +192,7 @@ describe("promotion out of live-prep", () => {
     const linked = await promote(d, shadow);
     expect(linked).toMatchObject({ outcome: "promoted", from: "live-prep", to: "micro", live: { kind: "linked", accountId: live, name: "kis-1", state: "HALTED" } });
     expect(linked.outcome === "promoted" && linked.phaseStartEquity.toFixed(2)).toBe("120.00");
-    expect((await accounts()).map((a: { name: string; phase: string }) => [a.name, a.phase])).toEqual([["shadow", "live-prep"], ["kis-1", "micro"]]);
+    expect((await accounts()).map((a) => [a.name, a.phase])).toEqual([["shadow", "live-prep"], ["kis-1", "micro"]]);
     expect(await promote(d, shadow)).toEqual({ outcome: "refused", reason: "the live account kis-1 is already in micro: promote that account instead" });
   });
 

@@ -68,6 +68,8 @@ export class PathToLive1764600000000 implements MigrationInterface {
       CREATE TABLE mirrored_decisions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         source text NOT NULL CHECK (source IN ('warroom', 'operator')),
+        -- "warroom-<session id>" or the operator's command key: the same decision is recorded once
+        idempotency_key text NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 128),
         warroom_session_id uuid UNIQUE REFERENCES warroom_sessions(id) ON DELETE SET NULL,
         ticker text NOT NULL CHECK (ticker ~ ${TICKER}),
         side text NOT NULL CHECK (side IN ('BUY', 'SELL')),

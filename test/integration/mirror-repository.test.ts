@@ -51,10 +51,10 @@ describe("MirrorRepository", () => {
 
   it("records a War Room session's decision once, and each account's leg once", async () => {
     const [session] = await db.dataSource.query(`INSERT INTO warroom_sessions (ticker, requested_by, decision, confidence, duration_ms) VALUES ('NVDA', 'tg:1', 'BUY', 0.7, 5) RETURNING id`);
-    const decision = { source: "warroom" as const, warroomSessionId: session.id as string, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
-    const first = await mirrors.recordDecision(decision, []);
+    const decision = { idempotencyKey: `warroom-${session.id}`, source: "warroom" as const, warroomSessionId: session.id as string, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
+    const first = await mirrors.recordDecision(decision);
     expect(first.created).toBe(true);
-    expect(await mirrors.recordDecision(decision, [])).toEqual({ id: first.id, created: false });
+    expect(await mirrors.recordDecision(decision)).toEqual({ id: first.id, created: false });
 
     const leg = { accountId: live, quantity: null, outcome: "not_sized" as const, reason: "micro allows $100 of exposure; one NVDA is $181.20", proposalId: null, orderId: null };
     expect(await mirrors.recordLeg(first.id, leg)).toBe(true);
@@ -62,20 +62,20 @@ describe("MirrorRepository", () => {
     expect(await mirrors.legs(first.id)).toEqual([leg]);
   });
 
-  it("finds an operator's decision again by its legs' idempotency keys", async () => {
-    const decision = { source: "operator" as const, warroomSessionId: null, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
-    const keys = [{ accountId: shadow, idempotencyKey: "op-1-aaaa" }];
-    const first = await mirrors.recordDecision(decision, keys);
-    const { orderId } = await filledOrder(shadow, "op-1-aaaa", "BUY", 2, "100");
-    await mirrors.recordLeg(first.id, { accountId: shadow, quantity: 2, outcome: "executed", reason: "", proposalId: null, orderId });
-    expect(await mirrors.recordDecision(decision, keys)).toEqual({ id: first.id, created: false });
-    expect((await mirrors.recordDecision(decision, [{ accountId: shadow, idempotencyKey: "op-2-aaaa" }])).created).toBe(true);
+  it("records an operator's decision once by its key, even when every leg was refused", async () => {
+    const decision = { idempotencyKey: "tg-1-77", source: "operator" as const, warroomSessionId: null, ticker: "NVDA", side: "BUY" as const, requestedBy: "tg:1", at: new Date() };
+    const first = await mirrors.recordDecision(decision);
+    await mirrors.recordLeg(first.id, { accountId: shadow, quantity: 2, outcome: "refused", reason: "trading is halted", proposalId: null, orderId: null });
+    expect(await mirrors.recordDecision(decision)).toEqual({ id: first.id, created: false });
+    expect((await mirrors.recordDecision({ ...decision, idempotencyKey: "tg-1-78" })).created).toBe(true);
+    const [count] = await db.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM mirrored_decisions WHERE idempotency_key LIKE 'tg-1-%'`);
+    expect(count!.n).toBe(2);
   });
 
   it("reads both sides through proposals and orders to their fills, and the gate measures them", async () => {
     const since = new Date(Date.now() - 60_000);
     for (let i = 0; i < 3; i += 1) {
-      const d = await mirrors.recordDecision({ source: "operator", warroomSessionId: null, ticker: "NVDA", side: "BUY", requestedBy: "tg:1", at: new Date() }, [{ accountId: live, idempotencyKey: `gate-${i}` }]);
+      const d = await mirrors.recordDecision({ idempotencyKey: `gate-${i}`, source: "operator", warroomSessionId: null, ticker: "NVDA", side: "BUY", requestedBy: "tg:1", at: new Date() });
       const s = await filledOrder(shadow, `gate-${i}-s`, "BUY", 10, "100", { proposal: true });
       const l = await filledOrder(live, `gate-${i}-l`, "BUY", 1, "100.05", { proposal: true });
       await mirrors.recordLeg(d.id, { accountId: shadow, quantity: 10, outcome: "proposed", reason: "", proposalId: s.proposalId, orderId: null });

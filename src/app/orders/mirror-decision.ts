@@ -78,8 +78,7 @@ export async function mirrorDecision(deps: MirrorDeps, request: MirrorRequest): 
   const eligible = accounts.filter((a) => limitsFor(a.mode, a.phase).trading);
   const skipped = accounts.filter((a) => !limitsFor(a.mode, a.phase).trading).map((a) => ({ accountId: a.id, accountName: a.name, phase: a.phase }));
   const { id: mirrorId, created } = await deps.mirrors.recordDecision(
-    { source: request.source, warroomSessionId: request.warroomSessionId ?? null, ticker: request.ticker, side: request.side, requestedBy: request.requestedBy, at: deps.approvals.execution.killSwitch.clock.now() },
-    eligible.map((a) => ({ accountId: a.id, idempotencyKey: legKey(request.idempotencyBase, a.id) })),
+    { idempotencyKey: request.idempotencyBase, source: request.source, warroomSessionId: request.warroomSessionId ?? null, ticker: request.ticker, side: request.side, requestedBy: request.requestedBy, at: deps.approvals.execution.killSwitch.clock.now() },
   );
   const earlier = new Map((await deps.mirrors.legs(mirrorId)).map((l) => [l.accountId, l]));
   const price = request.price !== undefined ? request.price : ((await deps.prices.latest(request.ticker))?.close ?? null);

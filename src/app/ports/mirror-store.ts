@@ -4,6 +4,8 @@ import type { Side } from "../../domain/vocabulary.js";
 /** One decision sent to every eligible account: a War Room session's, or an operator's --mirror order. */
 export interface NewMirroredDecision {
   source: "warroom" | "operator";
+  /** Records the decision once: a re-run (a re-delivered command, a retried job) finds it again. */
+  idempotencyKey: string;
   /** A War Room session has at most one mirrored decision. */
   warroomSessionId: string | null;
   ticker: string;
@@ -32,7 +34,7 @@ export interface MirrorStore {
    * operator's by the idempotency keys its legs' proposals or orders were made with (`legKeys`).
    * `created` is false when an earlier run had recorded it.
    */
-  recordDecision(decision: NewMirroredDecision, legKeys: readonly { accountId: string; idempotencyKey: string }[]): Promise<{ id: string; created: boolean }>;
+  recordDecision(decision: NewMirroredDecision): Promise<{ id: string; created: boolean }>;
   /** The legs recorded for a decision, by account. */
   legs(mirrorId: string): Promise<MirrorLeg[]>;
   /**

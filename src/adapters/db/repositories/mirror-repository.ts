@@ -7,15 +7,6 @@ import type { MirroredDecisionRecord, MirrorOutcome, MirrorSide } from "../../..
 import type { AccountMode, OrderStatus, ProposalStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 
-/** An operator's decision recorded by an earlier run: a leg whose proposal or order carries one of these keys. */
-const BY_LEG_KEYS = `
-  SELECT l.mirror_id FROM unnest($1::uuid[], $2::text[]) AS k(account_id, key)
-  JOIN mirror_legs l ON l.account_id = k.account_id
-  LEFT JOIN proposals p ON p.id = l.proposal_id
-  LEFT JOIN orders o ON o.id = l.order_id
-  WHERE (p.account_id = k.account_id AND p.idempotency_key = k.key) OR (o.account_id = k.account_id AND o.idempotency_key = k.key)
-  LIMIT 1`;
-
 /**
  * Every side of the decisions in the window that have a live side: the leg, its proposal, the
  * order it became (through the proposal, or the leg itself when it ran without one) and the
@@ -97,19 +88,17 @@ export class MirrorRepository implements MirrorStore {
     this.pool = pgPool(dataSource);
   }
 
-  async recordDecision(d: NewMirroredDecision, legKeys: readonly { accountId: string; idempotencyKey: string }[]): Promise<{ id: string; created: boolean }> {
-    if (d.warroomSessionId === null && legKeys.length > 0) {
-      const { rows } = await this.pool.query<{ mirror_id: string }>(BY_LEG_KEYS, [legKeys.map((k) => k.accountId), legKeys.map((k) => k.idempotencyKey)]);
-      if (rows[0]) return { id: rows[0].mirror_id, created: false };
-    }
+  async recordDecision(d: NewMirroredDecision): Promise<{ id: string; created: boolean }> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO mirrored_decisions (source, warroom_session_id, ticker, side, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (warroom_session_id) DO NOTHING RETURNING id`,
-      [d.source, d.warroomSessionId, d.ticker, d.side, d.requestedBy, d.at],
+      `INSERT INTO mirrored_decisions (idempotency_key, source, warroom_session_id, ticker, side, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [d.idempotencyKey, d.source, d.warroomSessionId, d.ticker, d.side, d.requestedBy, d.at],
     );
     if (rows[0]) return { id: rows[0].id, created: true };
-    const existing = await this.pool.query<{ id: string }>(`SELECT id FROM mirrored_decisions WHERE warroom_session_id = $1`, [d.warroomSessionId]);
-    return { id: existing.rows[0]!.id, created: false };
+    // Recorded by an earlier run (same key), or, for a War Room session, under the session.
+    const existing = await this.pool.query<{ id: string }>(`SELECT id FROM mirrored_decisions WHERE idempotency_key = $1 OR warroom_session_id = $2 LIMIT 1`, [d.idempotencyKey, d.warroomSessionId]);
+    if (!existing.rows[0]) throw new Error(`the mirrored decision ${d.idempotencyKey} could be neither recorded nor found`);
+    return { id: existing.rows[0].id, created: false };
   }
 
   async legs(mirrorId: string): Promise<MirrorLeg[]> {

@@ -115,7 +115,7 @@ export class FakeAccount {
       .filter((r) => String(r.trad_dt) >= from && String(r.trad_dt) <= to)
       .filter((r) => body.PDNO === "" || r.pdno === body.PDNO)
       .filter((r) => side === "00" || r.sll_buy_dvsn_cd === side);
-    const total = (code: string, field: string) => rows.filter((r) => r.sll_buy_dvsn_cd === code).reduce((s, r) => s.plus(new Dec(String(r[field] || "0"))), new Dec(0)).toFixed(2);
+    const total = (code: string, field: string) => rows.filter((r) => r.sll_buy_dvsn_cd === code).reduce((s, r) => s.plus(new Dec(typeof r[field] === "string" && r[field] !== "" ? r[field] : "0")), new Dec(0)).toFixed(2);
     const output2 = {
       ...blankRow(PERIOD_TRANS_TOTALS),
       frcr_buy_amt_smtl: total("02", "tr_frcr_amt2"),

@@ -7,6 +7,9 @@ import { waitChoice, waitText, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
 import { placeOperatorOrder } from "../order-requests.js";
 import { parseExecuteArgs, words } from "../parse.js";
+import { mirrorDecision } from "../../app/orders/mirror-decision.js";
+import { TICKER_PATTERN, type Side } from "../../domain/vocabulary.js";
+import { renderMirror } from "../render/warroom.js";
 import { accountTag } from "../render/account.js";
 import { esc } from "../render/html.js";
 
@@ -24,6 +27,11 @@ export function executeFeature(deps: BotDeps): Composer<BotContext> {
   composer.command("execute", requireRole("trader", "/execute"), async (ctx) => {
     const word = takeAccountWord(ctx.match);
     if (!word.ok) return void (await ctx.reply(`❌ ${esc(word.error)}`, { parse_mode: "HTML" }));
+    const mirror = takeMirrorFlag(word.rest);
+    if (mirror.mirrored) {
+      if (word.explicit) return void (await ctx.reply(`❌ --mirror sends the order to every account that trades; drop @${esc(word.explicit)}, or drop --mirror to order on that account only.`, { parse_mode: "HTML" }));
+      return mirrorOrder(ctx, deps, mirror.rest, { chatId: ctx.chat.id, userId: ctx.from!.id, messageId: ctx.msg.message_id });
+    }
     // A malformed order is answered before anyone is asked which account it is for.
     if (word.rest !== "") {
       const parsed = parseExecuteArgs(word.rest);
@@ -50,6 +58,48 @@ export async function runExecute(ctx: BotContext, deps: BotDeps, account: Accoun
   if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
   const { reply } = await placeOperatorOrder(deps, { ...parsed.args, actor: actorId(origin.userId), idempotencyKey: idempotencyKeyOf(origin) }, account);
   if (reply) await ctx.reply(reply, { parse_mode: "HTML" });
+}
+
+const MIRROR_USAGE = "/execute BUY|SELL TICKER QTY [LIMIT|market] [STOP] --mirror";
+
+/** `--mirror` anywhere in the arguments, taken out. */
+function takeMirrorFlag(text: string): { mirrored: boolean; rest: string } {
+  const all = words(text);
+  const rest = all.filter((w) => w.toLowerCase() !== "--mirror");
+  return { mirrored: rest.length !== all.length, rest: rest.join(" ") };
+}
+
+/**
+ * /execute BUY NKE 10 --mirror: one decision sent to every account that trades, each sized by its
+ * own phase limits and checked by its own pre-trade checks, each its own proposal to approve.
+ */
+async function mirrorOrder(ctx: BotContext, deps: BotDeps, text: string, origin: CommandOrigin): Promise<void> {
+  const parsed = parseExecuteArgs(text);
+  if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
+  const { side, ticker, quantity, limitPrice, stopPrice } = parsed.args;
+  const upperSide = side.toUpperCase();
+  const symbol = ticker.toUpperCase();
+  const errors = [
+    upperSide !== "BUY" && upperSide !== "SELL" && `side must be BUY or SELL, got ${side.slice(0, 12)}`,
+    !TICKER_PATTERN.test(symbol) && `${ticker.slice(0, 12)} is not a ticker`,
+    !/^[1-9]\d{0,8}$/.test(quantity) && `quantity must be a whole number of shares above 0, got ${quantity.slice(0, 12)}`,
+  ].filter((e): e is string => typeof e === "string");
+  if (errors.length > 0) return void (await ctx.reply(`❌ ${esc(errors.join("; "))}.\nusage: ${esc(MIRROR_USAGE)}`, { parse_mode: "HTML" }));
+  if (!deps.warroom) return void (await ctx.reply("Mirroring is not available in this process: nothing was ordered."));
+  const actor = actorId(origin.userId);
+  const result = await mirrorDecision(deps.warroom, {
+    source: "operator",
+    ticker: symbol,
+    side: upperSide as Side,
+    quantity: Number(quantity),
+    stopPrice,
+    limitPrice,
+    requestedBy: actor,
+    rationale: `operator order mirrored by ${actor}`,
+    idempotencyBase: idempotencyKeyOf(origin),
+  });
+  await deps.audit.record({ actor, action: "tg.order.mirrored", subject: symbol, details: { side: upperSide, quantity, mirror: result.mirrorId, legs: result.legs.map((l) => l.outcome) } });
+  await ctx.reply([`${upperSide} ${esc(symbol)} ${esc(quantity)}, mirrored:`, ...renderMirror(result, Number(quantity))].join("\n"), { parse_mode: "HTML" });
 }
 
 const CANCELLED = "Cancelled: nothing was ordered.";

@@ -30,7 +30,7 @@ export function renderWarRoom(result: WarRoomResult, accuracy: readonly AgentAcc
 }
 
 /** Each account's side of the decision: proposed (each approved on its own message), run, refused and why. */
-function renderMirror(mirror: MirrorResult | null, decided: number | null): string[] {
+export function renderMirror(mirror: MirrorResult | null, decided: number | null): string[] {
   if (!mirror) return ["No order: the room holds."];
   if (mirror.legs.length === 0 && mirror.skipped.length === 0) return ["No account trades: nothing was proposed."];
   const lines = [bold(`Mirrored to ${mirror.legs.length} account(s)`)];

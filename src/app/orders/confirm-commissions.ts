@@ -77,12 +77,12 @@ export async function confirmCommissions(deps: CommissionDeps): Promise<Commissi
 
   for (const [accountId, fills] of byAccount) {
     const broker = await brokerOf(deps.execution, accountId);
-    const dates = [...new Set(fills.map((f) => f.tradeDate))].sort();
-    let trades: StatementTrade[] | undefined;
     if (!broker.statement) {
       report.noStatement += fills.length;
       continue;
     }
+    const dates = [...new Set(fills.map((f) => f.tradeDate))].sort();
+    let trades: StatementTrade[] | undefined;
     try {
       trades = await broker.statement({ from: dates[0]!, to: dates.at(-1)! });
       await recordBrokerCall(deps.execution.killSwitch, accountId, true);

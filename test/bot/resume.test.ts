@@ -213,6 +213,28 @@ describe("/resume", () => {
     const states = await db.dataSource.query(`SELECT a.name, k.state FROM kill_switch_states k JOIN accounts a ON a.id = k.account_id ORDER BY a.name`);
     expect(states).toEqual([{ name: "Second", state: "ACTIVE" }, { name: "Shadow", state: "HALTED" }]);
   });
+
+  it("/resume @account goes straight to that account; an active or unknown one is answered and nothing starts", async () => {
+    const t = bot();
+    await db.dataSource.query(`INSERT INTO accounts (name, mode, broker, phase, starting_capital, cash, phase_start_equity) VALUES ('Second', 'shadow', 'paper', 'shadow', 1000, 1000, 1000)`);
+    await db.dataSource.query(`INSERT INTO kill_switch_states (account_id, state) SELECT id, 'ACTIVE' FROM accounts WHERE name = 'Second'`);
+    await t.send(ADMIN, "/resume @second");
+    expect(t.telegram.lastText(ADMIN)).toBe("Second is ACTIVE: nothing to resume.");
+    await t.send(ADMIN, "/resume @nosuch");
+    expect(t.telegram.lastText(ADMIN)).toBe(`❌ No account "nosuch". Accounts: Shadow, Second.`);
+    await t.send(ADMIN, "/resume now please");
+    expect(t.telegram.lastText(ADMIN)).toBe("usage: /resume [@account]");
+    await halt(t);
+    // Both halted: the named one is briefed without "Which account?".
+    await t.send(ADMIN, "/resume @Second");
+    expect(t.telegram.texts(ADMIN).some((m) => m === "Which account?")).toBe(false);
+    expect(t.telegram.texts(ADMIN).at(-2)).toMatch(/^🚨 <b>Second<\/b> is HALTED/);
+    await t.press(ADMIN, "rs:go:yes");
+    await sendAs(t, code);
+    expect(t.telegram.lastText(ADMIN)).toBe("🟢 <b>Trading resumed on Second</b>");
+    const states = await db.dataSource.query(`SELECT a.name, k.state FROM kill_switch_states k JOIN accounts a ON a.id = k.account_id ORDER BY a.name`);
+    expect(states).toEqual([{ name: "Second", state: "ACTIVE" }, { name: "Shadow", state: "HALTED" }]);
+  });
 });
 
 describe("/resume across a restart", () => {

@@ -2,6 +2,8 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Context } from "grammy";
 import { haltedAccounts, type ResumeBriefing } from "../../app/kill-switch/resume-briefing.js";
 import { resumeTrading, type ResumeResult } from "../../app/kill-switch/resume-trading.js";
+import { findAccount } from "../../app/accounts/choose-account.js";
+import { takeAccountWord } from "../account-choice.js";
 import { actorId, type BotContext, type BotDeps } from "../context.js";
 import { waitChoice, waitOverrideCode, type Dialogue } from "../dialogue.js";
 import { requireRole } from "../middlewares/authorize.js";
@@ -24,9 +26,22 @@ export function resumeFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.reply("❌ No override code is configured, so nobody can resume: set OVERRIDE_CODE_HASH (npm run override:hash) and restart.");
       return;
     }
+    // `/resume @live` names the account; without it the dialogue asks when several are halted.
+    const word = takeAccountWord(ctx.match);
+    if (!word.ok) return void (await ctx.reply(`❌ ${esc(word.error)}`, { parse_mode: "HTML" }));
+    if (word.rest !== "") return void (await ctx.reply("usage: /resume [@account]"));
+    let only: string | null = null;
+    if (word.explicit) {
+      const accounts = await deps.reader.accounts();
+      const named = findAccount(accounts, word.explicit);
+      if (!named) return void (await ctx.reply(`❌ No account "${esc(word.explicit.slice(0, 32))}". Accounts: ${esc(accounts.map((a) => a.name).join(", "))}.`, { parse_mode: "HTML" }));
+      const status = await deps.killSwitch.store.status(named.id);
+      if (status?.state === "ACTIVE") return void (await ctx.reply(`${named.name} is ACTIVE: nothing to resume.`));
+      only = named.id;
+    }
     // A second /resume replaces the first dialogue rather than running beside it.
     await ctx.conversation.exit("resume");
-    await ctx.conversation.enter("resume");
+    await ctx.conversation.enter("resume", only);
   });
   return composer;
 }
@@ -35,10 +50,11 @@ const CANCELLED = "Cancelled: the account stays halted.";
 const cancelButton = (kb: InlineKeyboard) => kb.text("Cancel", "dlg:cancel");
 
 function resumeDialogue(deps: BotDeps) {
-  return async (conversation: Dialogue, ctx: Context) => {
+  return async (conversation: Dialogue, ctx: Context, only: string | null = null) => {
     const userId = ctx.from!.id;
-    const halted = await conversation.external(() => haltedAccounts(deps.killSwitch));
-    if (halted.length === 0) return void (await ctx.reply("Every account is ACTIVE: nothing to resume."));
+    const all = await conversation.external(() => haltedAccounts(deps.killSwitch));
+    const halted = only ? all.filter((b) => b.accountId === only) : all;
+    if (halted.length === 0) return void (await ctx.reply(only ? "That account is no longer halted: nothing to resume." : "Every account is ACTIVE: nothing to resume."));
 
     let account = halted[0]!;
     if (halted.length > 1) {

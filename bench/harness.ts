@@ -42,6 +42,8 @@ export interface BenchDatabaseOptions {
   /** The database the benchmark creates (dropping any left over) and drops again. */
   database: string;
   poolSize: number;
+  /** Connections kept open however long idle (as the desk's processes keep them). */
+  keepConnections?: number;
   applicationName: string;
 }
 
@@ -92,7 +94,7 @@ export async function withBenchDatabase(options: BenchDatabaseOptions, run: (ctx
     await admin(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin(serverUrl, `CREATE DATABASE ${database}`);
     created = true;
-    dataSource = createDataSource({ url: databaseUrl(serverUrl, database), poolSize: options.poolSize, applicationName: options.applicationName });
+    dataSource = createDataSource({ url: databaseUrl(serverUrl, database), poolSize: options.poolSize, applicationName: options.applicationName, ...(options.keepConnections ? { keepConnections: options.keepConnections } : {}) });
     await dataSource.initialize();
     await migrateUp(dataSource);
     await run({ dataSource, pool: pgPool(dataSource) });

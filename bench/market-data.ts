@@ -13,6 +13,7 @@
  *      bench/market-data-polling.ts, with the ratio to the streaming figures.
  * Prints a summary with targets; a missed target is a result, not an error.
  */
+import { KEPT_CONNECTIONS, warmPool } from "../src/adapters/db/pool.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { AlpacaStream } from "../src/adapters/market-data/alpaca/stream.js";
 import type { FeedStatusSink } from "../src/app/ports/market-data.js";
@@ -50,6 +51,8 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
 
   const clock = sessionClock();
   const { pipeline, prices, notifier, killSwitch } = deskPipeline(dataSource, clock);
+  // As the feed's process does before its stream starts (src/main/market-data.ts).
+  await warmPool(dataSource, KEPT_CONNECTIONS);
   try {
     await measure({ pool, pipeline, notifier, killSwitch, clock, prices, trials, loadTickers, loadIds });
   } finally {
@@ -174,4 +177,4 @@ async function measure({ pool, pipeline, notifier, killSwitch, clock, prices, tr
   results.printSummary();
 }
 
-runBenchmark("bench:market-data", () => withBenchDatabase({ database: DATABASE, poolSize: 20, applicationName: "bench-market-data" }, run));
+runBenchmark("bench:market-data", () => withBenchDatabase({ database: DATABASE, poolSize: 20, keepConnections: KEPT_CONNECTIONS, applicationName: "bench-market-data" }, run));

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { KEPT_CONNECTIONS } from "../adapters/db/pool.js";
 import type { DataSource } from "typeorm";
 import { QueryCache } from "../adapters/cache/query-cache.js";
 import { createRedisOutageLog, type RedisOutageLog } from "../adapters/redis/outage-log.js";
@@ -34,7 +35,7 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean }
   const infrastructure = await provideInfrastructure(config, log, { withRedis: options.withRedis ?? true });
   const closers: (() => Promise<unknown>)[] = [];
   try {
-    const dataSource = createDataSource({ url: infrastructure.databaseUrl, poolSize: config.database.poolSize, applicationName: name });
+    const dataSource = createDataSource({ url: infrastructure.databaseUrl, poolSize: config.database.poolSize, applicationName: name, keepConnections: KEPT_CONNECTIONS });
     await dataSource.initialize().catch((error: unknown) => {
       const setting = config.database.url ? "check DATABASE_URL, or unset it to let the desk start its own PostgreSQL" : "the embedded PostgreSQL did not accept connections";
       throw new Error(`PostgreSQL at ${redacted(infrastructure.databaseUrl)} is unreachable (${errorText(error)}): ${setting}`, { cause: error });

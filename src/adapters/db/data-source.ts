@@ -7,6 +7,12 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Application name shown in pg_stat_activity, to tell the bot, the worker and tests apart. */
   applicationName?: string;
+  /**
+   * Connections the pool keeps open however long they sit idle (0 by default). A process that
+   * must answer a burst (the market feed's kill-switch checks) keeps them, so a burst after a
+   * quiet spell never waits 100-150 ms for a new connection and a cold session's planning.
+   */
+  keepConnections?: number;
 }
 
 /**
@@ -31,7 +37,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     // depend on the values. Left to itself, PostgreSQL re-plans them on every call (a custom
     // plan looks cheaper on paper), which cost more than executing them (bench/db.ts). Only
     // prepared statements are affected; one-off queries are still planned with their values.
-    extra: { options: "-c plan_cache_mode=force_generic_plan" },
+    extra: { options: "-c plan_cache_mode=force_generic_plan", min: Math.min(options.keepConnections ?? 0, options.poolSize ?? 10) },
     // Failed queries surface as exceptions; TypeORM's own logger would print their parameters.
     logging: false,
   });

@@ -12,3 +12,24 @@ export function pgPool(dataSource: DataSource): pg.Pool {
   if (!pool) throw new Error("the DataSource has no pg pool");
   return pool;
 }
+
+/**
+ * Connections a desk process keeps open once opened: enough for the kill-switch checks a burst
+ * of ticks sets off (four workers, the urgent lane, the holders query, stops) beside the rest.
+ */
+export const KEPT_CONNECTIONS = 8;
+
+/**
+ * Opens `count` connections of the pool at once (each runs a trivial query) and gives them back:
+ * with the pool's `min` (DataSourceOptions.keepConnections) they then stay open, so the first
+ * burst of work does not pay for connecting.
+ */
+export async function warmPool(dataSource: DataSource, count: number): Promise<void> {
+  const pool = pgPool(dataSource);
+  const clients = await Promise.all(Array.from({ length: Math.min(count, pool.options.max ?? count) }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((c) => c.query("SELECT 1")));
+  } finally {
+    for (const c of clients) c.release();
+  }
+}

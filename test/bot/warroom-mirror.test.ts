@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { NewsRepository } from "../../src/adapters/db/repositories/news-repository.js";
-import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SignalRepository } from "../../src/adapters/db/repositories/signal-repository.js";
 import { mirrorDecision } from "../../src/app/orders/mirror-decision.js";
-import { Dec } from "../../src/domain/decimal.js";
 import { createAccount } from "../support/accounts.js";
 import { createTestBot, TRADER, TRADER_2, type TestBot } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
-import { flatBar, MARKET_OPEN } from "../support/desk.js";
+import { MARKET_OPEN } from "../support/desk.js";
+import { seedGoodNews, seedUptrend } from "../support/bullish-story.js";
 import { useTestRedis } from "../support/redis.js";
 
 const db = useTestDatabase();
@@ -16,19 +13,7 @@ let t: TestBot;
 let shadow: string;
 let live: string;
 let halted: string;
-const DAY = 86_400_000;
 
-/** 120 daily closes in a steady uptrend from $40 (to about $96), then a fresh quote: one share fits micro's $100. */
-async function seedUptrend(ticker: string): Promise<void> {
-  const bars = [];
-  let close = new Dec(40);
-  for (let i = 120; i >= 1; i -= 1) {
-    close = close.plus(i % 3 === 0 ? "-0.6" : "1.0");
-    bars.push(flatBar(ticker, close.toFixed(2), new Date(MARKET_OPEN.getTime() - i * DAY + 5 * 3_600_000)));
-  }
-  bars.push(flatBar(ticker, close.plus(1).toFixed(2), new Date(MARKET_OPEN.getTime() - 30_000)));
-  await new PriceRepository(db.dataSource).upsert(bars, "update");
-}
 
 interface Leg {
   name: string;
@@ -65,14 +50,8 @@ beforeAll(async () => {
   shadow = await createAccount(db.dataSource, { name: "Shadow", cash: "100000" });
   live = await createAccount(db.dataSource, { name: "Live", cash: "500", live: { phase: "micro" } });
   halted = await createAccount(db.dataSource, { name: "Halted", cash: "100000", state: "HALTED" });
-  await seedUptrend("NVDA");
-  const hoursAgo = (h: number) => new Date(MARKET_OPEN.getTime() - h * 3_600_000);
-  await new NewsRepository(db.dataSource).insertBatch([
-    { title: "Nvidia beats estimates with record revenue and strong growth", url: "https://news.test/1", source: "test", tickers: ["NVDA"], publishedAt: hoursAgo(2), summary: "Excellent quarter, impressive gains, outstanding demand." },
-    { title: "NVDA wins major contract, analysts praise great outlook", url: "https://news.test/2", source: "test", tickers: ["NVDA"], publishedAt: hoursAgo(5), summary: "A brilliant success." },
-  ]);
-  await new SignalRepository(db.dataSource).insert([{ ticker: "NVDA", signal: "BUY", confidence: new Dec("0.9"), source: "analyst", rationale: "upgrade" }]);
-  await db.dataSource.query(`UPDATE trading_signals SET created_at = $1`, [new Date(MARKET_OPEN.getTime() - DAY)]);
+  await seedUptrend(db.dataSource, "NVDA", { from: "40", now: MARKET_OPEN });
+  await seedGoodNews(db.dataSource, "NVDA", MARKET_OPEN);
   t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0 });
 });
 

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NewsRepository } from "../../src/adapters/db/repositories/news-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SignalRepository } from "../../src/adapters/db/repositories/signal-repository.js";
 import { hashOverrideCode, OverrideCodeVerifier } from "../../src/adapters/security/override-code.js";
 import { checkAllAccounts } from "../../src/app/kill-switch/check-triggers.js";
 import { syncBrokerFills } from "../../src/app/orders/sync-broker-fills.js";
-import type { Broker } from "../../src/app/ports/broker.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { kisProbe } from "../../src/main/going-live.js";
 import { brokerFor, keyspace, startFake } from "../kis/harness.js";
@@ -14,6 +11,7 @@ import { ADMIN, ADMIN_2, createTestBot, TRADER, TRADER_2, WITH_SECOND_ADMIN, typ
 import { useTestDatabase } from "../support/database.js";
 import { flatBar } from "../support/desk.js";
 import type { KisFake } from "../support/kis-fake/server.js";
+import { seedGoodNews, seedUptrend } from "../support/bullish-story.js";
 import { useTestRedis } from "../support/redis.js";
 import { seedPassingRecord } from "../support/track-record.js";
 
@@ -28,7 +26,6 @@ import { seedPassingRecord } from "../support/track-record.js";
 const db = useTestDatabase();
 const { redis, prefix } = useTestRedis();
 const CODE = "path-to-live-code-7";
-const DAY = 86_400_000;
 let fake: KisFake;
 let t: TestBot;
 let shadow: string;
@@ -37,29 +34,7 @@ const rows = <T>(sql: string, params: unknown[] = []) => db.dataSource.query<T[]
 const accountByName = async (name: string) => (await rows<{ id: string; phase: string; mode: string; cash: string; state: string }>(
   `SELECT a.id, a.phase, a.mode, a.cash::text, k.state FROM accounts a JOIN kill_switch_states k ON k.account_id = a.id WHERE a.name = $1`, [name]))[0];
 
-/** 120 daily closes in a steady uptrend ending near $63 (two steps up, one back), then a fresh quote: the trend agent says BUY. */
-async function seedUptrend(ticker: string, now: Date): Promise<Dec> {
-  const bars = [];
-  let close = new Dec(10);
-  for (let i = 120; i >= 1; i -= 1) {
-    close = close.plus(i % 3 === 0 ? "-0.6" : "1.0");
-    bars.push(flatBar(ticker, close.toFixed(2), new Date(now.getTime() - i * DAY + 5 * 3_600_000)));
-  }
-  const last = close.plus(1);
-  bars.push(flatBar(ticker, last.toFixed(2), new Date(now.getTime() - 30_000)));
-  await new PriceRepository(db.dataSource).upsert(bars, "update");
-  return last;
-}
 
-async function seedConviction(ticker: string, now: Date): Promise<void> {
-  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
-  await new NewsRepository(db.dataSource).insertBatch([
-    { title: "Nike beats estimates with record revenue and strong growth", url: "https://news.test/nke-1", source: "test", tickers: [ticker], publishedAt: hoursAgo(2), summary: "Excellent quarter, impressive gains, outstanding demand." },
-    { title: "NKE wins major contract, analysts praise great outlook", url: "https://news.test/nke-2", source: "test", tickers: [ticker], publishedAt: hoursAgo(5), summary: "A brilliant success." },
-  ]);
-  await new SignalRepository(db.dataSource).insert([{ ticker, signal: "BUY", confidence: new Dec("0.9"), source: "analyst", rationale: "upgrade" }]);
-  await db.dataSource.query(`UPDATE trading_signals SET created_at = $1`, [new Date(now.getTime() - DAY)]);
-}
 
 beforeAll(async () => {
   fake = await startFake();
@@ -74,13 +49,13 @@ beforeAll(async () => {
   // Orders route by account as in production: paper accounts to the paper broker, the live one to KIS.
   const paper = t.deps.approvals.execution.broker;
   t.deps.approvals.execution.brokers = {
-    forAccount: async (id) => ((await rows<{ broker: string }>(`SELECT broker FROM accounts WHERE id = $1`, [id]))[0]?.broker === "kis" ? (kis as Broker) : paper),
+    forAccount: async (id) => ((await rows<{ broker: string }>(`SELECT broker FROM accounts WHERE id = $1`, [id]))[0]?.broker === "kis" ? (kis) : paper),
   };
   shadow = await createAccount(db.dataSource, { name: "shadow", cash: "100000" });
   await seedPassingRecord(db.dataSource, shadow, t.clock.now());
-  const last = await seedUptrend("NKE", t.clock.now());
+  const last = await seedUptrend(db.dataSource, "NKE", { from: "10", now: t.clock.now() });
   fake.setQuote("NYS", "NKE", { last: last.toFixed(2), base: last.minus(1).toFixed(2), tvol: "1000" });
-  await seedConviction("NKE", t.clock.now());
+  await seedGoodNews(db.dataSource, "NKE", t.clock.now());
 });
 afterAll(async () => {
   await fake?.close();

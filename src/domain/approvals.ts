@@ -9,11 +9,14 @@ export interface ApprovalPolicy {
 
 /**
  * Who must approve what. Live accounts always need a human, except a stop-loss exit: it only
- * reduces risk, and a stop that waits for someone to wake up is not a stop. Replays never ask.
+ * reduces risk, a stop that waits for someone to wake up is not a stop, and the trader's press
+ * on the live BUY (whose message says so) armed it. Replays never ask on paper; a replay order
+ * on a live account would ask like any other.
  */
 export function requiresApproval(accountMode: AccountMode, source: OrderSource, policy: ApprovalPolicy): boolean {
-  if (source === "stop-loss" || source === "replay") return false;
+  if (source === "stop-loss") return false;
   if (accountMode === "live") return true;
+  if (source === "replay") return false;
   return policy.shadowRequiresApproval;
 }
 

@@ -127,6 +127,7 @@ describe("the path to real money, walked from the bot", () => {
     // The live proposal's message names the live account and real money; approving it is its own press.
     const liveMessage = t.telegram.sent("sendMessage", TRADER_2).map((c) => c.payload).find((p) => buttonsOf(p).some((b) => b.callback_data === `ap:${proposals[1]!.id}:a`))!;
     expect(String(liveMessage.text)).toContain("LIVE · live");
+    expect(String(liveMessage.text)).toContain("Approving also arms its stop-loss");
     for (const p of proposals) await t.press(TRADER_2, `ap:${p.id}:a`);
 
     // Shadow filled by the paper broker at once; live sent to KIS over HTTP and filled when the broker reports it.

@@ -79,6 +79,8 @@ export function renderProposal(p: Proposal, detail?: string): string {
     `${p.status === "pending" ? "🟡" : "▪️"} ${bold("Proposal")} ${esc(orderTerms(p))}`,
     `from ${esc(p.requestedBy)} (${esc(p.source)}) · ${p.status === "pending" ? `expires ${etTime(p.expiresAt)}` : `created ${etTime(p.createdAt)}`} · ${code(p.id.slice(0, 8))}`,
   ];
+  // The one live order that is not pressed for: say so on the press that covers it.
+  if (p.accountMode === "live" && p.side === "BUY") lines.push(`🛡️ Approving also arms its stop-loss (${p.stopPrice ? `at ${p.stopPrice.toFixed(2)}` : "the default distance under the fill"}): that exit sells without asking.`);
   if (p.rationale) lines.push(italic(p.rationale.slice(0, 1500)));
   const decided = p.decidedBy ? ` by ${esc(p.decidedBy)}` : "";
   lines.push(`${STATUS_LINE[p.status]}${p.status === "pending" || p.status === "expired" ? "" : decided}`);

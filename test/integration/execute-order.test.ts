@@ -100,8 +100,8 @@ describe("executeOrder on the paper broker", () => {
   });
 
   it("in phase micro refuses more than 1 share, and any buy once the loss since the phase began reaches $10", async () => {
-    const account = await createAccount(db.dataSource, { cash: "100" });
-    await db.dataSource.query(`UPDATE accounts SET phase = 'micro' WHERE id = $1`, [account]);
+    // Micro's limits bind real money: a live account (its orders go to this file's paper broker).
+    const account = await createAccount(db.dataSource, { cash: "100", live: { phase: "micro" } });
     await price("MCR", "20");
     const d = deps();
     const two = await executeOrder(d, request(account, { ticker: "MCR", quantity: 2 }));

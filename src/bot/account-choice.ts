@@ -132,7 +132,7 @@ export async function withAccount(
     case "none":
       return void (await ctx.reply([staleDefault(resolution.ineligibleDefault), request.none ?? "❌ No account could take this. /accounts lists them."].filter(Boolean).join("\n"), { parse_mode: "HTML" }));
     case "ask": {
-      const candidates = resolution.candidates.map((a) => ({ id: a.id, label: buttonLabel(a) }));
+      const candidates = resolution.candidates.map((a) => ({ id: a.id, label: choiceLabel(a) }));
       const id = await deps.accountChoices.save({ command: request.command, text: request.text, userId: ctx.from!.id, chatId: ctx.chat!.id, messageId: ctx.msg!.message_id, candidates });
       const keyboard = new InlineKeyboard();
       candidates.forEach((c, i) => keyboard.text(c.label, `ac:${request.command}:${id}:${i}`).row());
@@ -186,9 +186,9 @@ export function onAccountChoice(
   return composer;
 }
 
-/** "🔴 live · live · micro": name, mode and phase, what an operator picks by. */
-function buttonLabel(a: AccountSummary): string {
-  return `${a.mode === "live" ? "🔴 " : "📄 "}${a.name} · ${a.mode} · ${a.phase}`.slice(0, 60);
+/** "🔴 live (LIVE, phase micro)": name, money and phase, what an operator picks by. */
+export function choiceLabel(a: Pick<AccountSummary, "name" | "mode" | "phase">): string {
+  return `${a.mode === "live" ? "🔴 " : "📄 "}${a.name} (${a.mode === "live" ? "LIVE" : "paper"}, phase ${a.phase})`.slice(0, 60);
 }
 
 function staleDefault(account: AccountSummary | null): string {

@@ -62,7 +62,7 @@ describe.each(COMMANDS)("$name with two accounts", ({ send, command, proposed })
     expect(q.data[0]).toMatch(new RegExp(`^ac:${command}:[0-9a-f]{12}:0$`));
     expect(q.data.map((d) => d.slice(d.lastIndexOf(":") + 1))).toEqual(["0", "1", "x"]);
     for (const d of q.data) expect(Buffer.byteLength(d)).toBeLessThan(64);
-    expect(labels(t, TRADER)).toEqual(["📄 Shadow · shadow · shadow", "🔴 live · live · micro", "Cancel"]);
+    expect(labels(t, TRADER)).toEqual(["📄 Shadow (paper, phase shadow)", "🔴 live (LIVE, phase micro)", "Cancel"]);
     // Only the asker is asked; nothing is proposed, posted or ordered.
     expect(t.telegram.sent("sendMessage").map((c) => Number(c.payload.chat_id))).toEqual([TRADER]);
     expect(await proposalsByAccount()).toEqual([]);
@@ -92,7 +92,7 @@ describe.each(COMMANDS)("$name with two accounts", ({ send, command, proposed })
     await t.bot.handleUpdate(press);
     await t.press(TRADER, data[1]!);
     await t.press(TRADER, data[0]!);
-    expect(t.telegram.callbackAnswers().at(-1)).toBe("Already answered (sent to 🔴 live · live · micro): nothing more was done.");
+    expect(t.telegram.callbackAnswers().at(-1)).toBe("Already answered (sent to 🔴 live (LIVE, phase micro)): nothing more was done.");
     expect(await proposalsByAccount()).toHaveLength(1);
     expect(await orders(db.dataSource)).toEqual([]);
   });
@@ -193,7 +193,7 @@ describe("who could be meant", () => {
     await t.send(TRADER, "/execute BUY F 1");
     const q = question(t, TRADER);
     expect(q.text.split("\n")[0]).toBe("ℹ️ Your default account, 🔴 LIVE · live, cannot take this.");
-    expect(labels(t, TRADER)).toEqual(["📄 Shadow · shadow · shadow", "Cancel"]);
+    expect(labels(t, TRADER)).toEqual(["📄 Shadow (paper, phase shadow)", "Cancel"]);
     expect(await proposalsByAccount()).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ describe("/phase promote and demote", () => {
     expect(t.telegram.lastText(ADMIN)).toContain("Which account should /phase promote go to?");
     const question = t.telegram.sent("sendMessage", ADMIN).at(-1)!;
     const buttons = (question.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
-    expect(buttons.map((b) => b.text)).toEqual(["📄 Ladder · shadow · shadow", "🔴 Ladder-live · live · micro", "Cancel"]);
+    expect(buttons.map((b) => b.text)).toEqual(["📄 Ladder (paper, phase shadow)", "🔴 Ladder-live (LIVE, phase micro)", "Cancel"]);
     await t.press(ADMIN, buttons[1]!.callback_data);
     expect(t.telegram.lastText(ADMIN)).toBe("Promote Ladder-live from micro to small? This phase trades REAL money. small's limits bind Ladder-live from then on.");
     await t.press(ADMIN, "ph:go:yes");

@@ -1,3 +1,4 @@
+import { choiceLabel } from "../account-choice.js";
 import { Composer, InlineKeyboard } from "grammy";
 import { findAccount } from "../../app/accounts/choose-account.js";
 import type { AccountSummary } from "../../app/ports/desk-reader.js";
@@ -46,7 +47,7 @@ async function showDefault(ctx: BotContext, deps: BotDeps, accounts: AccountSumm
   const current = await deps.operators.defaultAccount(ctx.from!.id);
   const mine = accounts.find((a) => a.id === current);
   const keyboard = new InlineKeyboard();
-  for (const a of accounts) keyboard.text(`${a.id === current ? "⭐ " : ""}${a.name} · ${a.mode} · ${a.phase}`.slice(0, 60), `use:${a.id}`).row();
+  for (const a of accounts) keyboard.text(`${a.id === current ? "⭐ " : ""}${choiceLabel(a)}`.slice(0, 60), `use:${a.id}`).row();
   if (mine) keyboard.text("No default", "use:none");
   const text = mine
     ? `Your default account: ${accountTag(mine)}. Trading commands go there unless they name another with @NAME.`

@@ -43,8 +43,11 @@ export class TelegramProposalBoard implements ProposalBoard {
       await Promise.allSettled(
         messages.map((m) =>
           this.api.editMessageText(m.chatId, m.messageId, text, { parse_mode: "HTML" }).catch((error: unknown) => {
-            // "message is not modified" means another process already showed this outcome.
-            if (!String(error).includes("not modified")) this.deps.log.warn({ err: String(error), proposal: proposal.id }, "could not edit a proposal message");
+            // "message is not modified" means another process already showed this outcome; "not
+            // found", that the operator deleted it (or a local-mode restart forgot it): nothing to show there.
+            const text = String(error);
+            if (text.includes("message to edit not found")) this.deps.log.info({ proposal: proposal.id, chat: m.chatId }, "a proposal message was gone: its outcome was not shown there");
+            else if (!text.includes("not modified")) this.deps.log.warn({ err: text, proposal: proposal.id }, "could not edit a proposal message");
           }),
         ),
       );

@@ -167,7 +167,7 @@ describe("the path to real money, walked from the bot", () => {
     expect(results.filter((r) => r.halted).map((r) => [r.accountName, r.fired.map((f) => f.trigger)])).toEqual([["live", ["phase_loss"]]]);
     expect((await accountByName("live"))!.state).toBe("HALTED");
     expect((await accountByName("shadow"))!.state).toBe("ACTIVE");
-    expect(t.notifier.alerts.at(-1)?.title).toBe("HALTED live: phase_loss");
+    expect(t.notifier.alerts.at(-1)).toMatchObject({ title: "HALTED live: phase_loss", accountMode: "live" });
   });
 });
 

@@ -22,8 +22,8 @@ const ICON: Record<AlertKind, string> = {
   test_alert: "🔔",
 };
 
-function renderAlert(alert: Alert): string {
-  return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), italic(`${alert.accountName} · ${etDateTime(alert.at)}`)].join("\n");
+export function renderAlert(alert: Alert): string {
+  return [`${ICON[alert.kind]} ${bold(alert.title)}`, ...alert.lines.map((l) => esc(l)), italic(`${alert.accountMode === "live" ? "🔴 LIVE · " : ""}${alert.accountName} · ${etDateTime(alert.at)}`)].join("\n");
 }
 
 /**

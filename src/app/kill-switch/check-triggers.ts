@@ -62,6 +62,7 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
       kind: "halted",
       accountId,
       accountName: loaded.accountName,
+      accountMode: loaded.mode,
       title: `HALTED ${loaded.accountName}: ${outcome.fired.map((r) => r.trigger).join(", ")}`,
       lines: outcome.fired.map(describe),
       at: now,

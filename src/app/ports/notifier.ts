@@ -1,4 +1,4 @@
-import type { Role } from "../../domain/vocabulary.js";
+import type { AccountMode, Role } from "../../domain/vocabulary.js";
 
 export type AlertKind = "halted" | "resumed" | "trigger_fired" | "resume_refused" | "resume_locked" | "fill" | "stop_loss" | "stale_data" | "signal" | "desk_health" | "promotion" | "test_alert";
 
@@ -7,6 +7,8 @@ export interface Alert {
   kind: AlertKind;
   accountId: string;
   accountName: string;
+  /** A live account's alerts say so: real money is at stake. Absent reads as paper. */
+  accountMode?: AccountMode;
   title: string;
   lines: string[];
   at: Date;

@@ -25,6 +25,7 @@ export async function warnStaleData(deps: { killSwitch: KillSwitchDeps; once: On
         kind: "stale_data",
         accountId,
         accountName: loaded.accountName,
+        accountMode: loaded.mode,
         title: `Stale price: ${p.ticker}`,
         lines: [age === null ? `${p.ticker} has no price at all` : `newest ${p.ticker} price is ${age} s old`, `trading halts (stale_data) past ${limit} s`],
         at: now,

@@ -1,0 +1,129 @@
+import { Dec } from "../decimal.js";
+import { CASH_PLACES, CASH_ROUNDING, cashMoved, fillPriceWithSlippage } from "../portfolio/accounting.js";
+import type { Side } from "../vocabulary.js";
+import { BacktestInputError, requireQuantity, showPrice } from "./bar.js";
+
+/**
+ * The costs a backtest charges on every fill, and the one place a fill's booked amounts are
+ * computed, so next-open fills, limit fills and stop exits round alike.
+ *
+ * Rounding, the same as the desk's books (src/domain/portfolio/accounting.ts and the fills'
+ * generated columns):
+ * - the fill price is the reference price moved against the trade by `slippageBps` (a BUY pays
+ *   reference x (1 + bps/10000), a SELL receives reference x (1 - bps/10000)), kept to 6 places,
+ *   half-even, as NUMERIC(20,6) stores it;
+ * - commission = perOrder + perShare x quantity, raised to `minimum` when below it, then rounded
+ *   once to the cent, half-up;
+ * - gross = quantity x price rounded once to the cent, half-up; net = -(gross + commission) for a
+ *   BUY, gross - commission for a SELL. Cash moves by exactly `net`.
+ */
+export interface CostModel {
+  /** Basis points the fill price moves against the trade; 0 <= bps < 10000. */
+  slippageBps: number;
+  /** Charged once per filled order, in dollars. */
+  commissionPerOrder: Dec;
+  /** Charged per share filled, in dollars. */
+  commissionPerShare: Dec;
+  /** The least an order pays, in dollars (a broker's minimum ticket); 0 when none. */
+  commissionMinimum: Dec;
+}
+
+/** No slippage and no commission: the replay's arithmetic before issue 15. */
+export const FREE: CostModel = {
+  slippageBps: 0,
+  commissionPerOrder: new Dec(0),
+  commissionPerShare: new Dec(0),
+  commissionMinimum: new Dec(0),
+};
+
+/** How a fill was priced: the bar's open, a resting limit, or a stop. */
+export type FillReference = "open" | "limit" | "stop";
+
+/** One simulated fill with its booked amounts. */
+export interface BacktestFill {
+  /** The trading day of the bar that filled it. */
+  date: string;
+  side: Side;
+  quantity: number;
+  /** What the price was taken from before slippage. */
+  reference: FillReference;
+  /** The price before slippage: the open, the limit or the stop. */
+  referencePrice: Dec;
+  /** The price paid or received per share, 6 places. */
+  price: Dec;
+  /** Commission, to the cent. */
+  commission: Dec;
+  /** quantity x price, to the cent. */
+  gross: Dec;
+  /** Signed cash change: negative for a BUY, positive for a SELL. */
+  net: Dec;
+  /** What slippage cost on this fill, |price - referencePrice| x quantity, unrounded. */
+  slippageCost: Dec;
+}
+
+function requireMoney(value: Dec, what: string): void {
+  if (!value.isFinite() || value.isNegative()) {
+    throw new BacktestInputError(`${what} must be a non-negative amount, got ${value.toString()}`);
+  }
+}
+
+/** Refuses a cost model a backtest could not honestly run with. */
+export function validateCosts(costs: CostModel): void {
+  if (!Number.isFinite(costs.slippageBps) || costs.slippageBps < 0 || costs.slippageBps >= 10_000) {
+    throw new BacktestInputError(`slippage must be from 0 to under 10000 basis points, got ${String(costs.slippageBps)}`);
+  }
+  requireMoney(costs.commissionPerOrder, "commission per order");
+  requireMoney(costs.commissionPerShare, "commission per share");
+  requireMoney(costs.commissionMinimum, "minimum commission");
+}
+
+/** The commission for one order of `quantity` shares, to the cent (half-up). */
+export function commissionFor(costs: CostModel, quantity: number): Dec {
+  requireQuantity(quantity);
+  const raw = costs.commissionPerOrder.plus(costs.commissionPerShare.mul(quantity));
+  return Dec.max(raw, costs.commissionMinimum).toDecimalPlaces(CASH_PLACES, CASH_ROUNDING);
+}
+
+/**
+ * Prices a fill from its reference: `slipped` false keeps the reference price (a resting limit
+ * that the bar traded through fills at its limit, no worse); otherwise slippage applies.
+ * `cap` bounds the slipped price for a limit order that the bar opened through: a BUY never
+ * pays more than its limit, a SELL never receives less.
+ */
+export function priceFill(input: {
+  date: string;
+  side: Side;
+  quantity: number;
+  reference: FillReference;
+  referencePrice: Dec;
+  costs: CostModel;
+  slipped: boolean;
+  cap?: Dec;
+}): BacktestFill {
+  const { side, quantity, referencePrice, costs } = input;
+  let price = input.slipped ? fillPriceWithSlippage(side, referencePrice, costs.slippageBps) : referencePrice;
+  if (input.cap !== undefined) price = side === "BUY" ? Dec.min(price, input.cap) : Dec.max(price, input.cap);
+  const booked = cashMoved({ side, quantity, price, commission: commissionFor(costs, quantity) });
+  return {
+    date: input.date,
+    side,
+    quantity,
+    reference: input.reference,
+    referencePrice,
+    price,
+    commission: booked.commission,
+    gross: booked.gross,
+    net: booked.net,
+    slippageCost: price.minus(referencePrice).abs().mul(quantity),
+  };
+}
+
+/** The costs as the report header prints them: "slippage 5 bps against the trade; commission 1.00 per order + 0.005 per share, minimum 1.00; cash to the cent, half-up". */
+export function describeCosts(costs: CostModel): string {
+  const parts: string[] = [];
+  if (!costs.commissionPerOrder.isZero()) parts.push(`${showPrice(costs.commissionPerOrder)} per order`);
+  if (!costs.commissionPerShare.isZero()) parts.push(`${showPrice(costs.commissionPerShare)} per share`);
+  let commission = parts.length === 0 ? "no commission" : `commission ${parts.join(" + ")}`;
+  if (!costs.commissionMinimum.isZero()) commission += `, minimum ${showPrice(costs.commissionMinimum)}`;
+  return `slippage ${String(costs.slippageBps)} bps against the trade; ${commission}; cash to the cent, half-up`;
+}

@@ -124,7 +124,7 @@ export async function startMarketFeed(runtime: Runtime, services: DeskServices):
       await live?.close();
       await pipeline.stop();
       await prices.close();
-      lease.release();
+      await lease.release();
     },
   };
 }

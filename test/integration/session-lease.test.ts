@@ -14,7 +14,7 @@ describe("the session lease that picks the one process streaming market data", (
     expect(await first.tryAcquire()).toBe(true);
     expect(await first.tryAcquire()).toBe(true); // already held
     expect(await second.tryAcquire()).toBe(false);
-    first.release();
+    await first.release();
     expect(await second.tryAcquire()).toBe(true);
 
     // The holder's session is killed (a crashed worker): the lock goes with it.
@@ -24,7 +24,7 @@ describe("the session lease that picks the one process streaming market data", (
     const third = new SessionLease(pool, "war-room:test-lease");
     await expect.poll(() => third.tryAcquire(), { interval: 20, timeout: 5000 }).toBe(true);
     await expect.poll(() => lost, { interval: 20, timeout: 5000 }).toBe(1); // the holder is told to stop
-    third.release();
-    second.release();
+    await third.release();
+    await second.release();
   });
 });

@@ -42,9 +42,21 @@ export class SessionLease {
     return true;
   }
 
-  /** Gives the lease up (ending the session is what frees it; the client is not reused). */
-  release(): void {
-    this.client?.release(true);
+  /**
+   * Gives the lease up: unlocked explicitly, so another process can take it as soon as this
+   * resolves (ending a session frees it too, but only once the server has noticed), then the
+   * client is dropped rather than reused. Never throws: a broken session has freed the lock anyway.
+   */
+  async release(): Promise<void> {
+    const client = this.client;
     this.client = undefined;
+    if (!client) return;
+    try {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [this.name]);
+    } catch {
+      // The session is gone, and the lock with it.
+    } finally {
+      client.release(true);
+    }
   }
 }

@@ -127,7 +127,7 @@ export function buyAndHold(input: BenchmarkInput): BenchmarkResult {
       }
       if (bar) lastClose[i] = bar.close;
       const close = lastClose[i];
-      if (close !== null && holding.quantity > 0) equity = equity.plus(close.mul(holding.quantity));
+      if (close && holding.quantity > 0) equity = equity.plus(close.mul(holding.quantity));
     });
     equityCurve.push({ day, equity: equity.plus(cash) });
   }

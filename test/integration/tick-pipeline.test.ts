@@ -13,7 +13,7 @@ beforeEach(async () => {
   await db.dataSource.query(`TRUNCATE stock_prices, accounts RESTART IDENTITY CASCADE`);
 });
 
-function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<string, number>; log?: { warn(): void; error(): void }; retryMs?: number; prices?: PriceRepository } = {}) {
+function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<string, number>; log?: { warn(): void; error(): void }; retryMs?: number; prices?: PriceRepository; checkConcurrency?: number } = {}) {
   const clock = options.clock ?? { now: () => new Date(MARKET_OPEN.getTime() + 120_000) };
   const execution = executionDeps(db.dataSource, { clock, thresholds: { concentrationPct: 100, ...options.thresholds } });
   const pipeline = new TickPipeline({
@@ -21,6 +21,7 @@ function pipelineFor(options: { clock?: { now(): Date }; thresholds?: Record<str
     execution: { ...execution, positions: new StopLossRepository(db.dataSource) },
     log: options.log ?? { warn: () => undefined, error: () => undefined },
     retryMs: options.retryMs ?? 1000,
+    ...(options.checkConcurrency ? { checkConcurrency: options.checkConcurrency } : {}),
   });
   const batches: CheckedBatch[] = [];
   const stores: StoredBatch[] = [];
@@ -76,7 +77,9 @@ describe("the tick pipeline", () => {
   });
 
   it("sells a position whose stop the tick reaches", async () => {
-    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 } });
+    // One worker: checks then finish in the order they were taken (with several, a check taken
+    // later may finish first on a busy machine, which says nothing about the order).
+    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 }, checkConcurrency: 1 });
     const account = await createAccount(db.dataSource, { name: "Stopped", cash: "100000" });
     await holdPosition(db.dataSource, account, "ORCL", 10, "100");
     await db.dataSource.query(`UPDATE positions SET stop_price = 95 WHERE account_id = $1`, [account]);

@@ -13,6 +13,8 @@ export interface TickPipelineDeps {
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Stops and resting limits are acted on outside exchange hours too (the replay keeps its own clock). */
   alwaysOpen?: boolean;
+  /** Accounts checked at once besides the urgent lane (default 4). */
+  checkConcurrency?: number;
   /** A tick stamped further than this ahead of our clock is stored at our clock's time (default 2 s). */
   aheadToleranceMs?: number;
   /** Wait before retrying a batch that could not be stored (default 1 s). */
@@ -68,7 +70,7 @@ export class TickPipeline implements TickSink {
   private sessionOpen = false;
 
   constructor(private readonly deps: TickPipelineDeps) {
-    this.reactions = new PriceReactions({ execution: deps.execution, log: deps.log, emit: (e) => this.emit(e), ...(deps.alwaysOpen ? { alwaysOpen: true } : {}) });
+    this.reactions = new PriceReactions({ execution: deps.execution, log: deps.log, emit: (e) => this.emit(e), ...(deps.alwaysOpen ? { alwaysOpen: true } : {}), ...(deps.checkConcurrency ? { concurrency: deps.checkConcurrency } : {}) });
   }
 
   push(tick: Tick): void {

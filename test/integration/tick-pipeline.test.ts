@@ -77,9 +77,7 @@ describe("the tick pipeline", () => {
   });
 
   it("sells a position whose stop the tick reaches", async () => {
-    // One worker: checks then finish in the order they were taken (with several, a check taken
-    // later may finish first on a busy machine, which says nothing about the order).
-    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 }, checkConcurrency: 1 });
+    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 } });
     const account = await createAccount(db.dataSource, { name: "Stopped", cash: "100000" });
     await holdPosition(db.dataSource, account, "ORCL", 10, "100");
     await db.dataSource.query(`UPDATE positions SET stop_price = 95 WHERE account_id = $1`, [account]);
@@ -113,7 +111,20 @@ describe("the tick pipeline", () => {
   });
 
   it("checks the account exposed to the biggest move first, however many others wait", async () => {
-    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 } });
+    // Both moves must be known at once: a store held back on an unrelated ticker lets them queue
+    // into one batch (a busy machine could otherwise store and check CALM before CRSH arrives).
+    let open!: () => void;
+    let gate = Promise.resolve();
+    const base = new PriceRepository(db.dataSource);
+    const prices = Object.assign(Object.create(base) as PriceRepository, {
+      recordTicks: async (...args: Parameters<PriceRepository["recordTicks"]>) => {
+        await gate;
+        return base.recordTicks(...args);
+      },
+    });
+    // One worker: checks then finish in the order they were taken (with several, a check taken
+    // later may finish first on a busy machine, which says nothing about the order).
+    const { pipeline, batches } = pipelineFor({ thresholds: { dailyLossPct: 50, maxDrawdownPct: 50 }, checkConcurrency: 1, prices });
     const names = ["Calm-1", "Calm-2", "Calm-3", "Calm-4", "Calm-5", "Calm-6", "Exposed"];
     for (const name of names) {
       const id = await createAccount(db.dataSource, { name, cash: "100000" });
@@ -123,8 +134,11 @@ describe("the tick pipeline", () => {
     pipeline.push(tick("CRSH", "100", 1));
     await pipeline.drained();
     batches.length = 0;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    pipeline.push(tick("IDLE", "10", 2)); // nobody holds it: its store is the one held back
     pipeline.push(tick("CALM", "100.05", 2));
     pipeline.push(tick("CRSH", "80", 2));
+    open();
     await pipeline.drained();
     const order = batches.flatMap((b) => b.checks.map((c) => c.accountName));
     expect(order).toHaveLength(7);

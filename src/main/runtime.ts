@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
-import { KEPT_CONNECTIONS } from "../adapters/db/pool.js";
 import type { DataSource } from "typeorm";
+import { KEPT_CONNECTIONS } from "../adapters/db/pool.js";
 import { QueryCache } from "../adapters/cache/query-cache.js";
 import { createRedisOutageLog, type RedisOutageLog } from "../adapters/redis/outage-log.js";
 import { createDataSource, migrateUp } from "../adapters/db/data-source.js";

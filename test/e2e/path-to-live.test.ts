@@ -168,6 +168,9 @@ describe("the path to real money, walked from the bot", () => {
     expect((await accountByName("live"))!.state).toBe("HALTED");
     expect((await accountByName("shadow"))!.state).toBe("ACTIVE");
     expect(t.notifier.alerts.at(-1)).toMatchObject({ title: "HALTED live: phase_loss", accountMode: "live" });
+    // /status evaluates the same readings now: the live account's phase loss shows as fired.
+    await t.send(ADMIN, "/status");
+    expect(t.telegram.lastText(ADMIN)).toMatch(/🔴 <code>phase_loss<\/code> \$10\.\d\d \(limit \$10\.00/);
   });
 });
 

@@ -370,7 +370,7 @@ describe("evaluateTriggers", () => {
 });
 
 describe("phase_loss", () => {
-  const micro = (equity: string) => snapshot({ equity: new Dec(equity), phase: { startEquity: new Dec("100"), lossLimit: new Dec("10") } });
+  const micro = (equity: string) => snapshot({ equity: new Dec(equity), phase: { mode: "live", phase: "micro", startEquity: new Dec("100") } });
 
   it("fires when the loss since the phase began reaches the phase's limit, to the cent", () => {
     expect(phaseLoss(micro("90.01"))).toMatchObject({ fired: false, value: "9.99", threshold: "10.00", headroom: "0.01", unit: "USD" });
@@ -386,7 +386,7 @@ describe("phase_loss", () => {
   });
 
   it("never fires without a limit (shadow, small) or without a phase, and a gain is no loss", () => {
-    expect(phaseLoss(snapshot({ equity: new Dec(1), phase: { startEquity: new Dec(100_000), lossLimit: null } })).fired).toBe(false);
+    expect(phaseLoss(snapshot({ equity: new Dec(1), phase: { mode: "live", phase: "small", startEquity: new Dec(100_000) } })).fired).toBe(false);
     expect(phaseLoss(snapshot({ equity: new Dec(1) })).fired).toBe(false);
     expect(phaseLoss(micro("130"))).toMatchObject({ fired: false, value: "0.00", headroom: "10.00" });
   });

@@ -1,6 +1,5 @@
 import { haltingReadings, remainingSuppressions } from "../../domain/kill-switch/kill-switch.js";
 import { evaluateTriggers, withUnit, type Reading } from "../../domain/kill-switch/triggers.js";
-import { limitsFor } from "../../domain/risk/phase-limits.js";
 import type { KillSwitchDeps } from "./deps.js";
 
 export type CheckSource = "schedule" | "fill" | "price-batch" | "api" | "resume" | "watchdog";
@@ -27,9 +26,7 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
   const marketOpen = deps.calendar.isMarketOpen(now);
   const loaded = await deps.snapshots.load({ accountId, tradingDay, marketOpen, now });
   if (!loaded) throw new Error(`account ${accountId} does not exist`);
-  // The phase's loss limit (micro: $10 of real money) binds live accounts only (limitsFor).
-  const snapshot = { ...loaded.snapshot, phase: { startEquity: loaded.phaseStartEquity, lossLimit: limitsFor(loaded.mode, loaded.phase).lossLimit } };
-  const readings = evaluateTriggers(snapshot, deps.thresholds);
+  const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
   const peakEquity = loaded.snapshot.peakEquity ?? loaded.snapshot.equity;
 
   // The common case after a fill or a tick: nothing fires and nothing is suppressed, so there is

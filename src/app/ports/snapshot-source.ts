@@ -1,6 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { AccountSnapshot } from "../../domain/kill-switch/triggers.js";
-import type { AccountMode, Phase } from "../../domain/vocabulary.js";
+import type { AccountMode } from "../../domain/vocabulary.js";
 
 
 export interface SnapshotRequest {
@@ -21,10 +21,8 @@ export interface SnapshotSource {
 
 export interface LoadedSnapshot {
   accountName: string;
-  /** The mode and phase decide which phase loss limit binds; the phase began at this equity. */
+  /** A live account's alerts say so. */
   mode: AccountMode;
-  phase: Phase;
-  phaseStartEquity: Dec;
   /** The account's cash; the snapshot's equity is this plus the priced positions. */
   cash: Dec;
   snapshot: AccountSnapshot;

@@ -1,5 +1,6 @@
 import { Dec } from "../decimal.js";
-import type { Trigger } from "../vocabulary.js";
+import { limitsFor, lossSincePhaseStart } from "../risk/phase-limits.js";
+import type { AccountMode, Phase, Trigger } from "../vocabulary.js";
 
 /** Everything the triggers look at, read in one go by the caller. Values are exact decimals. */
 export interface AccountSnapshot {
@@ -16,10 +17,10 @@ export interface AccountSnapshot {
   marketOpen: boolean;
   now: Date;
   /**
-   * The account's equity when its phase began and the phase's loss limit (micro: $10 of real
-   * money); a null limit (shadow, small) never fires.
+   * The account's mode and phase, and its equity when the phase began: the phase's loss limit
+   * (micro: $10 of real money, limitsFor) counts from there. Absent, phase_loss never fires.
    */
-  phase?: { startEquity: Dec; lossLimit: Dec | null };
+  phase?: { mode: AccountMode; phase: Phase; startEquity: Dec };
 }
 
 export interface HeldPosition {
@@ -167,9 +168,9 @@ export function dailyTradeLimit(s: AccountSnapshot, t: TriggerThresholds): Readi
  */
 export function phaseLoss(s: AccountSnapshot): Reading {
   const base = { trigger: "phase_loss" as const, unit: "USD" as const };
-  const limit = s.phase?.lossLimit ?? null;
+  const limit = s.phase ? limitsFor(s.phase.mode, s.phase.phase).lossLimit : null;
   if (!s.phase || limit === null) return { ...base, value: "0.00", threshold: "none", headroom: "none", fired: false, detail: "this phase has no loss limit" };
-  const loss = Dec.max(new Dec(0), s.phase.startEquity.minus(s.equity));
+  const loss = Dec.max(new Dec(0), lossSincePhaseStart(s.phase.startEquity, s.equity));
   const fired = loss.gte(limit);
   // Cents, rounded toward the side of the line the reading is on.
   const shown = loss.toDecimalPlaces(2, fired ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);

@@ -29,3 +29,8 @@ export const PHASE_LIMITS: Readonly<Record<Phase, PhaseLimits>> = {
 export function limitsFor(mode: AccountMode | undefined, phase: Phase): PhaseLimits {
   return mode === "shadow" ? PHASE_LIMITS.shadow : PHASE_LIMITS[phase];
 }
+
+/** What the phase has lost so far (negative when it gained): the phase loss limit's one measure. */
+export function lossSincePhaseStart(phaseStartEquity: Dec, equity: Dec): Dec {
+  return phaseStartEquity.minus(equity);
+}

@@ -1,6 +1,6 @@
 import { Dec } from "../decimal.js";
 import type { AccountMode, KillSwitchState, OrderType, Phase, Side } from "../vocabulary.js";
-import { limitsFor } from "./phase-limits.js";
+import { limitsFor, lossSincePhaseStart } from "./phase-limits.js";
 
 /** Why an order was refused before reaching a broker. The engine, not the check, refuses. */
 export type RefusalCode =
@@ -166,7 +166,7 @@ function phaseRefusals(order: OrderIntent, ctx: PreTradeContext, notional: Dec, 
   if (limits.maxPositionValue !== null && positionAfter.gt(limits.maxPositionValue)) {
     out.push({ code: "phase_position_size", message: `${order.ticker} would be $${positionAfter.toFixed(2)}, phase ${ctx.phase} allows $${limits.maxPositionValue.toFixed(2)} per position` });
   }
-  if (limits.lossLimit !== null && ctx.phaseStartEquity.minus(ctx.equity).gte(limits.lossLimit)) {
+  if (limits.lossLimit !== null && lossSincePhaseStart(ctx.phaseStartEquity, ctx.equity).gte(limits.lossLimit)) {
     out.push({ code: "phase_loss_limit", message: `the loss since phase ${ctx.phase} began reached $${limits.lossLimit.toFixed(2)}: trading stops` });
   }
   return out;

@@ -65,8 +65,6 @@ export class SnapshotRepository implements SnapshotSource {
     return {
       accountName: row.name,
       mode: row.mode,
-      phase: row.phase,
-      phaseStartEquity: new Dec(row.phase_start_equity),
       cash,
       anySuppressed: row.any_suppressed,
       snapshot: {
@@ -78,6 +76,7 @@ export class SnapshotRepository implements SnapshotSource {
         ordersToday: row.orders_today,
         marketOpen: request.marketOpen,
         now: request.now,
+        phase: { mode: row.mode, phase: row.phase, startEquity: new Dec(row.phase_start_equity) },
       },
     };
   }

@@ -71,10 +71,7 @@ export interface CommissionReport {
  */
 export async function confirmCommissions(deps: CommissionDeps): Promise<CommissionReport> {
   const report: CommissionReport = { confirmed: [], waiting: [], failed: 0, noStatement: 0 };
-  const pending = await deps.ledger.unconfirmedFills();
-  const byAccount = new Map<string, LedgerFill[]>();
-  for (const f of pending) byAccount.set(f.accountId, [...(byAccount.get(f.accountId) ?? []), f]);
-
+  const byAccount = groupBy(await deps.ledger.unconfirmedFills(), (f) => f.accountId);
   for (const [accountId, fills] of byAccount) {
     const broker = await brokerOf(deps.execution, accountId);
     if (!broker.statement) {
@@ -147,6 +144,11 @@ function keyOf(date: string, ticker: string, side: Side): string {
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
   return out;
 }

@@ -1,11 +1,11 @@
 import type { Promotion } from "../ports/live-prep-store.js";
 import type { PhaseDeps } from "./change-phase.js";
-import { executeRealMoneyPromotion, planRealMoneyPromotion, tell, type RealMoneyResult } from "./promotion.js";
+import { executeRealMoneyPromotion, planRealMoneyPromotion, tell, type Promoted } from "./promotion.js";
 
 export type DecisionRefusalCode = "not_wired" | "not_admin" | "unknown" | "already_decided" | "expired" | "own_request" | "not_ready";
 
 export type PromotionDecision =
-  | { outcome: "approved"; promotion: Promotion; result: Extract<RealMoneyResult, { outcome: "promoted" }> }
+  | { outcome: "approved"; promotion: Promotion; result: Promoted }
   | { outcome: "denied"; promotion: Promotion }
   | { outcome: "refused"; code: DecisionRefusalCode; reason: string; missing?: string[]; promotion?: Promotion };
 
@@ -76,6 +76,5 @@ export async function decidePromotion(deps: PhaseDeps, request: PromotionDecisio
     return alreadyDecided(now ?? p);
   }
   if (result.outcome === "refused") return notReady(result.reason, result.missing);
-  if (result.outcome !== "promoted") return notReady("the request could not be carried out");
   return { outcome: "approved", promotion: (await live.store.promotion(p.id)) ?? p, result };
 }

@@ -37,10 +37,9 @@ export interface LiveOutcome {
 
 export type Refused = { outcome: "refused"; reason: string; missing?: string[] };
 
-export type RealMoneyResult =
-  | { outcome: "promoted"; from: Phase; to: Phase; phaseStartEquity: Dec; live?: LiveOutcome }
-  | { outcome: "requested"; promotion: Promotion }
-  | Refused;
+export type Promoted = { outcome: "promoted"; from: Phase; to: Phase; phaseStartEquity: Dec; live?: LiveOutcome };
+
+export type RealMoneyResult = Promoted | { outcome: "requested"; promotion: Promotion } | Refused;
 
 const refused = (reason: string, missing?: string[]): Refused => ({ outcome: "refused", reason, ...(missing ? { missing } : {}) });
 
@@ -90,7 +89,7 @@ export async function executeRealMoneyPromotion(
   accounts: Pick<AccountStore, "changePhase">,
   plan: RealMoneyPlan,
   who: Decided,
-): Promise<RealMoneyResult | { outcome: "not_pending" }> {
+): Promise<Promoted | Refused | { outcome: "not_pending" }> {
   const at = live.clock.now();
   if (!plan.live) {
     const change = { accountId: plan.accountId, from: plan.from, to: plan.to, at, actor: who.decidedBy, action: "account.promoted" as const, details: { ...plan.evidence, requestedBy: who.requestedBy } };

@@ -64,13 +64,14 @@ export function phaseFeature(deps: BotDeps): Composer<BotContext> {
 async function showPhases(ctx: BotContext, deps: BotDeps): Promise<void> {
   const views = await phaseViews(deps);
   if (views.length === 0) return void (await ctx.reply("No account yet."));
-  const accounts = new Map((await deps.reader.accounts()).map((a) => [a.id, a]));
-  const blocks: string[] = [];
-  for (const view of views) {
-    const account = accounts.get(view.accountId);
-    const extra = account ? [await checklistBlock(deps, account), await trackingBlock(deps, account)] : [];
-    blocks.push([renderPhase(view), ...extra].filter(Boolean).join("\n\n"));
-  }
+  // The view carries the account's id, mode and phase: what the extra blocks are chosen by.
+  const blocks = await Promise.all(
+    views.map(async (view) => {
+      const account = { id: view.accountId, mode: view.mode, phase: view.phase };
+      const [checklist, tracking] = await Promise.all([checklistBlock(deps, account), trackingBlock(deps, account)]);
+      return [renderPhase(view), checklist, tracking].filter(Boolean).join("\n\n");
+    }),
+  );
   await replyHtml(ctx, blocks.join("\n\n"));
 }
 

@@ -168,7 +168,7 @@ async function readBrokerBuyingPower(deps: ExecutionDeps, broker: Broker, order:
   } catch (error) {
     await recordBrokerCall(deps.killSwitch, order.accountId, false);
     const text = (error as { operatorText?: unknown }).operatorText;
-    return { error: cutToUnits(cleanText(typeof text === "string" ? text : error instanceof Error ? error.message : String(error)), BROKER_TEXT_UNITS) };
+    return { error: cleanBrokerText(typeof text === "string" ? text : error instanceof Error ? error.message : String(error)) };
   }
 }
 
@@ -192,10 +192,14 @@ const BROKER_TEXT_UNITS = 500;
  * A broker's words are text from outside: NUL and control characters out (PostgreSQL refuses
  * 0x00, which would leave the order without its answer), cut on a character boundary.
  */
+function cleanBrokerText(text: string): string {
+  return cutToUnits(cleanText(text), BROKER_TEXT_UNITS);
+}
+
+/** The broker's answer with its words cleaned (cleanBrokerText). */
 function brokerText(result: SubmitResult): SubmitResult {
-  const clean = (text: string) => cutToUnits(cleanText(text), BROKER_TEXT_UNITS);
-  if (result.status === "rejected") return { ...result, reason: clean(result.reason) };
-  if (result.status === "unknown") return { ...result, detail: clean(result.detail) };
+  if (result.status === "rejected") return { ...result, reason: cleanBrokerText(result.reason) };
+  if (result.status === "unknown") return { ...result, detail: cleanBrokerText(result.detail) };
   return result;
 }
 

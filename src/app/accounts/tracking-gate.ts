@@ -1,5 +1,5 @@
 import { evaluateTrackingGate, pairsOf, type TrackingTargets, type TrackingVerdict } from "../../domain/tracking.js";
-import type { DeskReader } from "../ports/desk-reader.js";
+import type { AccountSummary, DeskReader } from "../ports/desk-reader.js";
 import type { MirrorStore } from "../ports/mirror-store.js";
 
 export interface TrackingGateDeps {
@@ -15,8 +15,12 @@ export interface TrackingGateDeps {
  * with no pairs, fails: no evidence is not evidence of tracking.
  */
 export async function trackingGateFor(deps: TrackingGateDeps, liveAccountId: string, targets: TrackingTargets): Promise<TrackingVerdict & { since: Date | null }> {
-  const account = await deps.reader.account(liveAccountId);
+  return trackingGateOf(deps, await deps.reader.account(liveAccountId), targets);
+}
+
+/** The same for an account already read (undefined: unknown). */
+export async function trackingGateOf(deps: Pick<TrackingGateDeps, "mirrors">, account: AccountSummary | undefined, targets: TrackingTargets): Promise<TrackingVerdict & { since: Date | null }> {
   if (!account || account.mode !== "live") return { ...evaluateTrackingGate([], targets), since: null };
-  const decisions = await deps.mirrors.decisions({ since: account.phaseStartedAt, liveAccountId });
-  return { ...evaluateTrackingGate(pairsOf(decisions, liveAccountId), targets), since: account.phaseStartedAt };
+  const decisions = await deps.mirrors.decisions({ since: account.phaseStartedAt, liveAccountId: account.id });
+  return { ...evaluateTrackingGate(pairsOf(decisions, account.id), targets), since: account.phaseStartedAt };
 }

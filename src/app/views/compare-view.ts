@@ -1,12 +1,12 @@
 import { pairsOf, summarizeTracking, type TrackedPair, type TrackingSummary, type TrackingTargets, type TrackingVerdict } from "../../domain/tracking.js";
 import type { Phase } from "../../domain/vocabulary.js";
-import { trackingGateFor } from "../accounts/tracking-gate.js";
+import { trackingGateOf } from "../accounts/tracking-gate.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeskReader } from "../ports/desk-reader.js";
 import type { MirrorStore } from "../ports/mirror-store.js";
 
 export interface CompareDeps {
-  reader: Pick<DeskReader, "accounts" | "account">;
+  reader: Pick<DeskReader, "accounts">;
   mirrors: Pick<MirrorStore, "decisions">;
   clock: Clock;
   /** TRACKING_ERROR_MAX_BPS and TRACKING_MIN_PAIRS. */
@@ -40,7 +40,8 @@ export async function compareSince(deps: CompareDeps, since: Date, ticker: strin
   const comparisons: LiveComparison[] = [];
   for (const live of lives) {
     const pairs = pairsOf(decisions, live.id);
-    const gate = await trackingGateFor(deps, live.id, deps.targets);
+    // The account as just read: the gate needs no second look at it.
+    const gate = await trackingGateOf(deps, live, deps.targets);
     comparisons.push({ live: { id: live.id, name: live.name, phase: live.phase }, pairs, ...summarizeTracking(pairs), gate });
   }
   return { since, ticker, comparisons };

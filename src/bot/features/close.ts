@@ -39,7 +39,7 @@ export function closeFeature(deps: BotDeps): Composer<BotContext> {
 }
 
 /** /close on one account, from the command or from the press that chose the account. */
-export async function runClose(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string, origin: CommandOrigin): Promise<void> {
+async function runClose(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string, origin: CommandOrigin): Promise<void> {
   const parsed = parseCloseArgs(text);
   if (!parsed.ok) return void (await ctx.reply(`❌ ${esc(parsed.error)}`, { parse_mode: "HTML" }));
   // Read again here: on a press, minutes may have passed since the question.

@@ -7,12 +7,12 @@ import { esc } from "../render/html.js";
 import { replyHtml } from "../reply.js";
 import { compareView } from "../views.js";
 
-export const COMPARE_USAGE = "/compare [TICKER] [DAYS]  (DAYS from 1 to 365, 30 by default)\nexamples: /compare · /compare NVDA · /compare NVDA 7 · /compare 90";
+const COMPARE_USAGE = "/compare [TICKER] [DAYS]  (DAYS from 1 to 365, 30 by default)\nexamples: /compare · /compare NVDA · /compare NVDA 7 · /compare 90";
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 365;
 
 /** At most one ticker and one number of days, in either order; anything else is named. */
-export function parseCompareArgs(args: readonly string[]): { ticker: string | null; days: number } | { error: string } {
+function parseCompareArgs(args: readonly string[]): { ticker: string | null; days: number } | { error: string } {
   let ticker: string | null = null;
   let days: number | null = null;
   if (args.length > 2) return { error: "too many arguments" };

@@ -48,7 +48,7 @@ export function executeFeature(deps: BotDeps): Composer<BotContext> {
  * /execute on one account, from the command or from the press that chose the account. The
  * idempotency key is the original command message's, so a replay orders nothing new.
  */
-export async function runExecute(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string, origin: CommandOrigin): Promise<void> {
+async function runExecute(ctx: BotContext, deps: BotDeps, account: AccountSummary, text: string, origin: CommandOrigin): Promise<void> {
   if (text === "") {
     await ctx.conversation.exit("execute");
     await ctx.conversation.enter("execute", { id: account.id, name: account.name, mode: account.mode });

@@ -14,7 +14,7 @@ import { replyHtml } from "../reply.js";
  * `/phase alerts` (a test alert to every admin, each delivery recorded).
  */
 
-export function renderChecklist(checklist: Checklist): string {
+function renderChecklist(checklist: Checklist): string {
   const done = checklist.items.filter((i) => i.passed).length;
   const lines = [bold(`Live-prep checklist: ${done}/${checklist.items.length}${checklist.passed ? " ✅ ready for /phase promote" : ""}`)];
   for (const i of checklist.items) {

@@ -111,7 +111,7 @@ function renderRequest(p: Promotion, effect: string): string {
   ].filter(Boolean).join("\n");
 }
 
-export function renderRefusal(reason: string, missing: readonly string[] = [], what = "promoted"): string {
+function renderRefusal(reason: string, missing: readonly string[] = [], what = "promoted"): string {
   return [`❌ Not ${what}: ${esc(reason)}.`, ...missing.map((m) => `• ${esc(m)}`)].join("\n");
 }
 

@@ -10,7 +10,7 @@ import { etDateTime } from "./time.js";
 const PAIRS_SHOWN = 15;
 
 /** "+8.28 bps": positive is live worse than shadow. */
-export function signedBps(bps: Dec): string {
+function signedBps(bps: Dec): string {
   const text = bpsShown(bps);
   return `${bps.gt(0) && text !== "0.00" ? "+" : ""}${text === "-0.00" ? "0.00" : text} bps`;
 }
@@ -54,7 +54,7 @@ function oneSided(s: TrackingSummary): string {
 }
 
 /** A ticker's (or the total's) figures: slippage, fills side by side, realised P&L per side, one-sided executions. */
-export function summaryLines(s: TrackingSummary): string[] {
+function summaryLines(s: TrackingSummary): string[] {
   const slip = s.trackingErrorBps && s.meanSlippageBps ? `slippage: mean ${signedBps(s.meanSlippageBps)} · tracking error ${bpsShown(s.trackingErrorBps)} bps` : "slippage: n/a (nothing filled on both sides)";
   return [
     `${bold(s.ticker ?? "Total")} · ${s.decisions} decision(s), ${s.filledBoth} filled on both sides`,
@@ -66,7 +66,7 @@ export function summaryLines(s: TrackingSummary): string[] {
 }
 
 /** The tracking-error gate with each check, as /phase shows the promotion gate. */
-export function gateLines(c: LiveComparison): string[] {
+function gateLines(c: LiveComparison): string[] {
   const since = c.gate.since ? ` (since ${esc(c.live.phase)} began ${esc(etDateTime(c.gate.since))})` : "";
   return [
     `${bold(`Tracking-error gate: ${c.gate.passed ? "PASSED ✅" : "not yet"}`)}${since}`,

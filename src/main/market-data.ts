@@ -19,8 +19,12 @@ import type { DeskServices } from "./services.js";
  * live provider reports to market_feeds; `{}` for the replay and "none", which have no connection to lose.
  */
 export function withFeeds(runtime: Runtime): { feeds?: FeedStore } {
-  const provider = runtime.config.marketData.provider;
-  return provider === "kis" || provider === "alpaca" ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {};
+  return isLiveProvider(runtime.config.marketData.provider) ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {};
+}
+
+/** KIS and Alpaca: a live feed, held by one process at a time; the replay and "none" are not. */
+function isLiveProvider(provider: Runtime["config"]["marketData"]["provider"]): boolean {
+  return provider === "kis" || provider === "alpaca";
 }
 
 /** The shipped demo prices, found from this file rather than the working directory. */
@@ -64,11 +68,10 @@ export interface ProviderParts {
 
 export async function startMarketFeed(runtime: Runtime, services: DeskServices): Promise<MarketFeed> {
   const { marketData, news } = runtime.config;
-  const liveFeed = marketData.provider === "kis" || marketData.provider === "alpaca";
   // A live feed's ticks are stored on a connection of their own (opened by the process that
   // holds the feed): a batch never waits for the shared pool to open a connection when a burst
   // of checks has taken the ones it had (PriceRepository.recordTicks).
-  const prices = new PriceRepository(runtime.dataSource, { ownTickConnection: liveFeed });
+  const prices = new PriceRepository(runtime.dataSource, { ownTickConnection: isLiveProvider(marketData.provider) });
   const pipeline = new TickPipeline({
     prices,
     execution: { ...services.execution, positions: new StopLossRepository(runtime.dataSource) },

@@ -54,7 +54,7 @@ export interface BrokerCheckResult {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The capital the live account enters with (micro): the broker's cash must cover it. */
-export const FIRST_LIVE_PHASE = "micro" as const;
+const FIRST_LIVE_PHASE = "micro" as const;
 
 export async function runBrokerCheck(deps: BrokerCheckDeps, request: { actor: string; ticker: string }): Promise<BrokerCheckResult> {
   const { probe } = deps;
@@ -99,14 +99,13 @@ export async function runBrokerCheck(deps: BrokerCheckDeps, request: { actor: st
     const live = await store.liveAccount("kis");
     const book = live ? { accountName: live.name, positions: (await reader.positions(live.id)).map((p) => ({ ticker: p.ticker, quantity: p.quantity })) } : null;
     const requiredCash = PHASE_LIMITS[FIRST_LIVE_PHASE].capital!;
-    result.reconciliation = reconcileBroker({ broker: held, book, cash, requiredCash, requiredFor: FIRST_LIVE_PHASE });
-    const c = cash as Dec | null;
+    result.reconciliation = reconcileBroker({ broker: held, book, cash: result.cash, requiredCash, requiredFor: FIRST_LIVE_PHASE });
     await store.recordEvidence({
       kind: "broker_reconciled",
       passed: result.reconciliation.passed,
       subject: probe.label,
       summary: result.reconciliation.summary,
-      details: { cash: c === null ? null : c.toFixed(), positions: held, book: book?.accountName ?? null, mismatches: result.reconciliation.mismatches },
+      details: { cash: result.cash?.toFixed() ?? null, positions: held, book: book?.accountName ?? null, mismatches: result.reconciliation.mismatches },
       actor: request.actor,
       at,
     });

@@ -40,17 +40,19 @@ interface Briefing {
 
 /** What the admin sees before confirming: plain data (it is kept in the dialogue's stored state). */
 async function brief(deps: BotDeps, accountId: string, requester: string): Promise<Briefing | null> {
-  const account = await deps.reader.account(accountId);
-  const view = account ? await phaseView(deps, accountId) : undefined;
-  if (!account || !view) return null;
+  // The view reads the account itself (undefined when it is gone) and carries what follows needs.
+  const view = await phaseView(deps, accountId);
+  if (!view) return null;
+  const account = { id: view.accountId, name: view.accountName, mode: view.mode, phase: view.phase };
   const to = nextPhase(view.phase) ?? null;
   const gate = view.gate ? { passed: view.gate.passed, failures: view.gate.checks.filter((c) => !c.passed).map((c) => `${c.label} ${c.value} (target ${c.target})`) } : { passed: true, failures: [] };
-  const text = [renderPhase(view), await checklistBlock(deps, account), await trackingBlock(deps, account)].filter(Boolean).join("\n\n");
+  const [checklist, tracking] = await Promise.all([checklistBlock(deps, account), trackingBlock(deps, account)]);
+  const text = [renderPhase(view), checklist, tracking].filter(Boolean).join("\n\n");
   const base = { accountId, name: account.name, from: view.phase, to, text, gate, refusal: null, effect: "" };
   if (!to || view.phase === "shadow") return base;
   const live = deps.phases.live;
   if (!live) return { ...base, refusal: { reason: "promotions toward real money are not configured in this process", missing: [] } };
-  const plan = await planRealMoneyPromotion(live, { id: account.id, name: account.name, mode: account.mode, phase: account.phase }, to, requester);
+  const plan = await planRealMoneyPromotion(live, account, to, requester);
   if ("outcome" in plan) return { ...base, refusal: { reason: plan.reason, missing: plan.missing ?? [] } };
   const effect =
     plan.live?.kind === "open"

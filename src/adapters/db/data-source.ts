@@ -20,6 +20,7 @@ export interface DataSourceOptions {
  * `synchronize` stays off, and migrations run explicitly (at start and in `npm run migrate`).
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
+  const poolSize = options.poolSize ?? 10;
   return new DataSource({
     type: "postgres",
     url: options.url,
@@ -31,13 +32,13 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsRun: false,
     // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
     installExtensions: false,
-    poolSize: options.poolSize ?? 10,
+    poolSize,
     applicationName: options.applicationName ?? "war-room",
     // The hot paths use named (prepared) statements for index look-ups whose best plan does not
     // depend on the values. Left to itself, PostgreSQL re-plans them on every call (a custom
     // plan looks cheaper on paper), which cost more than executing them (bench/db.ts). Only
     // prepared statements are affected; one-off queries are still planned with their values.
-    extra: { options: "-c plan_cache_mode=force_generic_plan", min: Math.min(options.keepConnections ?? 0, options.poolSize ?? 10) },
+    extra: { options: "-c plan_cache_mode=force_generic_plan", min: Math.min(options.keepConnections ?? 0, poolSize) },
     // Failed queries surface as exceptions; TypeORM's own logger would print their parameters.
     logging: false,
   });

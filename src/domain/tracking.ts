@@ -171,9 +171,12 @@ export function pairResult(pair: TrackedPair): PairResult {
 
 /** Mean absolute slippage over the pairs filled on both sides; null with none. */
 export function trackingError(pairs: readonly TrackedPair[]): { pairs: number; bps: Dec | null; meanBps: Dec | null } {
-  const slips = pairs.map(pairResult).flatMap((r) => (r.kind === "both" ? [r.slippageBps] : []));
+  return errorOf(pairs.map(pairResult).flatMap((r) => (r.kind === "both" ? [r.slippageBps] : [])));
+}
+
+function errorOf(slips: readonly Dec[]): { pairs: number; bps: Dec | null; meanBps: Dec | null } {
   if (slips.length === 0) return { pairs: 0, bps: null, meanBps: null };
-  const sum = (values: Dec[]) => values.reduce((a, b) => a.plus(b), ZERO);
+  const sum = (values: readonly Dec[]) => values.reduce((a, b) => a.plus(b), ZERO);
   return { pairs: slips.length, bps: sum(slips.map((s) => s.abs())).div(slips.length), meanBps: sum(slips).div(slips.length) };
 }
 
@@ -216,24 +219,25 @@ function addSide(totals: SideTotals, side: Side, s: MirrorSide | null): SideTota
   };
 }
 
-export function summarize(pairs: readonly TrackedPair[], ticker: string | null): TrackingSummary {
+function summarize(pairs: readonly TrackedPair[], ticker: string | null): TrackingSummary {
   let shadow = noTotals();
   let live = noTotals();
-  const counts = { shadowOnly: 0, liveOnly: 0, neither: 0, filledBoth: 0 };
+  const counts = { shadowOnly: 0, liveOnly: 0, neither: 0 };
   const oneSidedWhy: Partial<Record<WhyKind, number>> = {};
+  const slips: Dec[] = [];
   for (const p of pairs) {
     shadow = addSide(shadow, p.side, p.shadow);
     live = addSide(live, p.side, p.live);
     const r = pairResult(p);
-    if (r.kind === "both") counts.filledBoth += 1;
+    if (r.kind === "both") slips.push(r.slippageBps);
     else if (r.kind === "neither") counts.neither += 1;
     else {
       counts[r.kind === "shadow_only" ? "shadowOnly" : "liveOnly"] += 1;
       oneSidedWhy[r.why.kind] = (oneSidedWhy[r.why.kind] ?? 0) + 1;
     }
   }
-  const error = trackingError(pairs);
-  return { ticker, decisions: pairs.length, ...counts, meanSlippageBps: error.meanBps, trackingErrorBps: error.bps, oneSidedWhy, shadow, live };
+  const error = errorOf(slips);
+  return { ticker, decisions: pairs.length, ...counts, filledBoth: slips.length, meanSlippageBps: error.meanBps, trackingErrorBps: error.bps, oneSidedWhy, shadow, live };
 }
 
 /** Per ticker (alphabetical) and in total. */

@@ -51,7 +51,7 @@ export function dailyFileName(ticker: string): string {
 }
 
 /** The last segment of a path, by either separator (the CLI may run on Windows paths too). */
-export function fileNameOf(path: string): string {
+function fileNameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 

@@ -116,7 +116,7 @@ export async function confirmCommissions(deps: CommissionDeps): Promise<Commissi
  * The statement's fees for one day, ticker and side, split over the desk's unconfirmed fills,
  * or why not yet: the statement must show exactly the shares the desk's fills add up to.
  */
-export function allocate(group: readonly LedgerFill[], lines: readonly StatementTrade[]): { commissions: [LedgerFill, Dec][] } | { waiting: string } {
+function allocate(group: readonly LedgerFill[], lines: readonly StatementTrade[]): { commissions: [LedgerFill, Dec][] } | { waiting: string } {
   const deskShares = group.reduce((n, f) => n + f.quantity, 0);
   const statedShares = lines.reduce((n, t) => n + t.quantity, 0);
   if (lines.length === 0) return { waiting: "not on the broker's statement yet" };

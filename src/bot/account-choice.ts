@@ -6,7 +6,7 @@ import { hasRole } from "../domain/roles.js";
 import type { Role } from "../domain/vocabulary.js";
 import type { BotContext, BotDeps } from "./context.js";
 import { words } from "./parse.js";
-import { accountLabel } from "./render/account.js";
+import { accountLabel, noSuchAccount } from "./render/account.js";
 import { esc } from "./render/html.js";
 
 /**
@@ -125,10 +125,7 @@ export async function withAccount(
     case "chosen":
       return run(resolution.account, { chatId: ctx.chat!.id, userId: ctx.from!.id, messageId: ctx.msg!.message_id });
     case "unknown":
-      return void (await ctx.reply(
-        `❌ No account is called “${esc(resolution.token)}”. ${resolution.names.length ? `Accounts: ${resolution.names.map(esc).join(", ")}.` : "There is no account yet."} Nothing was done.`,
-        { parse_mode: "HTML" },
-      ));
+      return void (await ctx.reply(`${noSuchAccount(resolution.token, resolution.names)} Nothing was done.`, { parse_mode: "HTML" }));
     case "none":
       return void (await ctx.reply([staleDefault(resolution.ineligibleDefault), request.none ?? "❌ No account could take this. /accounts lists them."].filter(Boolean).join("\n"), { parse_mode: "HTML" }));
     case "ask": {

@@ -4,8 +4,7 @@ import { findAccount } from "../../app/accounts/choose-account.js";
 import type { AccountSummary } from "../../app/ports/desk-reader.js";
 import { actorOf, type BotContext, type BotDeps } from "../context.js";
 import { words } from "../parse.js";
-import { accountTag } from "../render/account.js";
-import { esc } from "../render/html.js";
+import { accountTag, noSuchAccount } from "../render/account.js";
 
 /** "use:<account uuid>" (40 bytes) or "use:none". A mangled id never reaches a uuid cast. */
 const USE_CALLBACK = /^use:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|none)$/;
@@ -24,10 +23,7 @@ export function useFeature(deps: BotDeps): Composer<BotContext> {
     if (extra.length > 0) return void (await ctx.reply("❌ /use takes one account name: /use NAME, /use none, or /use alone to see yours."));
     if (token.toLowerCase() === "none") return setDefault(ctx, deps, null);
     const account = findAccount(accounts, token);
-    if (!account) {
-      const names = accounts.length ? `Accounts: ${accounts.map((a) => esc(a.name)).join(", ")}.` : "There is no account yet.";
-      return void (await ctx.reply(`❌ No account is called “${esc(token)}”. ${names} Your default is unchanged.`, { parse_mode: "HTML" }));
-    }
+    if (!account) return void (await ctx.reply(`${noSuchAccount(token, accounts.map((a) => a.name))} Your default is unchanged.`, { parse_mode: "HTML" }));
     await setDefault(ctx, deps, account);
   });
 

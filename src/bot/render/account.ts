@@ -13,3 +13,8 @@ export function accountLabel(account: { name: string; mode: AccountMode }): stri
 export function accountTag(account: { name: string; mode: AccountMode }): string {
   return esc(accountLabel(account));
 }
+
+/** The reply to a name that matches no account (HTML), listing the accounts there are; the caller adds what was (not) done. */
+export function noSuchAccount(token: string, names: readonly string[]): string {
+  return `❌ No account is called “${esc(token)}”. ${names.length ? `Accounts: ${names.map(esc).join(", ")}.` : "There is no account yet."}`;
+}

@@ -13,6 +13,7 @@ import type { Broker } from "../app/ports/broker.js";
 import type { OperatorDirectory } from "../app/ports/operator-directory.js";
 import type { Config } from "../config/load.js";
 import type { Dec } from "../domain/decimal.js";
+import type { TrackingTargets } from "../domain/tracking.js";
 import { kisBroker } from "./brokers.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
@@ -43,10 +44,15 @@ export function kisProbe(broker: KisLike, env: string): BrokerProbe {
   return probe;
 }
 
+/** TRACKING_ERROR_MAX_BPS and TRACKING_MIN_PAIRS: what the gate, /compare and the weekly report measure against. */
+export function trackingTargets(config: Config): TrackingTargets {
+  return { maxBps: config.risk.trackingErrorMaxBps, minPairs: config.risk.trackingMinPairs };
+}
+
 /** The tracking-error gate (TRACKING_ERROR_MAX_BPS, TRACKING_MIN_PAIRS) as the promotion reads it: failures in words. */
 export function trackingGate(runtime: Pick<Runtime, "config" | "dataSource">): (accountId: string) => Promise<GateVerdict> {
   const deps = { reader: new DeskReaderRepository(runtime.dataSource), mirrors: new MirrorRepository(runtime.dataSource) };
-  const targets = { maxBps: runtime.config.risk.trackingErrorMaxBps, minPairs: runtime.config.risk.trackingMinPairs };
+  const targets = trackingTargets(runtime.config);
   return async (accountId) => {
     const verdict = await trackingGateFor(deps, accountId, targets);
     return { passed: verdict.passed, failures: verdict.checks.filter((c) => !c.passed).map((c) => `${c.label} ${c.value} (target ${c.target})`) };

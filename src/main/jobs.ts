@@ -1,3 +1,4 @@
+import { pollPrices } from "../app/prices/poll-prices.js";
 import { approvalExpiryJob } from "../../jobs/approval-expiry.js";
 import { recoverInterruptedWork } from "../app/approvals/recover-interrupted.js";
 import { closingEquityMarkJob, intradayEquityMarkJob } from "../../jobs/equity-marks.js";
@@ -20,6 +21,7 @@ import { staleDataWarningJob } from "../../jobs/stale-data-warning.js";
 import { pricePollJob } from "../../jobs/price-poll.js";
 import { signalAlertsJob, voteScoringJob, warroomScanJob } from "../../jobs/warroom.js";
 import { buildWarRoomDeps } from "./warroom.js";
+import { trackingTargets } from "./going-live.js";
 import { WarRoomRepository } from "../adapters/db/repositories/warroom-repository.js";
 import { MirrorRepository } from "../adapters/db/repositories/mirror-repository.js";
 import { newsIngestJob } from "../../jobs/news-ingest.js";
@@ -88,6 +90,11 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
   const publisher = channels.publisher ?? new LoggingReportPublisher(runtime.log);
   const feed = await startMarketFeed(runtime, services);
   const backfill = historyBackfill(runtime, services, feed);
+  const polling = { provider: feed.poller, pipeline: feed.pipeline, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock, status: { live: (detail: string) => feed.pollStatus?.live(detail), down: (reason: string) => feed.pollStatus?.down(reason) } };
+  // The replay's clock starts again with the process: its first prices are stored before the
+  // first trigger check reads them, so a desk stopped for a while is not halted (stale_data) on
+  // the prices its last run left, which local mode, having no override code, could not resume.
+  if (marketData.provider === "replay") await pollPrices(polling).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "the replay's first prices could not be stored yet"));
   const definitions: JobDefinition[] = [
     triggerCheckJob(services.killSwitch, schedules.triggerCheckEverySeconds),
     stopLossScanJob({ ...services.execution, positions: new StopLossRepository(runtime.dataSource) }, schedules.stopLossScanEverySeconds),
@@ -108,7 +115,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       log: runtime.log,
     }, schedules.dailyReportCron),
     pricePollJob(
-      { provider: feed.poller, pipeline: feed.pipeline, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock, status: { live: (detail) => feed.pollStatus?.live(detail), down: (reason) => feed.pollStatus?.down(reason) } },
+      polling,
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
@@ -136,7 +143,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
         trades,
         risk: new RiskHistoryRepository(runtime.dataSource),
         warroom: new WarRoomRepository(runtime.dataSource),
-        tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: { maxBps: runtime.config.risk.trackingErrorMaxBps, minPairs: runtime.config.risk.trackingMinPairs } },
+        tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: trackingTargets(runtime.config) },
         calendar: services.killSwitch.calendar,
         clock: services.killSwitch.clock,
       },

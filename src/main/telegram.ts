@@ -33,7 +33,7 @@ import type { Role } from "../domain/vocabulary.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../local/bot-api/index.js";
 import { prepareDataDir } from "../local/data-dir.js";
 import { withFeeds } from "./market-data.js";
-import { buildGoingLiveDeps } from "./going-live.js";
+import { buildGoingLiveDeps, trackingTargets } from "./going-live.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -110,7 +110,7 @@ export function buildBotDeps(runtime: Runtime, services: DeskServices, link: Tel
     accountChoices: new RedisPendingChoices(runtime.redis, prefix),
     reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
     warroom: buildWarRoomDeps(runtime, services, board),
-    tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: { maxBps: runtime.config.risk.trackingErrorMaxBps, minPairs: runtime.config.risk.trackingMinPairs } },
+    tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: trackingTargets(runtime.config) },
     nearStopPct: new Dec(runtime.config.risk.nearStopPct),
     marketData: { provider: runtime.config.marketData.provider, ...withFeeds(runtime) },
     log: runtime.log,

@@ -52,7 +52,7 @@ async function run({ dataSource, pool }: BenchContext): Promise<void> {
   const clock = sessionClock();
   const { pipeline, prices, notifier, killSwitch } = deskPipeline(dataSource, clock);
   // As the feed's process does before its stream starts (src/main/market-data.ts).
-  await warmPool(dataSource, KEPT_CONNECTIONS);
+  await warmPool(dataSource);
   try {
     await measure({ pool, pipeline, notifier, killSwitch, clock, prices, trials, loadTickers, loadIds });
   } finally {

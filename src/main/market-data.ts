@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
-import { KEPT_CONNECTIONS, pgPool, warmPool } from "../adapters/db/pool.js";
+import { pgPool, warmPool } from "../adapters/db/pool.js";
 import { SessionLease } from "../adapters/db/session-lease.js";
 import { loadReplaySeries, ReplayMarketData } from "../adapters/market-data/replay-provider.js";
 import { ReplayHistory } from "../adapters/market-data/replay-history.js";
@@ -145,7 +145,7 @@ async function startLiveFeed(runtime: Runtime, services: DeskServices, parts: Pr
   await prices.openTickConnection().catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not open the tick store's connection yet"));
   // The checks a burst of ticks sets off (four workers, the urgent lane, holders, stops) find
   // their connections open: none waits for one to connect when the market opens.
-  await warmPool(runtime.dataSource, KEPT_CONNECTIONS).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not open the pool's connections ahead of the feed"));
+  await warmPool(runtime.dataSource).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not open the pool's connections ahead of the feed"));
   // The lease holder speaks for the desk's one feed: a provider or environment it no longer uses is forgotten.
   await store.retireAllBut(parts.name).catch((error: unknown) => runtime.log.warn({ err: String(error) }, "could not forget the reports of feeds no longer used"));
   const monitor = new FeedMonitor({ store, clock: services.killSwitch.clock, log: runtime.log }, parts.name);

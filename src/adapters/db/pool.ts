@@ -20,13 +20,13 @@ export function pgPool(dataSource: DataSource): pg.Pool {
 export const KEPT_CONNECTIONS = 8;
 
 /**
- * Opens `count` connections of the pool at once (each runs a trivial query) and gives them back:
- * with the pool's `min` (DataSourceOptions.keepConnections) they then stay open, so the first
- * burst of work does not pay for connecting.
+ * Opens the connections the pool keeps (its `min`, DataSourceOptions.keepConnections) at once,
+ * each running a trivial query, and gives them back: they then stay open, so the first burst of
+ * work does not pay for connecting.
  */
-export async function warmPool(dataSource: DataSource, count: number): Promise<void> {
+export async function warmPool(dataSource: DataSource): Promise<void> {
   const pool = pgPool(dataSource);
-  const clients = await Promise.all(Array.from({ length: Math.min(count, pool.options.max ?? count) }, () => pool.connect()));
+  const clients = await Promise.all(Array.from({ length: pool.options.min ?? 0 }, () => pool.connect()));
   try {
     await Promise.all(clients.map((c) => c.query("SELECT 1")));
   } finally {

@@ -111,13 +111,13 @@ export async function withAccount(
   request: AccountRequest,
   run: (account: AccountSummary, origin: CommandOrigin) => Promise<void>,
 ): Promise<void> {
-  const accounts = await deps.reader.accounts();
+  const [accounts, defaultAccountId] = await Promise.all([deps.reader.accounts(), deps.operators.defaultAccount(ctx.from!.id)]);
   const flags = await Promise.all(accounts.map(async (a) => (request.eligible ? request.eligible(a) : true)));
   const eligible = new Set(accounts.filter((_, i) => flags[i]).map((a) => a.id));
   const resolution = chooseAccount({
     accounts,
     explicit: request.explicit,
-    defaultAccountId: await deps.operators.defaultAccount(ctx.from!.id),
+    defaultAccountId,
     eligible: (a) => eligible.has(a.id),
   });
   const shown = `/${request.command}${request.text ? ` ${request.text}` : ""}`;

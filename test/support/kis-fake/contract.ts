@@ -60,6 +60,9 @@ export function kst(at: Date): { date: string; time: string } {
   return { date: iso.slice(0, 10).replaceAll("-", ""), time: iso.slice(11, 19).replaceAll(":", "") };
 }
 
+/** Built once: the fake reads every order's New York date on each order-status query. */
+const NEW_YORK = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+
 /**
  * New York date and time (YYYYMMDD, HHMMSS) of a KST date and time. KIS's samples describe the
  * order-status dates as local (현지시각 기준) and carry the Korean ones apart (dmst_ord_dt,
@@ -67,11 +70,7 @@ export function kst(at: Date): { date: string; time: string } {
  */
 export function newYork(o: { date: string; time: string }): { date: string; time: string } {
   const at = new Date(Date.UTC(+o.date.slice(0, 4), +o.date.slice(4, 6) - 1, +o.date.slice(6, 8), +o.time.slice(0, 2), +o.time.slice(2, 4), +o.time.slice(4, 6)) - 9 * 3600_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(NEW_YORK.formatToParts(at).map((p) => [p.type, p.value]));
   return { date: `${parts.year}${parts.month}${parts.day}`, time: `${parts.hour}${parts.minute}${parts.second}` };
 }
 

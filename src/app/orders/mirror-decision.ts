@@ -61,7 +61,7 @@ export interface MirrorResult {
 }
 
 /** The idempotency key of one account's order or proposal for a mirrored decision. */
-export function legKey(idempotencyBase: string, accountId: string): string {
+function legKey(idempotencyBase: string, accountId: string): string {
   return `${idempotencyBase}-${accountId.slice(0, 8)}`;
 }
 
@@ -75,8 +75,12 @@ export function legKey(idempotencyBase: string, accountId: string): string {
  */
 export async function mirrorDecision(deps: MirrorDeps, request: MirrorRequest): Promise<MirrorResult> {
   const accounts = await deps.reader.accounts();
-  const eligible = accounts.filter((a) => limitsFor(a.mode, a.phase).trading);
-  const skipped = accounts.filter((a) => !limitsFor(a.mode, a.phase).trading).map((a) => ({ accountId: a.id, accountName: a.name, phase: a.phase }));
+  const eligible: AccountSummary[] = [];
+  const skipped: MirrorResult["skipped"] = [];
+  for (const a of accounts) {
+    if (limitsFor(a.mode, a.phase).trading) eligible.push(a);
+    else skipped.push({ accountId: a.id, accountName: a.name, phase: a.phase });
+  }
   const { id: mirrorId, created } = await deps.mirrors.recordDecision(
     { idempotencyKey: request.idempotencyBase, source: request.source, warroomSessionId: request.warroomSessionId ?? null, ticker: request.ticker, side: request.side, requestedBy: request.requestedBy, at: deps.approvals.execution.killSwitch.clock.now() },
   );

@@ -30,9 +30,8 @@ export interface MirrorLeg {
 
 export interface MirrorStore {
   /**
-   * Records the decision once: a War Room session's decision is found by its session; an
-   * operator's by the idempotency keys its legs' proposals or orders were made with (`legKeys`).
-   * `created` is false when an earlier run had recorded it.
+   * Records the decision once: a re-run finds it by its idempotency key (a War Room session's
+   * also by its session). `created` is false when an earlier run had recorded it.
    */
   recordDecision(decision: NewMirroredDecision): Promise<{ id: string; created: boolean }>;
   /** The legs recorded for a decision, by account. */

@@ -168,9 +168,17 @@ export async function buildMonitorViews(deps: MonitorDeps): Promise<MonitorView[
 export async function buildPhaseView(deps: PhaseViewDeps, accountId: string): Promise<PhaseView | undefined> {
   const [account, held] = await Promise.all([deps.reader.account(accountId), deps.reader.positions(accountId)]);
   if (!account) return undefined;
-  // Valued as /monitor values it, so the two never disagree on equity.
-  const equity = held.reduce((sum, p) => sum.plus(marketValue(p)), account.cash);
-  return phaseViewOf(deps, account, equity, deps.clock.now());
+  return phaseViewOf(deps, account, equityOf(account.cash, held), deps.clock.now());
+}
+
+/** An account's equity now, valued as /monitor and /phase value it (one read of its positions, no record). */
+export async function accountEquity(deps: Pick<PhaseViewDeps, "reader">, account: Pick<AccountSummary, "id" | "cash">): Promise<Dec> {
+  return equityOf(account.cash, await deps.reader.positions(account.id));
+}
+
+/** Cash plus positions at their newest prices (unpriced ones at cost), so the views never disagree on equity. */
+function equityOf(cash: Dec, held: readonly PositionView[]): Dec {
+  return held.reduce((sum, p) => sum.plus(marketValue(p)), cash);
 }
 
 type PhaseRecord = { trades: ClosedTrade[]; curve: EquityPoint[] };

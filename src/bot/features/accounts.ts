@@ -7,7 +7,7 @@ import { accountHeader, money } from "../render/order.js";
 import { bold, code, esc } from "../render/html.js";
 import { etDateTime } from "../render/time.js";
 import { replyHtml } from "../reply.js";
-import { phaseView } from "../views.js";
+import { accountEquity } from "../../app/views/monitor-view.js";
 
 /**
  * /accounts: every account an operator can address, with what decides where an order may go
@@ -36,9 +36,9 @@ interface AccountRow {
 
 /** One account's figures; what cannot be read shows as unknown rather than failing the list. */
 async function accountRow(deps: BotDeps, account: AccountSummary): Promise<AccountRow> {
-  const [view, status] = await Promise.all([phaseView(deps, account.id).catch(() => undefined), deps.killSwitch.store.status(account.id).catch(() => undefined)]);
+  const [equity, status] = await Promise.all([accountEquity(deps, account).catch(() => null), deps.killSwitch.store.status(account.id).catch(() => undefined)]);
   return {
-    equity: view?.equity ?? null,
+    equity,
     killSwitch: status ? { state: status.state, trigger: status.trigger, reason: status.reason, since: status.changedAt } : { state: "UNKNOWN", trigger: null, reason: "could not be read", since: null },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WarRoomRepository } from "../../src/adapters/db/repositories/warroom-repository.js";
 import { scoreVotes } from "../../src/app/warroom/score-votes.js";
-import { weightsFrom } from "../../src/app/warroom/session.js";
+import { weightsFrom } from "../../src/domain/warroom/track-record.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import { useTestDatabase } from "../support/database.js";

@@ -1,5 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { Signal, Vote } from "../../domain/vocabulary.js";
+import type { AgentAccuracy } from "../../domain/warroom/track-record.js";
 
 export interface StoredVote {
   agent: string;
@@ -27,11 +28,8 @@ export interface NewSession {
   at: Date;
 }
 
-export interface AgentAccuracy {
-  agent: string;
-  scored: number;
-  correct: number;
-}
+/** Each agent's judged votes; the domain defines how they are judged and weighed. */
+export type { AgentAccuracy } from "../../domain/warroom/track-record.js";
 
 export interface UnscoredVote {
   voteId: string;

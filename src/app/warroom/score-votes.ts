@@ -1,16 +1,10 @@
-import { Dec } from "../../domain/decimal.js";
+import type { Dec } from "../../domain/decimal.js";
+import { DEFAULT_SCORING, judgeVote, type ScoringPolicy } from "../../domain/warroom/track-record.js";
 import type { MarketCalendar } from "../../domain/market-calendar.js";
 import type { Clock } from "../ports/clock.js";
 import type { WarRoomStore } from "../ports/warroom-store.js";
 
-export interface ScoringPolicy {
-  /** Trading days after the session at whose close a vote is judged. */
-  horizonDays: number;
-  /** A HOLD is right when the move stays within this many percent either way. */
-  flatPct: Dec;
-}
-
-export const DEFAULT_SCORING: ScoringPolicy = { horizonDays: 5, flatPct: new Dec(1) };
+export { DEFAULT_SCORING, type ScoringPolicy };
 
 /**
  * Judges every vote whose horizon has closed: BUY is right when the price rose, SELL when it
@@ -31,13 +25,8 @@ export async function scoreVotes(deps: { store: WarRoomStore; calendar: MarketCa
       continue;
     }
     const [before, after] = await Promise.all([deps.store.closeAt(v.ticker, v.sessionAt), deps.store.closeAt(v.ticker, close)]);
-    if (!before || !after || before.lte(0) || v.vote === "ABSTAIN") {
-      results.push({ voteId: v.voteId, realizedMovePct: before && after && before.gt(0) ? after.minus(before).div(before).times(100) : null, correct: null });
-      continue;
-    }
-    const move = after.minus(before).div(before).times(100);
-    const correct = v.vote === "BUY" ? move.gt(0) : v.vote === "SELL" ? move.lt(0) : move.abs().lte(policy.flatPct);
-    results.push({ voteId: v.voteId, realizedMovePct: move, correct });
+    const judged = judgeVote(v.vote, before ?? null, after ?? null, policy.flatPct);
+    results.push({ voteId: v.voteId, realizedMovePct: judged.movePct, correct: judged.correct });
   }
   return { scored: await deps.store.score(results, now), pending };
 }

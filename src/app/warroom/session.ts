@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { Dec } from "../../domain/decimal.js";
-import { decide, DEFAULT_WEIGHTS } from "../../domain/warroom/chair.js";
+import { decide } from "../../domain/warroom/chair.js";
+import { weightsFrom } from "../../domain/warroom/track-record.js";
 import { riskAgent } from "../../domain/warroom/agents/risk.js";
 import { sentimentAgent } from "../../domain/warroom/agents/sentiment.js";
 import { signalsAgent } from "../../domain/warroom/agents/signals.js";
@@ -12,7 +13,7 @@ import type { DeskReader } from "../ports/desk-reader.js";
 import type { MirrorStore } from "../ports/mirror-store.js";
 import type { ProposalBoard } from "../ports/proposal-board.js";
 import type { SignalStore } from "../ports/signal-store.js";
-import type { AgentAccuracy, WarRoomStore } from "../ports/warroom-store.js";
+import type { WarRoomStore } from "../ports/warroom-store.js";
 import { gatherInput, type GatherDeps } from "./gather.js";
 
 /** An agent that may take time (the LLM): it sees the pure agents' votes. */
@@ -154,14 +155,4 @@ async function withDeadline(agent: SlowAgent, input: WarRoomInput, others: reado
 
 function abstain(agent: string, rationale: string): AgentVote {
   return { agent, vote: "ABSTAIN", confidence: new Dec(0), veto: false, rationale, details: {} };
-}
-
-/** An agent with a track record weighs by it: 50% right weighs 1, 75% weighs 1.5, never below 0.25. */
-export function weightsFrom(accuracy: readonly AgentAccuracy[], minScored: number): Record<string, Dec> {
-  const weights: Record<string, Dec> = { ...DEFAULT_WEIGHTS };
-  for (const a of accuracy) {
-    if (a.scored < minScored || (DEFAULT_WEIGHTS[a.agent]?.isZero() ?? false)) continue;
-    weights[a.agent] = Dec.max(new Dec("0.25"), new Dec(a.correct).div(a.scored).times(2)).toDecimalPlaces(4);
-  }
-  return weights;
 }

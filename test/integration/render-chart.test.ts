@@ -46,6 +46,11 @@ function distinctColours(img: Image): number {
   for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) seen.add((img.pixel(x, y)[0] << 16) | (img.pixel(x, y)[1] << 8) | img.pixel(x, y)[2]);
   return seen.size;
 }
+/**
+ * At least this many more mid-grey pixels where a benchmark is drawn: its dashed line crosses about
+ * 760 pixels, two thirds of them inked; 325 came out squarely mid-grey when this was written, 0 without.
+ */
+const BENCHMARK_GREY_PIXELS = 150;
 /** The title line: the top 26 CSS pixels, left of the middle. */
 const titleRegion = (img: Image, scale = 1) => ({ x0: 0, y0: 0, x1: Math.floor(img.width / 2), y1: 26 * scale });
 
@@ -142,6 +147,23 @@ describe("renderChartPng: a year of the daily report's chart, without a browser"
     const one = decode(await buildChartPng(wavy.slice(0, 1), base));
     expect([one.width, one.height]).toEqual([800, 500]);
     expect(count(one, isDark, titleRegion(one))).toBeGreaterThan(300);
+  });
+
+  it("renders a benchmark at the size asked, a grey line in the equity panel that is not there without it", async () => {
+    // Buy and hold of the same 100,000: a steadier climb than the wavy curve, every day of the year.
+    const holding: EquityPoint[] = YEAR.map((day, i) => ({ day, equity: new Dec(100_000).plus(new Dec(i).times("61.5")) }));
+    const options = { ...base, width: 900, height: 500, equityLabel: "War Room", benchmark: { label: "buy & hold", points: holding } };
+    const warnings: string[] = [];
+    const img = decode(await buildChartPng(wavy, { ...options, onWarning: (w) => warnings.push(w) }));
+    expect(warnings).toEqual([]);
+    expect([img.width, img.height]).toEqual([900, 500]);
+
+    // Mid greys around the benchmark's #888888, darker than the #999999 starting-equity rule and the
+    // light grid, right of the y axis, between the legend and the drawdown panel.
+    const isMidGrey = ([r, g, b]: [number, number, number]) => Math.max(r, g, b) - Math.min(r, g, b) <= 6 && r >= 100 && r <= 145;
+    const equityPanel = { x0: 120, y0: 70, x1: 880, y1: 300 };
+    const without = decode(await buildChartPng(wavy, { ...base, width: 900, height: 500 }));
+    expect(count(img, isMidGrey, equityPanel) - count(without, isMidGrey, equityPanel)).toBeGreaterThan(BENCHMARK_GREY_PIXELS);
   });
 
   it("loads nothing: a spec that points at a URL fails instead of fetching it", async () => {

@@ -15,6 +15,21 @@ export interface EquityChartOptions {
   height: number;
   /** The capital the curve started from: the first peak, so a curve that opens below it starts in drawdown. */
   startingEquity: Dec;
+  /**
+   * A second curve to compare with (a buy-and-hold of the same capital, say), drawn grey and dashed
+   * on the equity panel's y scale, with its own drawdown (from the same `startingEquity`) as a thin
+   * grey line over the strategy's red area. Its days must be among the curve's days; its line runs
+   * over the days it lacks. Without it the chart is exactly the daily report's chart.
+   */
+  benchmark?: EquityBenchmark;
+  /** The strategy line's name in the legend, which only a chart with a benchmark has. Default "Equity". */
+  equityLabel?: string;
+}
+
+/** The comparison curve of an equity chart, and its name in the legend. */
+export interface EquityBenchmark {
+  label: string;
+  points: readonly EquityPoint[];
 }
 
 /** One day of the curve with its running peak and its drawdown from that peak (a fraction, <= 0). */
@@ -36,6 +51,9 @@ export const NO_HISTORY_SUBTITLE = "no history yet";
 
 export const EQUITY_COLOR = "#1f4e79";
 export const DRAWDOWN_COLOR = "#d62728";
+export const BENCHMARK_COLOR = "#888888";
+/** The strategy line's legend name when `equityLabel` is not given. */
+export const DEFAULT_EQUITY_LABEL = "Equity";
 
 
 /**
@@ -69,15 +87,30 @@ export function drawdownSeries(points: readonly EquityPoint[], startingEquity: D
  *
  * With fewer than two days there is no curve: one day is drawn as a single point, none as empty
  * axes, and the subtitle says "no history yet".
+ *
+ * With `options.benchmark` the equity panel also draws the benchmark (grey, dashed, under the
+ * strategy's line, on the same y scale) and a legend naming both lines above the panel, where it
+ * covers no line; the drawdown panel adds the benchmark's drawdown as a thin grey line over the
+ * strategy's red area, both on one scale. Each day of `values` then carries `benchmark` and
+ * `benchmarkDrawdown` (null on a day the benchmark lacks). A benchmark day that is not one of the
+ * curve's days is an Error naming the day.
  */
 export function equityChartSpec(points: readonly EquityPoint[], options: EquityChartOptions): object {
   for (const { day } of points) {
     if (!isIsoDate(day)) throw new Error(`equityChartSpec: day "${day}" is not YYYY-MM-DD`);
   }
   const series = drawdownSeries(points, options.startingEquity);
-  const values = series.map((p) => ({ day: p.day, equity: p.equity.toNumber(), drawdown: p.drawdown.toNumber() }));
+  const benchmark = options.benchmark && benchmarkByDay(points, options.benchmark, options.startingEquity);
+  const values = series.map((p) => {
+    const row = { day: p.day, equity: p.equity.toNumber(), drawdown: p.drawdown.toNumber() };
+    if (!benchmark) return row;
+    const b = benchmark.get(p.day);
+    return { ...row, benchmark: b ? b.equity.toNumber() : null, benchmarkDrawdown: b ? b.drawdown.toNumber() : null };
+  });
 
   const maxDrawdown = series.reduce((worst, p) => Dec.min(worst, p.drawdown), new Dec(0));
+  // The drawdown scale holds both drawdowns, so the benchmark's deeper falls are not cut off.
+  const deepestDrawdown = benchmark ? [...benchmark.values()].reduce((worst, p) => Dec.min(worst, p.drawdown), maxDrawdown) : maxDrawdown;
   const subtitle =
     series.length < 2
       ? NO_HISTORY_SUBTITLE
@@ -94,6 +127,48 @@ export function equityChartSpec(points: readonly EquityPoint[], options: EquityC
     scale: { type: "utc" },
     axis: { title: null, labelFlush: true, labelOverlap: true, tickCount: 6 },
   };
+
+  const startRule = {
+    mark: { type: "rule", strokeDash: [4, 4], color: "#999999" },
+    encoding: { y: { datum: options.startingEquity.toNumber(), type: "quantitative" } },
+  };
+  const equityX = { ...x, axis: { ...x.axis, labels: false, ticks: false, domain: false } };
+  const equityLine = {
+    mark: { type: "line", color: EQUITY_COLOR, strokeWidth: 2, point: showPoints ? { color: EQUITY_COLOR, size: 30 } : false },
+    encoding: {
+      x: equityX,
+      y: { field: "equity", type: "quantitative", scale: { zero: false }, axis: { title: "Equity", format: ".4~s", tickCount: 5 } },
+      tooltip: null,
+    },
+  };
+  const drawdownArea = {
+    // Filled only: a curve that never falls below its peak leaves no red at all. A lone day
+    // has no area to fill, so it gets a point.
+    mark: { type: "area", color: DRAWDOWN_COLOR, opacity: 0.6, point: series.length === 1 ? { color: DRAWDOWN_COLOR, size: 20 } : false },
+    encoding: {
+      x,
+      y: {
+        field: "drawdown",
+        type: "quantitative",
+        // Never above zero; a curve without a drawdown still gets a small scale below zero.
+        scale: deepestDrawdown.isZero() ? { domain: [-0.01, 0] } : { domainMax: 0, nice: true },
+        axis: { title: "Drawdown", format: ".1~%", tickCount: 4 },
+      },
+    },
+  };
+
+  let equityLayers: object[] = [startRule, equityLine];
+  let drawdownPanel: object = drawdownArea;
+  if (options.benchmark) {
+    const labels = legendLabels(options.equityLabel ?? DEFAULT_EQUITY_LABEL, options.benchmark.label);
+    equityLayers = [
+      startRule,
+      // Under the strategy's line, so where the two cross the strategy stays whole.
+      benchmarkLine("benchmark", equityLine, showPoints, { strokeWidth: 1.5, strokeDash: [6, 3] }),
+      withLegend(equityLine, labels),
+    ];
+    drawdownPanel = { layer: [drawdownArea, benchmarkLine("benchmarkDrawdown", drawdownArea, series.length === 1, { strokeWidth: 1 })] };
+  }
 
   return {
     title: {
@@ -131,41 +206,8 @@ export function equityChartSpec(points: readonly EquityPoint[], options: EquityC
       title: { font: CHART_FONT_FAMILY, subtitleFont: CHART_FONT_FAMILY, color: "#111111", subtitleColor: "#555555" },
     },
     vconcat: [
-      {
-        width: layout.plotWidth,
-        height: layout.equityHeight,
-        layer: [
-          {
-            mark: { type: "rule", strokeDash: [4, 4], color: "#999999" },
-            encoding: { y: { datum: options.startingEquity.toNumber(), type: "quantitative" } },
-          },
-          {
-            mark: { type: "line", color: EQUITY_COLOR, strokeWidth: 2, point: showPoints ? { color: EQUITY_COLOR, size: 30 } : false },
-            encoding: {
-              x: { ...x, axis: { ...x.axis, labels: false, ticks: false, domain: false } },
-              y: { field: "equity", type: "quantitative", scale: { zero: false }, axis: { title: "Equity", format: ".4~s", tickCount: 5 } },
-              tooltip: null,
-            },
-          },
-        ],
-      },
-      {
-        width: layout.plotWidth,
-        height: layout.drawdownHeight,
-        // Filled only: a curve that never falls below its peak leaves no red at all. A lone day
-        // has no area to fill, so it gets a point.
-        mark: { type: "area", color: DRAWDOWN_COLOR, opacity: 0.6, point: series.length === 1 ? { color: DRAWDOWN_COLOR, size: 20 } : false },
-        encoding: {
-          x,
-          y: {
-            field: "drawdown",
-            type: "quantitative",
-            // Never above zero; a curve without a drawdown still gets a small scale below zero.
-            scale: maxDrawdown.isZero() ? { domain: [-0.01, 0] } : { domainMax: 0, nice: true },
-            axis: { title: "Drawdown", format: ".1~%", tickCount: 4 },
-          },
-        },
-      },
+      { width: layout.plotWidth, height: layout.equityHeight, layer: equityLayers },
+      { width: layout.plotWidth, height: layout.drawdownHeight, ...drawdownPanel },
     ],
   };
 }
@@ -195,4 +237,76 @@ function panelSizes(width: number, height: number): { plotWidth: number; equityH
   return { plotWidth, equityHeight, drawdownHeight: plotHeight - equityHeight };
 }
 
+/** The benchmark's points by day, each with its drawdown, in the order of the curve's days. */
+function benchmarkByDay(points: readonly EquityPoint[], benchmark: EquityBenchmark, startingEquity: Dec): Map<string, DrawdownPoint> {
+  const curveDays = new Set(points.map((p) => p.day));
+  const byDay = new Map<string, EquityPoint>();
+  for (const point of benchmark.points) {
+    if (!curveDays.has(point.day)) throw new Error(`equityChartSpec: benchmark day "${point.day}" is not a day of the equity curve`);
+    if (byDay.has(point.day)) throw new Error(`equityChartSpec: benchmark day "${point.day}" is given twice`);
+    byDay.set(point.day, point);
+  }
+  // Drawn from the same starting capital as the strategy: both lines share the y scale and the
+  // dashed starting-equity rule, so the benchmark is the same money held another way.
+  const inCurveOrder = points.flatMap((p) => byDay.get(p.day) ?? []);
+  return new Map(drawdownSeries(inCurveOrder, startingEquity).map((p) => [p.day, p]));
+}
 
+interface LegendLabels {
+  equity: string;
+  benchmark: string;
+}
+
+function legendLabels(equity: string, benchmark: string): LegendLabels {
+  // One legend entry per line: two lines with one name could not be told apart.
+  if (equity === benchmark) throw new Error(`equityChartSpec: the benchmark and the equity line are both named "${equity}"`);
+  return { equity, benchmark };
+}
+
+/**
+ * The legend's colour and dash channels: each line names itself with a constant `datum`, and the
+ * scales map the two names to the two looks, so one legend shows both. It sits above the panel
+ * (outside the plot), so it never hides a line, whatever shape the curves take.
+ */
+function legendChannels(name: string, labels: LegendLabels): object {
+  const domain = [labels.equity, labels.benchmark];
+  const legend = {
+    title: null,
+    orient: "top",
+    direction: "horizontal",
+    symbolType: "stroke",
+    symbolSize: 300,
+    symbolStrokeWidth: 2,
+    labelFontSize: LABEL_FONT_SIZE,
+    // vega-lite would give the dash channel a second legend of its own: the colour legend's
+    // symbols take their dash from the dash scale instead, so one legend shows both looks.
+    encode: { symbols: { update: { strokeDash: { scale: "strokeDash", field: "value" } } } },
+  };
+  return {
+    color: { datum: name, type: "nominal", scale: { domain, range: [EQUITY_COLOR, BENCHMARK_COLOR] }, legend },
+    strokeDash: { datum: name, type: "nominal", scale: { domain, range: [[1, 0], [6, 3]] }, legend: null },
+  };
+}
+
+function withLegend(equityLine: { mark: object; encoding: object }, labels: LegendLabels): object {
+  return { ...equityLine, encoding: { ...equityLine.encoding, ...legendChannels(labels.equity, labels) } };
+}
+
+/**
+ * The benchmark's line over `field` (its equity, or its drawdown), grey, on the y scale and axis of
+ * `over`, the panel's own layer: the axes of a layer are merged, and an axis that differs (or is
+ * null) would add its title to the panel's or fail the merge. The legend is the strategy line's.
+ */
+function benchmarkLine(
+  field: string,
+  over: { encoding: { x: object; y: { axis: object } } },
+  showPoints: boolean,
+  look: { strokeWidth: number; strokeDash?: number[] },
+): object {
+  return {
+    // `invalid: "filter"`: a day the benchmark lacks (null) is skipped and the line runs on over it;
+    // vega-lite 6 would otherwise break the line there, as if the benchmark had stopped.
+    mark: { type: "line", color: BENCHMARK_COLOR, ...look, invalid: "filter", point: showPoints ? { color: BENCHMARK_COLOR, size: 16 } : false },
+    encoding: { x: over.encoding.x, y: { field, type: "quantitative", axis: over.encoding.y.axis }, tooltip: null },
+  };
+}

@@ -76,7 +76,7 @@ function warRoomDeps(ctx: BenchContext, cache: QueryCache): WarRoomDeps {
     mirrors: new MirrorRepository(ctx.dataSource),
     reader: new DeskReaderRepository(ctx.dataSource),
     llm: undefined,
-    settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
+    settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20, maxPositionPct: 20 },
   };
 }
 

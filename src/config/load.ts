@@ -101,7 +101,7 @@ export interface Config {
     kis: { stream: Env["KIS_STREAM"]; wsUrl: string | undefined };
   };
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
-  warroom: { deadlineMs: number; signalAlertConfidence: number };
+  warroom: { deadlineMs: number; signalAlertConfidence: number; maxPositionPct: number };
   cache: { ttlSeconds: number; maxEntries: number };
 }
 
@@ -203,7 +203,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       kis: { stream: e.KIS_STREAM, wsUrl: e.KIS_WS_URL },
     },
     llm: { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
-    warroom: { deadlineMs: e.WARROOM_DEADLINE_MS, signalAlertConfidence: e.SIGNAL_ALERT_CONFIDENCE },
+    warroom: { deadlineMs: e.WARROOM_DEADLINE_MS, signalAlertConfidence: e.SIGNAL_ALERT_CONFIDENCE, maxPositionPct: e.WARROOM_MAX_POSITION_PCT },
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
   };
 }
@@ -214,6 +214,9 @@ function crossFieldIssues(e: Env): ConfigIssue[] {
     if (!e.TELEGRAM_BOT_TOKEN) issues.push({ variable: "TELEGRAM_BOT_TOKEN", message: "required when TELEGRAM_MODE=webhook" });
     if (!e.TELEGRAM_WEBHOOK_URL) issues.push({ variable: "TELEGRAM_WEBHOOK_URL", message: "required when TELEGRAM_MODE=webhook" });
     if (!e.TELEGRAM_WEBHOOK_SECRET) issues.push({ variable: "TELEGRAM_WEBHOOK_SECRET", message: "required when TELEGRAM_MODE=webhook" });
+  }
+  if (e.WARROOM_MAX_POSITION_PCT >= e.KS_CONCENTRATION_PCT) {
+    issues.push({ variable: "WARROOM_MAX_POSITION_PCT", message: `must be below KS_CONCENTRATION_PCT (${e.KS_CONCENTRATION_PCT}): a position built to the concentration line halts the account on its first gain` });
   }
   const kis = { KIS_APP_KEY: e.KIS_APP_KEY, KIS_APP_SECRET: e.KIS_APP_SECRET, KIS_ACCOUNT_NO: e.KIS_ACCOUNT_NO };
   if (Object.values(kis).some(Boolean)) {

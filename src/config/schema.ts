@@ -294,6 +294,7 @@ export const envSchema = z.object({
   LLM_API_KEY: optionalString("API key for LLM_BASE_URL"),
   LLM_MODEL: z.string().trim().default("gpt-4o-mini").describe("model name for the LLM agent"),
   LLM_TIMEOUT_MS: positiveInt(1500, "milliseconds before the LLM agent abstains", 60_000),
+  WARROOM_MAX_POSITION_PCT: percent(20, "the War Room builds a position up to this % of equity; below KS_CONCENTRATION_PCT, so a position bought to the cap can rise before the concentration trigger halts"),
   WARROOM_DEADLINE_MS: positiveInt(2000, "milliseconds a War Room session may take before a slow agent abstains", 60_000),
   SIGNAL_ALERT_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.7).describe("new signals at or above this confidence (0-1) are pushed to the traders"),
 

@@ -35,6 +35,6 @@ export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board
     mirrors: new MirrorRepository(dataSource),
     reader: new DeskReaderRepository(dataSource),
     llm,
-    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20 },
+    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20, maxPositionPct: config.warroom.maxPositionPct },
   };
 }

@@ -124,7 +124,7 @@ export function createTestBot(dataSource: DataSource, options: TestBotOptions) {
       mirrors: new MirrorRepository(dataSource),
       reader: new DeskReaderRepository(dataSource),
       llm: options.llm,
-      settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20 },
+      settings: { deadlineMs: 2000, riskFraction: new Dec("0.01"), act: new Dec("0.55"), defaultStopPct: 5, minScoredForWeight: 20, maxPositionPct: 20 },
     },
     tracking: { mirrors: new MirrorRepository(dataSource), targets: { maxBps: 50, minPairs: 10 } },
     nearStopPct: new Dec(2),

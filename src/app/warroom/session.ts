@@ -27,6 +27,12 @@ export interface WarRoomSettings {
   defaultStopPct: number;
   /** Weights follow each agent's scored accuracy once it has this many scored votes. */
   minScoredForWeight: number;
+  /**
+   * The most of equity the War Room builds one position to (WARROOM_MAX_POSITION_PCT): the risk
+   * agent's veto and the chair's cap. Kept under the concentration trigger's line, since a
+   * position bought up to the line halts the account on its first uptick (the backtest found it).
+   */
+  maxPositionPct: number;
 }
 
 export interface WarRoomDeps extends GatherDeps {
@@ -76,8 +82,9 @@ export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; a
   const started = performance.now();
   const accountId = request.accountId ?? (await referenceAccount(deps.reader))?.id;
   if (!accountId) return undefined;
-  const [input, accuracy] = await Promise.all([gatherInput(deps, request.ticker, accountId), deps.store.accuracy()]);
-  if (!input) return undefined;
+  const [gathered, accuracy] = await Promise.all([gatherInput(deps, request.ticker, accountId), deps.store.accuracy()]);
+  if (!gathered) return undefined;
+  const input = { ...gathered, account: { ...gathered.account, maxPositionPct: Math.min(gathered.account.maxPositionPct, deps.settings.maxPositionPct) } };
 
   const votes: (AgentVote & { latencyMs: number })[] = PURE_AGENTS.map((agent) => timed(() => agent(input)));
   if (deps.llm) votes.push(await withDeadline(deps.llm, input, votes, Math.max(0, deps.settings.deadlineMs - (performance.now() - started))));

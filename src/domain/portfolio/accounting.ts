@@ -185,3 +185,16 @@ export function defaultStopPrice(entry: Dec, stopPct: number): Dec {
     .mul(new Dec(1).minus(new Dec(stopPct).div(100)))
     .toDecimalPlaces(2, Dec.ROUND_HALF_EVEN);
 }
+
+/**
+ * A long's stop once a fill is booked: the order's own stop when a BUY names one; otherwise a new
+ * position gets `defaultStopPct` under its average entry and an added-to (or partly sold)
+ * position keeps its stop. A flat position has none. One rule for the desk's books and the backtest.
+ */
+export function stopAfterFill(side: Side, orderStop: Dec | null, currentStop: Dec | null, position: PositionState, defaultStopPct: number): Dec | null {
+  if (position.quantity === 0) return null;
+  if (side === "BUY" && orderStop) return orderStop;
+  if (currentStop !== null) return currentStop;
+  const entry = averagePrice(position);
+  return entry ? defaultStopPrice(entry, defaultStopPct) : null;
+}

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import type { BrokerFill } from "../../../app/ports/broker.js";
 import type { OrderStore, RecordedFill, StoredOrder } from "../../../app/ports/order-store.js";
 import { Dec } from "../../../domain/decimal.js";
-import { applyFill, averagePrice, defaultStopPrice, type PositionState } from "../../../domain/portfolio/accounting.js";
+import { applyFill, stopAfterFill, type PositionState } from "../../../domain/portfolio/accounting.js";
 import type { OrderStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
@@ -168,19 +168,6 @@ export async function markSubmissionOn(db: pg.Pool | pg.PoolClient, orderId: str
 }
 
 /**
- * A long's stop: the order's own stop when it names one; otherwise a new position gets the
- * default distance under its average entry and an added-to position keeps its stop. A flat
- * position has none.
- */
-function stopAfter(order: StoredOrder, current: string | null, position: PositionState, defaultStopPct: number): Dec | null {
-  if (position.quantity === 0) return null;
-  if (order.side === "BUY" && order.stopPrice) return order.stopPrice;
-  if (current !== null) return new Dec(current);
-  const entry = averagePrice(position);
-  return entry ? defaultStopPrice(entry, defaultStopPct) : null;
-}
-
-/**
  * Books one fill on the caller's transaction: the order's own (recordFill) or, for a broker that
  * fills inline, the guarded transaction that recorded the order.
  */
@@ -199,7 +186,7 @@ export async function bookFillOn(client: pg.PoolClient, orderId: string, fill: B
       : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!) };
   const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
   const position = result.position;
-  const stop = stopAfter(order, row.held_stop, position, defaultStopPct);
+  const stop = stopAfterFill(order.side, order.stopPrice, row.held_stop === null ? null : new Dec(row.held_stop), position, defaultStopPct);
   const cashAfter = new Dec(row.account_cash).plus(result.cashDelta);
   if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
   const filled = order.filledQuantity + fill.quantity;

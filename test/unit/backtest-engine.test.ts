@@ -245,6 +245,32 @@ describe("runBacktest: tickers share one cash balance", () => {
     ]);
     expect(run.halts).toEqual([]);
   });
+
+  // AAA: BUY 90 at 01-03's open 100 (no costs), stop 95: cash 1000. On 01-04 AAA's low 94 reaches
+  // the stop during the session: 90 x 95 = 8550 comes back. BBB's BUY 100 (~$5000) is decided
+  // before that open, when the cash is 1000: it must be refused whichever ticker is listed first.
+  const stopDay = (order: "AAA first" | "BBB first") => {
+    const aaaBars = [flat("2024-01-02", 100), bar("2024-01-03", 100, 101, 99, 100), bar("2024-01-04", 98, 99, 94, 96)];
+    const bbbBars = [flat("2024-01-02", 50), flat("2024-01-03", 50), bar("2024-01-04", 50, 51, 49, 50)];
+    const { strategy, seen } = scripted({ "AAA 2024-01-03": ["BUY", 90, 95], "BBB 2024-01-04": ["BUY", 100, 45] });
+    const both = [series("AAA", aaaBars), series("BBB", bbbBars)];
+    const run = runBacktest(order === "AAA first" ? both : both.reverse(), daysOf(aaaBars), config(strategy, { costs: FREE }));
+    const bbbDecision = seen.find((s) => s.ticker === "BBB" && s.date === "2024-01-04")!;
+    return { cash: show(bbbDecision.account.cash), refusals: run.refusals.map((r) => `${r.ticker} ${r.codes.join()} ${r.messages.join()}`), bbbTrades: run.trades.filter((t) => t.ticker === "BBB").length };
+  };
+  const beforeTheOpen = { cash: "1000.00", refusals: ["BBB buying_power needs about $5000.00, cash is $1000.00"], bbbTrades: 0 };
+
+  it("a decision before the open does not see another ticker's stop exit later that session (BBB listed first)", () => {
+    expect(stopDay("BBB first")).toEqual(beforeTheOpen);
+  });
+
+  // BUG (engine.ts): each ticker is decided, filled and stop-checked in turn, so AAA's intraday
+  // stop exit (step 2, during the session) is booked before BBB's decision and fill at the open
+  // (step 1). BBB's 13:29 decision sees cash 9550 from a stop hit later that day, and its BUY
+  // fills with that money. The engine's own doc orders step 1 for every ticker before step 2.
+  it.fails("a decision before the open does not see another ticker's stop exit later that session (AAA listed first)", () => {
+    expect(stopDay("AAA first")).toEqual(beforeTheOpen);
+  });
 });
 
 describe("runBacktest: a ticker without a bar on a day another ticker trades", () => {

@@ -225,7 +225,7 @@ describe("runBacktest: tickers share one cash balance", () => {
     // At the open 102 x 1.001 = 102.102, 99 shares cost 10108.10 + 1.50: too much. 98 cost
     // 10006.00 + 1.49 > 10000; 97 cost 9903.89 (9903.894) + 1.49 (1.485) = 9905.38: cut to 97.
     expect(run.trades.map(line)).toEqual(["2024-01-03 AAA strategy BUY 97 @ 102.102 net -9905.38 pnl 0.00 stop 90.00"]);
-    expect(run.trades[0]!.reason).toBe("script: BUY; cut to 97 (the open at 102.10 costs more than the cash)");
+    expect(run.trades[0]!.reason).toBe("script: BUY; cut to 97 (at the open 102.00 the order costs more than the cash)");
     // Cash left 10000 - 9905.38 = 94.62; BBB needs 500 x 1.001 + 1.05 = 501.55.
     expect(run.refusals).toEqual([
       { date: "2024-01-03", ticker: "BBB", side: "BUY", quantity: 10, codes: ["buying_power"], messages: ["needs about $501.55, cash is $94.62"] },
@@ -264,11 +264,9 @@ describe("runBacktest: tickers share one cash balance", () => {
     expect(stopDay("BBB first")).toEqual(beforeTheOpen);
   });
 
-  // BUG (engine.ts): each ticker is decided, filled and stop-checked in turn, so AAA's intraday
-  // stop exit (step 2, during the session) is booked before BBB's decision and fill at the open
-  // (step 1). BBB's 13:29 decision sees cash 9550 from a stop hit later that day, and its BUY
-  // fills with that money. The engine's own doc orders step 1 for every ticker before step 2.
-  it.fails("a decision before the open does not see another ticker's stop exit later that session (AAA listed first)", () => {
+  // Every ticker's open comes before any ticker's stop: AAA's intraday stop exit is booked after
+  // BBB's decision and fill at the open, whatever order the tickers are listed in.
+  it("a decision before the open does not see another ticker's stop exit later that session (AAA listed first)", () => {
     expect(stopDay("AAA first")).toEqual(beforeTheOpen);
   });
 });

@@ -1,4 +1,4 @@
-import type { Dec } from "../decimal.js";
+import { Dec } from "../decimal.js";
 import { evaluateTriggers, type TriggerThresholds, withUnit } from "../kill-switch/triggers.js";
 import { preTradeChecks } from "../risk/pre-trade.js";
 import type { Side, Signal, Trigger } from "../vocabulary.js";
@@ -22,7 +22,7 @@ import type { BacktestStrategy } from "./strategies.js";
  *    daily trade limit, ...) and a passed order fills at today's open with slippage and
  *    commission (execution.ts): signal on bar t, fill on bar t+1. A BUY that the open makes
  *    dearer than the cash is cut to what the cash pays for.
- * 2. During the session: each held ticker's stop is checked against the bar's low, including on
+ * 2. During the session, after every ticker's open: each held ticker's stop is checked against the bar's low, including on
  *    the bar a BUY filled on (stops.ts: at the stop, or at the open when the bar gaps through).
  *    A stop exit only reduces risk, so it passes while halted, as live.
  * 3. At the close: positions are marked, and the kill switch's triggers are evaluated on the
@@ -111,8 +111,6 @@ interface Cursor {
   series: BacktestSeries;
   /** Warm-up and run closes, oldest first, for the strategy's window. */
   closes: { day: string; close: Dec }[];
-  /** Index in `closes` of the next run bar. */
-  next: number;
   byDay: Map<string, { bar: BacktestBar; index: number }>;
   signals: WarRoomSignal[];
 }
@@ -127,7 +125,6 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
   const cursors: Cursor[] = series.map((s) => ({
     series: s,
     closes: [...s.warmup, ...s.bars].map((b) => ({ day: b.date, close: b.close })),
-    next: s.warmup.length,
     byDay: new Map(s.bars.map((bar, i) => [bar.date, { bar, index: s.warmup.length + i }])),
     signals: [...(s.signals ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
   }));
@@ -188,7 +185,8 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
             marketOpen: false,
             ordersToday,
             duplicate: false,
-            commission: commissionFor(costs, decision.quantity),
+            // A quantity that is not whole shares is refused by the check itself (invalid_quantity).
+            commission: Number.isSafeInteger(decision.quantity) && decision.quantity > 0 ? commissionFor(costs, decision.quantity) : new Dec(0),
             slippageBps: costs.slippageBps,
             now: decideAt,
             limits: { concentrationPct: thresholds.concentrationPct, dailyTradeLimit: thresholds.dailyTradeLimit, priceCollarPct: config.priceCollarPct, staleDataSeconds: thresholds.staleDataSeconds },
@@ -199,17 +197,21 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
         } else {
           const decidedOn = window.at(-1)?.day;
           const fill = decidedOn ? fillAtOpen(side, decision.quantity, decidedOn, today.bar, costs, book.cash) : null;
-          if (fill && "fill" in fill) record(ticker, "strategy", fill.fill, decision.stop, fill.trimmed ? `${decision.reason}; cut to ${fill.fill.quantity} (the open at ${fill.fill.price.toFixed(2)} costs more than the cash)` : decision.reason);
-          else run.refusals.push({ date: day, ticker, side, quantity: decision.quantity, codes: ["buying_power"], messages: [fill?.why ?? "no earlier bar to decide on"] });
+          if (fill && "fill" in fill) record(ticker, "strategy", fill.fill, decision.stop, fill.trimmed ? `${decision.reason}; cut to ${fill.fill.quantity} (at the open ${today.bar.open.toFixed(2)} the order costs more than the cash)` : decision.reason);
+          else run.refusals.push({ date: day, ticker, side, quantity: decision.quantity, codes: [fill ? "buying_power" : "no_price"], messages: [fill?.why ?? "no earlier bar to decide on"] });
         }
       }
-      // 2. During the session: the stop, on the fill bar too.
+    }
+
+    // 2. During the session, once every ticker's open is done (a stop's cash is not there at the open): the stops, on the fill bar too.
+    for (const c of cursors) {
+      const today = c.byDay.get(day);
+      const ticker = c.series.ticker;
       const stop = book.stopOf(ticker);
       const held = book.held(ticker);
-      if (held > 0 && stop) {
-        const check = checkStop({ quantity: held, stop }, today.bar, costs);
-        if (check.hit) record(ticker, "stop-loss", check.fill, null, check.kind === "gap" ? `gapped through the stop ${stop.toFixed(2)}: sold at the open` : `the low reached the stop ${stop.toFixed(2)}`);
-      }
+      if (!today || held === 0 || !stop) continue;
+      const check = checkStop({ quantity: held, stop }, today.bar, costs);
+      if (check.hit) record(ticker, "stop-loss", check.fill, null, check.kind === "gap" ? `gapped through the stop ${stop.toFixed(2)}: sold at the open` : `the low reached the stop ${stop.toFixed(2)}`);
     }
 
     // 3. At the close: mark, judge the votes whose horizon ended, check the kill switch.

@@ -6,7 +6,9 @@ export type { Logger };
  * Structured logs (JSON lines). Secrets are never passed to the logger on purpose; the redact
  * list is a second line of defence for objects that might carry them by accident.
  */
-export function createLogger(level: string, name = "war-room"): Logger {
+export function createLogger(level: string, name = "war-room", to: "stdout" | "stderr" = "stdout"): Logger {
+  // A command whose stdout is its result (the backtest's report or JSON) logs to stderr.
+  const destination = to === "stderr" ? pino.destination(2) : undefined;
   return pino({
     name,
     level,
@@ -30,5 +32,5 @@ export function createLogger(level: string, name = "war-room"): Logger {
       ],
       censor: "[redacted]",
     },
-  });
+  }, destination);
 }

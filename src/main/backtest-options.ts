@@ -17,6 +17,7 @@ import type { BacktestRequest } from "../app/backtest/run-backtest.js";
 
 export const BACKTEST_OPTIONS = {
   tickers: { type: "string" },
+  prices: { type: "string" },
   data: { type: "string" },
   csv: { type: "string", multiple: true },
   from: { type: "string" },

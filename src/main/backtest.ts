@@ -1,25 +1,28 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { buildChartPng } from "../adapters/charts/render-chart.js";
-import { loadBars } from "../app/backtest/load-bars.js";
+import { DailyBarRepository } from "../adapters/db/repositories/daily-bar-repository.js";
+import { loadBars, loadBarsFromStore, type LoadedBars } from "../app/backtest/load-bars.js";
 import { renderBacktestReport } from "../app/backtest/render-report.js";
 import { backtestJson } from "../app/backtest/result-json.js";
 import { type BacktestReport, runBacktestReport } from "../app/backtest/run-backtest.js";
 import { BacktestInputError } from "../domain/backtest/bar.js";
 import { parseBacktestOptions, BACKTEST_OPTIONS } from "./backtest-options.js";
-import { parseUniverse } from "../domain/backtest/universe.js";
-import { EX_CONFIG, loadCliConfig } from "./runtime.js";
+import { parseRange, parseUniverse } from "../domain/backtest/universe.js";
+import { bootRuntime, EX_CONFIG, loadCliConfig } from "./runtime.js";
 
 const USAGE = `usage: npm run backtest -- --tickers NVDA,ORCL,YHOO --data DIR --from YYYY-MM-DD --to YYYY-MM-DD
                         [--strategy warroom|sma-cross] [--halts resume-next-session|stay]
-                        [--csv TICKER=FILE ...] [--capital 100000] [--json FILE|-] [--chart FILE.png]
+                        [--csv TICKER=FILE ...] [--prices files|db] [--capital 100000] [--json FILE|-] [--chart FILE.png]
                         [--slippage-bps 5] [--commission-per-order 0] [--commission-per-share 0] [--commission-min 0]
                         warroom:   [--risk-pct 1] [--act 0.55] [--max-position-pct 20] [--stop-pct 5]
                         sma-cross: [--fast 10] [--slow 30] [--size-pct 20]
 
 Plays the tickers' daily bars (Yahoo CSV files DIR/<ticker>-daily.csv, as demo/prices/ holds
 them) as one portfolio through the desk's own rules, in memory: nothing is written to a
-database, and none is needed. Bars before --from warm the strategy's indicators up.
+database, and none is needed. With --prices db the bars are read from the desk's price table
+instead (DATABASE_URL, or the embedded PostgreSQL of DATA_DIR), grouped by trading day; still
+nothing is written. Bars before --from warm the strategy's indicators up.
 
 Each session: the strategy decides before the open on the closes so far; an order passes the
 pre-trade checks and fills at the open with slippage and commission; stops are checked against
@@ -47,9 +50,7 @@ async function main(argv: string[]): Promise<number> {
     const options = parseBacktestOptions(values, config);
     json = options.json;
     chart = options.chart;
-    const universe = parseUniverse({ tickers: values.tickers, from: values.from, to: values.to, data: values.data, csv: values.csv });
-    process.stderr.write(`reading ${universe.files.length} file(s)…\n`);
-    const bars = await loadBars(universe, (path) => readFile(path, "utf8"));
+    const bars = await readBars(values);
     process.stderr.write(`running ${bars.days.length} sessions of ${bars.tickers.map((t) => t.ticker).join(", ")}…\n`);
     report = runBacktestReport({ bars, ...options.request });
   } catch (error) {
@@ -88,6 +89,27 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wrote ${chart}\n`);
   }
   return 0;
+}
+
+/** The bars from Yahoo CSV files (--data, --csv), or with --prices db from the desk's price table. */
+async function readBars(values: { tickers?: string; from?: string; to?: string; data?: string; csv?: string[]; prices?: string }): Promise<LoadedBars> {
+  const source = values.prices?.trim() ?? "files";
+  if (source === "files") {
+    const universe = parseUniverse({ tickers: values.tickers, from: values.from, to: values.to, data: values.data, csv: values.csv });
+    process.stderr.write(`reading ${universe.files.length} file(s)…\n`);
+    return loadBars(universe, (path) => readFile(path, "utf8"));
+  }
+  if (source !== "db") throw new BacktestInputError(`--prices must be files or db, got "${source}"`);
+  if (values.data !== undefined || values.csv !== undefined) throw new BacktestInputError("--prices db reads the price table: leave out --data and --csv");
+  const range = parseRange(values);
+  // Only reads: the desk's own PostgreSQL (DATABASE_URL, or the embedded one of DATA_DIR), no Redis.
+  const runtime = await bootRuntime("backtest", { withRedis: false, logTo: "stderr" });
+  try {
+    process.stderr.write(`reading ${range.tickers.length} ticker(s) from the price table…\n`);
+    return await loadBarsFromStore(range, new DailyBarRepository(runtime.dataSource, runtime.config.risk.marketTimezone));
+  } finally {
+    await runtime.close();
+  }
 }
 
 const STRATEGY_NAMES = { warroom: "War Room", "sma-cross": "SMA cross" } as const;

@@ -28,9 +28,9 @@ export interface Runtime {
  * Everything a composition root needs: configuration parsed once, PostgreSQL and Redis (local
  * ones started when no URL is configured), migrations applied.
  */
-export async function bootRuntime(name: string, options: { withRedis?: boolean } = {}): Promise<Runtime> {
+export async function bootRuntime(name: string, options: { withRedis?: boolean; logTo?: "stdout" | "stderr" } = {}): Promise<Runtime> {
   const config = loadConfigOrExit();
-  const log = createLogger(config.logLevel, name);
+  const log = createLogger(config.logLevel, name, options.logTo);
   const redisOutage = createRedisOutageLog(log);
   const infrastructure = await provideInfrastructure(config, log, { withRedis: options.withRedis ?? true });
   const closers: (() => Promise<unknown>)[] = [];

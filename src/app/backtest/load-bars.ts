@@ -84,6 +84,40 @@ function split(ticker: string, path: string, all: BacktestBar[], from: string, t
   return { ticker, path, warmup, bars };
 }
 
+/** Where bars come from when no file is given: the desk's price table, through an adapter. */
+export interface DailyBarStore {
+  /** For the report and errors: "the price table (stock_prices)". */
+  readonly source: string;
+  /** The ticker's daily bars up to `to` inclusive, oldest first. */
+  dailyBars(ticker: string, to: string): Promise<BacktestBar[]>;
+}
+
+/**
+ * The same bars from the price table: every ticker read, each bar checked by validateBar, split
+ * at --from as the files are. Throws BacktestInputError (one line) naming the ticker.
+ */
+export async function loadBarsFromStore(range: { tickers: readonly string[]; from: string; to: string }, store: DailyBarStore): Promise<LoadedBars> {
+  const { from, to } = range;
+  const tickers: TickerBars[] = [];
+  for (const ticker of range.tickers) {
+    const all = await store.dailyBars(ticker, to);
+    for (const bar of all) {
+      try {
+        validateBar(bar);
+      } catch (error) {
+        if (error instanceof BacktestInputError) fail(ticker, `${store.source}: ${error.message}`);
+        throw error;
+      }
+    }
+    tickers.push(split(ticker, store.source, all, from, to));
+  }
+  return { from, to, tickers, days: tradingDays(tickers) };
+}
+
+function tradingDays(tickers: readonly TickerBars[]): string[] {
+  return [...new Set(tickers.flatMap((t) => t.bars.map((b) => b.date)))].sort();
+}
+
 /** Reads, checks and splits every ticker's bars. Throws BacktestInputError (one line) on the first bad file. */
 export async function loadBars(universe: BacktestUniverse, readText: ReadText): Promise<LoadedBars> {
   const { from, to } = universe;
@@ -101,6 +135,5 @@ export async function loadBars(universe: BacktestUniverse, readText: ReadText): 
     seen.set(read.value, { ticker, path });
     tickers.push(split(ticker, path, toBars(ticker, path, read.value), from, to));
   });
-  const days = [...new Set(tickers.flatMap((t) => t.bars.map((b) => b.date)))].sort();
-  return { from, to, tickers, days };
+  return { from, to, tickers, days: tradingDays(tickers) };
 }

@@ -113,12 +113,18 @@ function parseOverrides(values: readonly string[], tickers: readonly string[]): 
   return overrides;
 }
 
-/** Checks the command line's universe and says where each ticker's bars are. Throws BacktestInputError, one line. */
-export function parseUniverse(args: UniverseArgs): BacktestUniverse {
+/** The tickers and the date range alone, for a run on the price table. Throws BacktestInputError, one line. */
+export function parseRange(args: Pick<UniverseArgs, "tickers" | "from" | "to">): Pick<BacktestUniverse, "tickers" | "from" | "to"> {
   const tickers = parseTickers(args.tickers);
   const from = parseDate("from", args.from);
   const to = parseDate("to", args.to);
   if (from > to) throw new BacktestInputError(`--from ${from} is after --to ${to}`);
+  return { tickers, from, to };
+}
+
+/** Checks the command line's universe and says where each ticker's bars are. Throws BacktestInputError, one line. */
+export function parseUniverse(args: UniverseArgs): BacktestUniverse {
+  const { tickers, from, to } = parseRange(args);
   const overrides = parseOverrides(args.csv ?? [], tickers);
   const data = args.data?.trim();
   if (data === "") throw new BacktestInputError("--data: the directory is empty");

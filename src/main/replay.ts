@@ -6,6 +6,7 @@ import { ReplayAccountRepository } from "../adapters/db/repositories/replay-acco
 import { RecordingNotifier } from "../adapters/notifier/recording-notifier.js";
 import { systemClock } from "../app/ports/clock.js";
 import { ReplayClock, ReplayRequestError, runReplay, type ReplayResult } from "../app/replay/run-replay.js";
+import { checkFileNamesTicker } from "../domain/backtest/universe.js";
 import { Dec } from "../domain/decimal.js";
 import { formatMoney, formatPercent } from "../domain/format.js";
 import { isIsoDate } from "../domain/market-time.js";
@@ -89,6 +90,9 @@ async function main(): Promise<number> {
       return 0;
     }
     args = parse(process.argv.slice(2), config.risk.concentrationPct);
+    // A Yahoo CSV names no ticker, so the file's name is the only witness of whose bars it holds:
+    // `--ticker ORCL --csv nvda-daily.csv` would otherwise replay (and store) NVDA's prices as ORCL's.
+    checkFileNamesTicker(args.ticker, args.csv);
     const text = await readFile(args.csv, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot read ${args.csv}: ${error.code ?? error.message}`);
     });

@@ -1,5 +1,6 @@
 import { type BacktestBar, BacktestInputError, validateBar } from "../../domain/backtest/bar.js";
 import { type BacktestUniverse, checkFileNamesTicker } from "../../domain/backtest/universe.js";
+import type { WarRoomNews, WarRoomSignal } from "../../domain/warroom/types.js";
 import { MalformedPriceFileError, parseYahooCsv } from "../../domain/yahoo-csv.js";
 
 /**
@@ -29,6 +30,9 @@ export interface TickerBars {
   warmup: BacktestBar[];
   /** The bars dated from --from to --to inclusive, oldest first; never empty. */
   bars: BacktestBar[];
+  /** From the price table only: what the War Room's agents read besides prices. */
+  news?: WarRoomNews[];
+  signals?: WarRoomSignal[];
 }
 
 export interface LoadedBars {
@@ -90,6 +94,9 @@ export interface DailyBarStore {
   readonly source: string;
   /** The ticker's daily bars up to `to` inclusive, oldest first. */
   dailyBars(ticker: string, to: string): Promise<BacktestBar[]>;
+  /** Headlines and signals about the ticker up to `to`, for the War Room's agents. */
+  news(ticker: string, to: string): Promise<WarRoomNews[]>;
+  signals(ticker: string, to: string): Promise<WarRoomSignal[]>;
 }
 
 /**
@@ -109,7 +116,8 @@ export async function loadBarsFromStore(range: { tickers: readonly string[]; fro
         throw error;
       }
     }
-    tickers.push(split(ticker, store.source, all, from, to));
+    const [news, signals] = await Promise.all([store.news(ticker, to), store.signals(ticker, to)]);
+    tickers.push({ ...split(ticker, store.source, all, from, to), news, signals });
   }
   return { from, to, tickers, days: tradingDays(tickers) };
 }

@@ -36,6 +36,10 @@ export function renderBacktestReport(r: BacktestReport, listLimit = 25): string 
   const out: string[] = [];
   out.push(`Backtest ${h.tickers.join(", ")} ${h.firstDay} .. ${h.lastDay} (${h.tradingDays} trading days), capital ${money(h.capital)}`);
   out.push(`strategy: ${h.strategy}`);
+  out.push(`bars: ${h.sources.map((x) => `${x.ticker} ${x.bars}`).join("; ")}`);
+  const headlines = h.sources.reduce((n, x) => n + x.headlines, 0);
+  const signals = h.sources.reduce((n, x) => n + x.signals, 0);
+  out.push(headlines + signals > 0 ? `agents also read ${headlines} headlines and ${signals} signals, each from when it was published or made` : "no headlines or signals: the sentiment and signals agents abstain (--prices db reads them from the desk's tables)");
   out.push(`costs: ${h.costs}`);
   out.push(h.halts);
   const t = h.thresholds;

@@ -79,6 +79,8 @@ export interface BacktestReport {
     halts: string;
     execution: readonly string[];
     thresholds: TriggerThresholds;
+    /** Where each ticker's bars came from, and what else its agents read. */
+    sources: { ticker: string; bars: string; headlines: number; signals: number }[];
   };
   run: BacktestRun;
   portfolio: { metrics: Metrics; performance: Performance };
@@ -99,7 +101,7 @@ export function sessionTimesIn(timeZone: string): (day: string) => { decide: Dat
 export function runBacktestReport(request: BacktestRequest, now: () => number = () => performance.now()): BacktestReport {
   const started = now();
   const { bars, capital, costs } = request;
-  const series: BacktestSeries[] = bars.tickers.map((t) => ({ ticker: t.ticker, warmup: t.warmup, bars: t.bars }));
+  const series: BacktestSeries[] = bars.tickers.map((t) => ({ ticker: t.ticker, warmup: t.warmup, bars: t.bars, news: t.news, signals: t.signals }));
   const run = runBacktest(series, bars.days, {
     capital,
     costs,
@@ -147,6 +149,7 @@ export function runBacktestReport(request: BacktestRequest, now: () => number = 
       halts: describeHaltPolicy(request.haltPolicy),
       execution: EXECUTION_RULES,
       thresholds: request.thresholds,
+      sources: bars.tickers.map((t) => ({ ticker: t.ticker, bars: t.path, headlines: t.news?.length ?? 0, signals: t.signals?.length ?? 0 })),
     },
     run,
     portfolio: { metrics, performance },

@@ -3,7 +3,7 @@ import { evaluateTriggers, type TriggerThresholds, withUnit } from "../kill-swit
 import { preTradeChecks } from "../risk/pre-trade.js";
 import type { Side, Signal, Trigger } from "../vocabulary.js";
 import { DEFAULT_SCORING, weightsFrom } from "../warroom/track-record.js";
-import type { WarRoomSignal } from "../warroom/types.js";
+import type { WarRoomNews, WarRoomSignal } from "../warroom/types.js";
 import { createAgentScoreboard, type AgentRecord } from "./agent-scoreboard.js";
 import type { BacktestBar } from "./bar.js";
 import { BacktestBook } from "./book.js";
@@ -41,6 +41,8 @@ export interface BacktestSeries {
   bars: readonly BacktestBar[];
   /** Signals about the ticker (for the signals agent), any order; each is seen from its createdAt on. */
   signals?: readonly WarRoomSignal[];
+  /** Headlines about the ticker (for the sentiment agent), any order; each is seen from its publishedAt on. */
+  news?: readonly WarRoomNews[];
 }
 
 export interface BacktestConfig {
@@ -112,7 +114,28 @@ interface Cursor {
   /** Warm-up and run closes, oldest first, for the strategy's window. */
   closes: { day: string; close: Dec }[];
   byDay: Map<string, { bar: BacktestBar; index: number }>;
-  signals: WarRoomSignal[];
+  signals: KnownSoFar<WarRoomSignal>;
+  news: KnownSoFar<WarRoomNews>;
+}
+
+/** As many signals and headlines as a live War Room session reads (src/app/warroom/gather.ts). */
+const SIGNALS_READ = 20;
+const HEADLINES_READ = 30;
+
+/** Items in time order, handed out as known at an instant: the newest `limit` stamped at or before it. Instants must not go back. */
+interface KnownSoFar<T> {
+  at(now: Date): readonly T[];
+}
+
+function knownSoFar<T>(items: readonly T[], stamp: (item: T) => Date, limit: number): KnownSoFar<T> {
+  const sorted = [...items].sort((a, b) => stamp(a).getTime() - stamp(b).getTime());
+  let known = 0;
+  return {
+    at(now) {
+      while (known < sorted.length && stamp(sorted[known]!) <= now) known += 1;
+      return sorted.slice(Math.max(0, known - limit), known);
+    },
+  };
 }
 
 export function runBacktest(series: readonly BacktestSeries[], days: readonly string[], config: BacktestConfig): BacktestRun {
@@ -126,7 +149,8 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
     series: s,
     closes: [...s.warmup, ...s.bars].map((b) => ({ day: b.date, close: b.close })),
     byDay: new Map(s.bars.map((bar, i) => [bar.date, { bar, index: s.warmup.length + i }])),
-    signals: [...(s.signals ?? [])].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+    signals: knownSoFar(s.signals ?? [], (x) => x.createdAt, SIGNALS_READ),
+    news: knownSoFar(s.news ?? [], (x) => x.publishedAt, HEADLINES_READ),
   }));
   // Warm-up bars are history: the book values a ticker at its last close before the run.
   for (const c of cursors) {
@@ -161,7 +185,8 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
         now: decideAt,
         closes: window,
         priceTime: book.closeTime(ticker),
-        signals: c.signals.filter((s) => s.createdAt <= decideAt).slice(-20),
+        signals: c.signals.at(decideAt),
+        news: c.news.at(decideAt),
         account: { equity: book.equity(), cash: book.cash, heldQuantity, positionValue: book.valueOf(ticker), halted: halt.isHalted(), ordersToday },
         limits: { concentrationPct: thresholds.concentrationPct, dailyTradeLimit: thresholds.dailyTradeLimit, staleDataSeconds: thresholds.staleDataSeconds },
         weights,

@@ -3,7 +3,7 @@ import { smaCross, validateSmaCrossParams, type SmaCrossParams } from "../strate
 import type { Signal } from "../vocabulary.js";
 import { runAgents } from "../warroom/agents/index.js";
 import { decide, DEFAULT_THRESHOLDS } from "../warroom/chair.js";
-import type { AgentVote, WarRoomSignal } from "../warroom/types.js";
+import type { AgentVote, WarRoomNews, WarRoomSignal } from "../warroom/types.js";
 import { BacktestInputError } from "./bar.js";
 
 /**
@@ -25,6 +25,8 @@ export interface DecisionInput {
   priceTime: Date | null;
   /** Signals about the ticker stamped at or before `now`, newest last. */
   signals: readonly WarRoomSignal[];
+  /** Headlines about the ticker published at or before `now`, newest last. */
+  news: readonly WarRoomNews[];
   account: {
     equity: Dec;
     cash: Dec;
@@ -76,8 +78,9 @@ const WARROOM_CLOSES = 120;
 /**
  * The War Room as live runs it (src/app/warroom/session.ts): the four pure agents on a
  * point-in-time input, the chair's weighted decision with fixed-fraction sizing on the book's
- * equity. The LLM agent is not consulted (it cannot be asked about the past without knowing it);
- * with no news in a backtest the sentiment agent abstains.
+ * equity. The LLM agent is not consulted (it cannot be asked about the past without knowing it).
+ * Headlines and signals come from the price table's run (--prices db); from files there are none,
+ * and the sentiment and signals agents abstain.
  */
 export function warRoomStrategy(settings: WarRoomStrategySettings): BacktestStrategy {
   if (!settings.riskFraction.gt(0) || settings.riskFraction.gte(1)) throw new BacktestInputError(`--risk-pct must be above 0 and below 100, got ${settings.riskFraction.times(100).toString()}`);
@@ -98,7 +101,7 @@ export function warRoomStrategy(settings: WarRoomStrategySettings): BacktestStra
         closes: input.closes,
         lastPrice: last,
         priceTime: input.priceTime,
-        news: [],
+        news: input.news,
         signals: input.signals,
         account: {
           equity: a.equity,

@@ -81,6 +81,11 @@ describe("loadConfig", () => {
     ]);
     expect(issuesFor({ KIS_APP_KEY: "key" }).issues.map((i) => i.variable).sort()).toEqual(["KIS_ACCOUNT_NO", "KIS_APP_SECRET"]);
     expect(issuesFor({ LLM_API_KEY: "k" }).issues[0]?.variable).toBe("LLM_BASE_URL");
+    // The War Room's position cap must sit under the concentration halt line.
+    const cap = issuesFor({ WARROOM_MAX_POSITION_PCT: "30" }).issues;
+    expect(cap.map((i) => [i.variable, i.message])).toEqual([["WARROOM_MAX_POSITION_PCT", expect.stringContaining("must be below KS_CONCENTRATION_PCT (30)")]]);
+    expect(loadConfig({ WARROOM_MAX_POSITION_PCT: "25", KS_CONCENTRATION_PCT: "40" }).warroom.maxPositionPct).toBe(25);
+    expect(loadConfig({}).warroom.maxPositionPct).toBe(20);
   });
 
   it("picks the market data: the replay in local mode, else the first provider with keys, else nothing", () => {

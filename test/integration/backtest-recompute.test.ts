@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Decimal } from "decimal.js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * Issue 15's "Done when": `npm run backtest` runs with no database configured, and its numbers
@@ -48,8 +48,10 @@ let replayed: ReturnType<typeof replay> | undefined;
 /** The recomputation, once: it only reads the bars and the strategy's orders. */
 const recomputed = () => (replayed ??= replay(report.run.trades));
 
+let out: string;
+
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), "wr-backtest-out-"));
+  out = mkdtempSync(join(tmpdir(), "wr-backtest-out-"));
   dataDir = mkdtempSync(join(tmpdir(), "wr-backtest-data-"));
   // No DATABASE_URL and no REDIS_URL: only what a shell needs, a scratch DATA_DIR and CI.
   const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", DATA_DIR: dataDir, CI: "true", LOG_LEVEL: "info" };
@@ -63,6 +65,7 @@ beforeAll(async () => {
   report = JSON.parse(readFileSync(join(out, "out.json"), "utf8")) as Report;
   png = readFileSync(join(out, "out.png"));
 }, 120_000);
+afterAll(() => [out, dataDir].forEach((dir) => dir && rmSync(dir, { recursive: true, force: true })));
 
 describe("npm run backtest, recomputed from the bars and the JSON", () => {
   it("runs without a database, writes the JSON and a PNG, and keeps stdout for the report", () => {

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from "node:util";
 import { BacktestInputError } from "../domain/backtest/bar.js";
 import type { CostModel } from "../domain/backtest/costs.js";
-import { parseHaltPolicy } from "../domain/backtest/halt-policy.js";
+import { HALT_POLICIES, parseHaltPolicy } from "../domain/backtest/halt-policy.js";
 import { smaCrossStrategy, warRoomStrategy, type BacktestStrategy } from "../domain/backtest/strategies.js";
 import { Dec } from "../domain/decimal.js";
 import { SMA_CROSS_DEFAULTS } from "../domain/strategies/sma-cross.js";
@@ -70,7 +70,9 @@ export function parseBacktestOptions(values: Values, config: Config): BacktestOp
   const risk = config.risk;
   const strategyName = values.strategy?.trim() ?? "warroom";
   if (!(STRATEGIES as readonly string[]).includes(strategyName)) throw new BacktestInputError(`--strategy must be one of ${STRATEGIES.join(", ")}, got "${strategyName}"`);
-  const haltPolicy = parseHaltPolicy(values.halts?.trim() ?? "resume-next-session");
+  const halts = values.halts?.trim() ?? "resume-next-session";
+  if (!(HALT_POLICIES as readonly string[]).includes(halts)) throw new BacktestInputError(`--halts must be one of ${HALT_POLICIES.join(", ")}, got "${halts}"`);
+  const haltPolicy = parseHaltPolicy(halts);
   const capital = amount("capital", values.capital, config.broker.shadowStartingCapital, { positive: true });
   const costs: CostModel = {
     slippageBps: number("slippage-bps", values["slippage-bps"], config.broker.paperSlippageBps, (n) => n < 10_000, "basis points from 0 to under 10000"),

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { buildChartPng } from "../adapters/charts/render-chart.js";
-import { DailyBarRepository } from "../adapters/db/repositories/daily-bar-repository.js";
+import { ConfigError, loadConfig, type Config } from "../config/load.js";
 import { loadBars, loadBarsFromStore, type LoadedBars } from "../app/backtest/load-bars.js";
 import { renderBacktestReport } from "../app/backtest/render-report.js";
 import { backtestJson } from "../app/backtest/result-json.js";
@@ -9,7 +8,24 @@ import { type BacktestReport, runBacktestReport } from "../app/backtest/run-back
 import { BacktestInputError } from "../domain/backtest/bar.js";
 import { parseBacktestOptions, BACKTEST_OPTIONS } from "./backtest-options.js";
 import { parseRange, parseUniverse } from "../domain/backtest/universe.js";
-import { bootRuntime, EX_CONFIG, loadCliConfig } from "./runtime.js";
+
+/** EX_CONFIG (sysexits.h), as src/main/runtime.ts: a bad configuration. */
+const EX_CONFIG = 78;
+
+/**
+ * The chart renderer (vega, resvg) and the database runtime (TypeORM, embedded PostgreSQL) take
+ * seconds to load: they are imported only by a run that asks for them (--chart, --prices db), so
+ * --help, a bad input and a plain run answer at once.
+ */
+function loadCliConfig(): Config | undefined {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
+  }
+}
 
 const USAGE = `usage: npm run backtest -- --tickers NVDA,ORCL,YHOO --data DIR --from YYYY-MM-DD --to YYYY-MM-DD
                         [--strategy warroom|sma-cross] [--halts resume-next-session|stay]
@@ -73,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (chart) {
+    const { buildChartPng } = await import("../adapters/charts/render-chart.js");
     const png = await buildChartPng(
       report.run.days.map((d) => ({ day: d.day, equity: d.equity })),
       {
@@ -102,6 +119,7 @@ async function readBars(values: { tickers?: string; from?: string; to?: string; 
   if (source !== "db") throw new BacktestInputError(`--prices must be files or db, got "${source}"`);
   if (values.data !== undefined || values.csv !== undefined) throw new BacktestInputError("--prices db reads the price table: leave out --data and --csv");
   const range = parseRange(values);
+  const [{ bootRuntime }, { DailyBarRepository }] = await Promise.all([import("./runtime.js"), import("../adapters/db/repositories/daily-bar-repository.js")]);
   // Only reads: the desk's own PostgreSQL (DATABASE_URL, or the embedded one of DATA_DIR), no Redis.
   const runtime = await bootRuntime("backtest", { withRedis: false, logTo: "stderr" });
   try {

@@ -155,7 +155,7 @@ describe.concurrent("npm run backtest refuses bad input in one line and writes n
   });
 
   it("an SMA cross whose fast average is longer than its slow one", { timeout: TIMEOUT }, async () => {
-    await expectRefused([...NVDA_2004, "--strategy", "sma-cross", "--fast", "40", "--slow", "30"], /^slow \(30\) must be longer than fast \(40\)$/);
+    await expectRefused([...NVDA_2004, "--strategy", "sma-cross", "--fast", "40", "--slow", "30"], /^--slow \(30\) must be longer than --fast \(40\)$/);
   });
 
   it("a War Room position limit over the 30% concentration limit", { timeout: TIMEOUT }, async () => {
@@ -179,7 +179,7 @@ describe.concurrent("npm run backtest refuses bad input in one line and writes n
   });
 
   it("an unknown halt policy", { timeout: TIMEOUT }, async () => {
-    await expectRefused([...NVDA_2004, "--halts", "sometimes"], /^halt policy must be one of stay, resume-next-session, got "sometimes"$/);
+    await expectRefused([...NVDA_2004, "--halts", "sometimes"], /^--halts must be one of stay, resume-next-session, got "sometimes"$/);
   });
 
   it("no capital", { timeout: TIMEOUT }, async () => {

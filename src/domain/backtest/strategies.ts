@@ -136,7 +136,8 @@ export const DEFAULT_WARROOM_SETTINGS: Readonly<WarRoomStrategySettings> = { ris
 
 /** The moving-average crossover (src/domain/strategies/sma-cross.ts), sized on the book's equity. */
 export function smaCrossStrategy(params: SmaCrossParams, concentrationPct: number): BacktestStrategy {
-  const problems = validateSmaCrossParams(params);
+  // The command line's names for the parameters the shared check names plainly.
+  const problems = validateSmaCrossParams(params).map((p) => p.replace(/\b(fast|slow)\b/g, "--$1").replace(/^size\b/, "--size-pct"));
   if (params.sizePct >= concentrationPct) problems.push(`--size-pct ${params.sizePct} must stay under the ${concentrationPct}% concentration limit`);
   if (problems.length > 0) throw new BacktestInputError(problems.join("; "));
   return {

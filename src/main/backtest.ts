@@ -1,31 +1,19 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, type Config } from "../config/load.js";
 import { loadBars, loadBarsFromStore, type LoadedBars } from "../app/backtest/load-bars.js";
 import { renderBacktestReport } from "../app/backtest/render-report.js";
 import { backtestJson } from "../app/backtest/result-json.js";
 import { type BacktestReport, runBacktestReport } from "../app/backtest/run-backtest.js";
 import { BacktestInputError } from "../domain/backtest/bar.js";
-import { parseBacktestOptions, BACKTEST_OPTIONS } from "./backtest-options.js";
 import { parseRange, parseUniverse } from "../domain/backtest/universe.js";
+import { BACKTEST_OPTIONS, parseBacktestOptions } from "./backtest-options.js";
+import { EX_CONFIG, loadCliConfig } from "./cli-config.js";
 
-/** EX_CONFIG (sysexits.h), as src/main/runtime.ts: a bad configuration. */
-const EX_CONFIG = 78;
-
-/**
+/*
  * The chart renderer (vega, resvg) and the database runtime (TypeORM, embedded PostgreSQL) take
  * seconds to load: they are imported only by a run that asks for them (--chart, --prices db), so
  * --help, a bad input and a plain run answer at once.
  */
-function loadCliConfig(): Config | undefined {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return undefined;
-  }
-}
 
 const USAGE = `usage: npm run backtest -- --tickers NVDA,ORCL,YHOO --data DIR --from YYYY-MM-DD --to YYYY-MM-DD
                         [--strategy warroom|sma-cross] [--halts resume-next-session|stay]

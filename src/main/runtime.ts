@@ -1,3 +1,4 @@
+import { EX_CONFIG, loadCliConfig } from "./cli-config.js";
 import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { KEPT_CONNECTIONS } from "../adapters/db/pool.js";
@@ -6,7 +7,7 @@ import { createRedisOutageLog, type RedisOutageLog } from "../adapters/redis/out
 import { createDataSource, migrateUp } from "../adapters/db/data-source.js";
 import { AccountRepository } from "../adapters/db/repositories/account-repository.js";
 import { ensureShadowAccount } from "../app/accounts/ensure-shadow-account.js";
-import { ConfigError, loadConfig, type Config } from "../config/load.js";
+import type { Config } from "../config/load.js";
 import { provideInfrastructure, type Infrastructure } from "../local/infrastructure.js";
 import { createLogger, type Logger } from "../logger.js";
 
@@ -71,19 +72,7 @@ export async function bootRuntime(name: string, options: { withRedis?: boolean; 
   }
 }
 
-/** EX_CONFIG (sysexits.h): a CLI's exit code for a bad configuration. */
-export const EX_CONFIG = 78;
-
-/** For CLIs: the configuration, or undefined after printing what is wrong (the caller exits with EX_CONFIG). */
-export function loadCliConfig(): Config | undefined {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return undefined;
-  }
-}
+export { EX_CONFIG, loadCliConfig };
 
 function loadConfigOrExit(): Config {
   const config = loadCliConfig();

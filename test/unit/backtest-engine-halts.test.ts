@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Dec } from "../../src/domain/decimal.js";
-import type { BacktestBar } from "../../src/domain/backtest/bar.js";
-import { type CostModel, FREE } from "../../src/domain/backtest/costs.js";
 import { type BacktestConfig, type BacktestRun, type BacktestTrade, runBacktest } from "../../src/domain/backtest/engine.js";
 import { type BacktestStrategy, DEFAULT_WARROOM_SETTINGS, type DecisionInput, type StrategyDecision, warRoomStrategy } from "../../src/domain/backtest/strategies.js";
 import type { TriggerThresholds } from "../../src/domain/kill-switch/triggers.js";
 import type { Signal } from "../../src/domain/vocabulary.js";
+import { bar, config as configWithCosts, COSTS, d, flat, FREE, scripted as scriptedWithLog, show, THRESHOLDS } from "../support/backtest.js";
 
 /**
  * Scenario tests of the backtest engine's kill switch: halts and their policies, the trading-day
@@ -13,43 +11,10 @@ import type { Signal } from "../../src/domain/vocabulary.js";
  * vetoes). Halt scenarios run without costs so the equity arithmetic stays short.
  */
 
-const d = (v: string | number) => new Dec(v);
-const bar = (date: string, open: number, high: number, low: number, close: number): BacktestBar => ({ date, open: d(open), high: d(high), low: d(low), close: d(close) });
-const flat = (date: string, close: number) => bar(date, close, close, close, close);
+const config = (strategy: BacktestStrategy, overrides: Partial<BacktestConfig> = {}) => configWithCosts(strategy, { costs: FREE, ...overrides });
+/** The scripted strategy alone (these tests do not read what it was handed). */
+const scripted = (script: Record<string, [Signal, number, number?]>) => scriptedWithLog(script).strategy;
 
-const COSTS: CostModel = { slippageBps: 10, commissionPerOrder: d(1), commissionPerShare: d("0.005"), commissionMinimum: d(1) };
-const THRESHOLDS: TriggerThresholds = { dailyLossPct: 90, maxDrawdownPct: 90, apiErrorCount: 3, concentrationPct: 100, staleDataSeconds: 300, dailyTradeLimit: 10 };
-
-function config(strategy: BacktestStrategy, overrides: Partial<BacktestConfig> = {}): BacktestConfig {
-  return {
-    capital: d(10000),
-    costs: FREE,
-    haltPolicy: "stay",
-    strategy,
-    thresholds: THRESHOLDS,
-    priceCollarPct: 10,
-    defaultStopPct: 5,
-    minScoredForWeight: 20,
-    sessionTimes: (day) => ({ decide: new Date(`${day}T13:29:00Z`), close: new Date(`${day}T21:00:00Z`) }),
-    ...overrides,
-  };
-}
-
-/** "TICKER YYYY-MM-DD" -> [action, quantity, stop?]; anything not in the script holds. */
-function scripted(script: Record<string, [Signal, number, number?]>): BacktestStrategy {
-  return {
-    name: "sma-cross",
-    label: "scripted",
-    lookback: 5,
-    decide(input) {
-      const step = script[`${input.ticker} ${input.date}`];
-      if (!step) return { action: "HOLD", quantity: 0, stop: null, reason: "script: hold", votes: [] };
-      return { action: step[0], quantity: step[1], stop: step[2] === undefined ? null : d(step[2]), reason: `script: ${step[0]}`, votes: [] };
-    },
-  };
-}
-
-const show = (x: Dec) => (x.decimalPlaces() <= 2 ? x.toFixed(2) : x.toFixed());
 const line = (t: BacktestTrade) => `${t.date} ${t.source} ${t.side} ${t.quantity} @ ${show(t.fill.price)} pnl ${show(t.realizedPnl)}`;
 const dayFlags = (run: BacktestRun) => run.days.map((x) => `${x.day} ${x.allowed ? "allowed" : "halted"} at open, ${x.haltedAtClose ? "halted" : "active"} at close`);
 

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { Dec } from "../../src/domain/decimal.js";
 import type { BacktestBar } from "../../src/domain/backtest/bar.js";
-import { type CostModel, FREE } from "../../src/domain/backtest/costs.js";
-import { type BacktestConfig, type BacktestRun, type BacktestSeries, type BacktestTrade, runBacktest } from "../../src/domain/backtest/engine.js";
-import { type BacktestStrategy, type DecisionInput, smaCrossStrategy } from "../../src/domain/backtest/strategies.js";
-import type { TriggerThresholds } from "../../src/domain/kill-switch/triggers.js";
+import { type BacktestRun, type BacktestSeries, type BacktestTrade, runBacktest } from "../../src/domain/backtest/engine.js";
+import { type DecisionInput, smaCrossStrategy } from "../../src/domain/backtest/strategies.js";
 import type { Signal } from "../../src/domain/vocabulary.js";
 import type { WarRoomSignal } from "../../src/domain/warroom/types.js";
+import { bar, config, d, flat, FREE, type Script, scripted, show, THRESHOLDS } from "../support/backtest.js";
 
 /**
  * Scenario tests of the backtest engine on small hand-made bars, driven by a scripted strategy
@@ -15,55 +13,9 @@ import type { WarRoomSignal } from "../../src/domain/warroom/types.js";
  * (1 ± 0.001) to 6 places; gross and commission each to the cent, half-up.
  */
 
-const d = (v: string | number) => new Dec(v);
-const bar = (date: string, open: number, high: number, low: number, close: number): BacktestBar => ({ date, open: d(open), high: d(high), low: d(low), close: d(close) });
-/** A bar that traded at one price all day (history the strategy reads). */
-const flat = (date: string, close: number) => bar(date, close, close, close, close);
-
-const COSTS: CostModel = { slippageBps: 10, commissionPerOrder: d(1), commissionPerShare: d("0.005"), commissionMinimum: d(1) };
-/** Loose limits: only what a test sets can halt or refuse. */
-const THRESHOLDS: TriggerThresholds = { dailyLossPct: 90, maxDrawdownPct: 90, apiErrorCount: 3, concentrationPct: 100, staleDataSeconds: 300, dailyTradeLimit: 10 };
-
-function config(strategy: BacktestStrategy, overrides: Partial<BacktestConfig> = {}): BacktestConfig {
-  return {
-    capital: d(10000),
-    costs: COSTS,
-    haltPolicy: "stay",
-    strategy,
-    thresholds: THRESHOLDS,
-    priceCollarPct: 10,
-    defaultStopPct: 5,
-    minScoredForWeight: 20,
-    sessionTimes: (day) => ({ decide: new Date(`${day}T13:29:00Z`), close: new Date(`${day}T21:00:00Z`) }),
-    ...overrides,
-  };
-}
-
-/** "TICKER YYYY-MM-DD" -> [action, quantity, stop?]; anything not in the script holds. */
-type Script = Record<string, [Signal, number, number?]>;
-
-/** A strategy that does what the script says and records every input it was handed. */
-function scripted(script: Script, lookback = 5) {
-  const seen: DecisionInput[] = [];
-  const strategy: BacktestStrategy = {
-    name: "sma-cross",
-    label: "scripted",
-    lookback,
-    decide(input) {
-      seen.push(input);
-      const step = script[`${input.ticker} ${input.date}`];
-      if (!step) return { action: "HOLD", quantity: 0, stop: null, reason: "script: hold", votes: [] };
-      return { action: step[0], quantity: step[1], stop: step[2] === undefined ? null : d(step[2]), reason: `script: ${step[0]}`, votes: [] };
-    },
-  };
-  return { strategy, seen };
-}
-
 const series = (ticker: string, bars: BacktestBar[], warmup: BacktestBar[] = [], signals?: WarRoomSignal[]): BacktestSeries => ({ ticker, warmup, bars, signals });
 const daysOf = (bars: readonly BacktestBar[]) => bars.map((b) => b.date);
 
-/** An amount as written: cents for booked cash, every place a price has. */
-const show = (x: Dec) => (x.decimalPlaces() <= 2 ? x.toFixed(2) : x.toFixed());
 const line = (t: BacktestTrade) => `${t.date} ${t.ticker} ${t.source} ${t.side} ${t.quantity} @ ${show(t.fill.price)} net ${show(t.fill.net)} pnl ${show(t.realizedPnl)} stop ${t.stopAfter ? show(t.stopAfter) : "-"}`;
 const equities = (run: BacktestRun) => run.days.map((x) => `${x.day} ${show(x.cash)} + ${show(x.positionsValue)} = ${show(x.equity)}`);
 const closesSeen = (input: DecisionInput) => input.closes.map((c) => `${c.day} ${c.close.toString()}`);

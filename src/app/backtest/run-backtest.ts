@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
 import type { BacktestBar } from "../../domain/backtest/bar.js";
 import { buyAndHold, type BenchmarkResult } from "../../domain/backtest/benchmark.js";
-import { type CostModel, describeCosts } from "../../domain/backtest/costs.js";
-import { type BacktestRun, type BacktestSeries, runBacktest } from "../../domain/backtest/engine.js";
+import { describeCosts } from "../../domain/backtest/costs.js";
+import { type BacktestConfig, type BacktestRun, type BacktestSeries, runBacktest } from "../../domain/backtest/engine.js";
 import { describeHaltPolicy, type HaltPolicy } from "../../domain/backtest/halt-policy.js";
 import { computePerformance, type Performance } from "../../domain/backtest/performance.js";
 import type { BacktestStrategy } from "../../domain/backtest/strategies.js";
@@ -27,18 +27,12 @@ export const EXECUTION_RULES: readonly string[] = [
   "the kill switch's triggers are evaluated at each close on the book (stale data and API errors cannot fire on daily bars without a broker)",
 ];
 
-export interface BacktestRequest {
+/** What the engine runs with (src/domain/backtest/engine.ts), less what this module sets itself. */
+export type BacktestRequest = Omit<BacktestConfig, "sessionTimes" | "minScoredForWeight"> & {
   bars: LoadedBars;
-  capital: Dec;
-  costs: CostModel;
-  haltPolicy: HaltPolicy;
-  strategy: BacktestStrategy;
-  thresholds: TriggerThresholds;
-  priceCollarPct: number;
-  defaultStopPct: number;
   /** The exchange's time zone: decisions at 09:29 and closes at 16:00 there. */
   timeZone: string;
-}
+};
 
 export interface TickerFigures {
   ticker: string;

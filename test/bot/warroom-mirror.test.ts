@@ -117,7 +117,13 @@ describe("/warroom mirrors its decision to every account that trades", () => {
   });
 
   it("sizes nothing for the live account when one share is more than its phase's headroom", async () => {
+    // The shadow account bought up to the War Room's position limit (WARROOM_MAX_POSITION_PCT):
+    // with more cash it has room again, so the chair buys more and mirrors the decision.
+    await db.dataSource.query(`UPDATE accounts SET cash = cash + 100000, starting_capital = starting_capital + 100000 WHERE id = $1`, [shadow]);
+    const decisions = async () => Number((await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM mirrored_decisions`))[0]!.n);
+    const before = await decisions();
     await warroom();
+    expect(await decisions()).toBe(before + 1);
     const legs = await legsOfLastDecision();
     // Live holds one share (about $97) of micro's $100.
     expect(legs[1]).toMatchObject({ name: "Live", outcome: "not_sized", quantity: null });

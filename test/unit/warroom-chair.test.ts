@@ -138,6 +138,17 @@ describe("chair: sizing", () => {
     expect(d.rationale).toContain("250, capped to 100 by the 30% position limit");
   });
 
+  it("cuts a BUY to what the cash pays for at the last price, and holds when it pays for none", () => {
+    // By risk 400 shares at $50 ($20,000), under the 30% cap; $7,025 of cash pays for 140.
+    const d = decide(buy, {}, sizing({ cash: new Dec("7025") }), ACT);
+    expect(d.quantity).toBe(140);
+    expect(d.rationale).toContain("400, cut to 140 by the cash $7025.00");
+    expect(decide(buy, {}, sizing({ cash: new Dec("25000") }), ACT).quantity).toBe(400);
+    const broke = decide(buy, {}, sizing({ cash: new Dec("49.99") }), ACT);
+    expect(broke).toMatchObject({ decision: "HOLD", quantity: null });
+    expect(broke.rationale).toContain("no whole share fits");
+  });
+
   it("holds a BUY when no whole share fits, or there is no price", () => {
     const tooDear = decide(buy, {}, sizing({ equity: new Dec("1000"), lastPrice: new Dec("500") }), ACT);
     expect(tooDear).toMatchObject({ decision: "HOLD", quantity: null, stopPrice: null, vetoed: false });

@@ -96,6 +96,7 @@ export async function runWarRoom(deps: WarRoomDeps, request: { ticker: string; a
     defaultStopPct: deps.settings.defaultStopPct,
     heldQuantity: input.account.heldQuantity,
     maxPositionPct: input.account.maxPositionPct,
+    cash: input.account.cash,
   }, { act: deps.settings.act });
   const latency = new Map(votes.map((v) => [v.agent, v.latencyMs]));
   const durationMs = performance.now() - started;

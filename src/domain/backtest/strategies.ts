@@ -123,7 +123,7 @@ export function warRoomStrategy(settings: WarRoomStrategySettings): BacktestStra
       const decision = decide(
         votes,
         input.weights,
-        { equity: a.equity, riskFraction: settings.riskFraction, lastPrice: last, defaultStopPct: settings.defaultStopPct, heldQuantity: a.heldQuantity, maxPositionPct },
+        { equity: a.equity, riskFraction: settings.riskFraction, lastPrice: last, defaultStopPct: settings.defaultStopPct, heldQuantity: a.heldQuantity, maxPositionPct, cash: a.cash },
         { act: settings.act },
       );
       const reason = decision.rationale.slice(decision.rationale.lastIndexOf("\n") + 1).replace(/^Decision: /, "");

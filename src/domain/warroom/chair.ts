@@ -15,7 +15,8 @@ import type { AgentVote, ChairDecision, Veto } from "./types.js";
  *
  * BUY is sized by fixed-fraction risk: the stop is `defaultStopPrice(lastPrice, defaultStopPct)`
  * and the quantity `floor(equity × riskFraction / (lastPrice − stop))`, capped so the position
- * (held shares plus the new ones, at the last price) is at most `maxPositionPct` of equity. SELL
+ * (held shares plus the new ones, at the last price) is at most `maxPositionPct` of equity, and
+ * to what the cash pays for at the last price. SELL
  * sells everything held; with nothing held it is HOLD (the desk is long only). Buying power is
  * left to the pre-trade check the order goes through.
  */
@@ -29,8 +30,14 @@ export interface ChairSizing {
   /** DEFAULT_STOP_LOSS_PCT. */
   defaultStopPct: number;
   heldQuantity: number;
-  /** KS_CONCENTRATION_PCT. */
+  /** WARROOM_MAX_POSITION_PCT (under KS_CONCENTRATION_PCT). */
   maxPositionPct: number;
+  /**
+   * Cash the account has. A BUY is cut to the shares it pays for at the last price, so a fully
+   * invested book does not propose buys its pre-trade check must refuse (a 20-ticker backtest
+   * asked for 16,000 of them). Unset: not capped here (the pre-trade check still is).
+   */
+  cash?: Dec;
 }
 
 export interface ChairThresholds {
@@ -140,8 +147,14 @@ export function sizeBuy(sizing: ChairSizing): { quantity: number; stop: Dec; pri
   const room = equity.times(maxPositionPct).div(100).minus(price.times(held));
   const byCap = room.gt(0) ? room.div(price).floor() : ZERO;
   const capped = byCap.lt(byRisk);
-  const quantity = Dec.min(byRisk, byCap);
-  const how = `risking ${pct(riskFraction.times(100))}% of equity, $${budget.toFixed(2)}, at $${perShare.toFixed(2)} a share: ${byRisk.toString()}${capped ? `, capped to ${byCap.toString()} by the ${maxPositionPct}% position limit` : ""}`;
+  const sized = Dec.min(byRisk, byCap);
+  const byCash = sizing.cash === undefined ? null : Dec.max(ZERO, sizing.cash).div(price).floor();
+  const cashBound = byCash !== null && byCash.lt(sized);
+  const quantity = cashBound ? byCash : sized;
+  const how =
+    `risking ${pct(riskFraction.times(100))}% of equity, $${budget.toFixed(2)}, at $${perShare.toFixed(2)} a share: ${byRisk.toString()}` +
+    `${capped ? `, capped to ${byCap.toString()} by the ${maxPositionPct}% position limit` : ""}` +
+    `${cashBound ? `, cut to ${byCash.toString()} by the cash $${sizing.cash!.toFixed(2)}` : ""}`;
   if (quantity.lt(1)) return { why: `no whole share fits (${how})` };
   return { quantity: quantity.gt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : quantity.toNumber(), stop, price, how };
 }

@@ -22,7 +22,7 @@ import type { Runtime } from "./runtime.js";
 /** What every process of the desk shares, built once per process. */
 export interface DeskServices {
   killSwitch: KillSwitchDeps;
-  /** The one order path: paper broker until the KIS adapter exists. */
+  /** The one order path: the paper broker for paper accounts, KIS for a live one (brokersByAccount). */
   execution: ExecutionDeps;
   /** Orders that wait for a trader: every transport goes through requestOrder. */
   approvals: ApprovalDeps;

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { parseWatchlist, WatchlistError } from "../domain/news-tagging.js";
 
@@ -136,12 +137,54 @@ const watchlistNames = (what: string) =>
 const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).describe(what);
 
-/** Five-field cron, validated loosely here; BullMQ's parser is the final judge at start-up. */
+const CRON_FIELDS = ["minute", "hour", "day of month", "month", "day of week"] as const;
+
+/**
+ * Why a five-field cron expression cannot run, or null when it can. cron-parser (the parser
+ * BullMQ schedules with) is the judge, so what passes here also starts. Its messages do not say
+ * which field is wrong, so each field is tried alone (the others "*") to name the one at fault;
+ * a fault only the whole expression has (day 30 of February) keeps the parser's own words.
+ */
+function cronProblem(expression: string): string | null {
+  try {
+    CronExpressionParser.parse(expression);
+    return null;
+  } catch (error) {
+    const fields = expression.split(/\s+/);
+    for (const [index, field] of fields.entries()) {
+      const alone = fields.map((f, i) => (i === index ? f : "*")).join(" ");
+      try {
+        CronExpressionParser.parse(alone);
+      } catch (fieldError) {
+        return `${CRON_FIELDS[index]} ${describeCronError(fieldError, field)}`;
+      }
+    }
+    return describeCronError(error);
+  }
+}
+
+/** "61 is out of range 0-59", or the parser's message after the field's value when there is one. */
+function describeCronError(error: unknown, value?: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const range = /got value (\S+) expected range (\d+-\d+)/.exec(message);
+  if (range) return `${range[1]} is out of range ${range[2]}`;
+  const reason = message.replace(/^(Constraint|Validation) error, /, "");
+  return value === undefined ? reason : `"${value}": ${reason}`;
+}
+
+/**
+ * Five fields (minute hour day-of-month month day-of-week), as README documents: cron-parser
+ * would also take a sixth field of seconds first, which would shift every field's meaning.
+ */
 const cron = (fallback: string, what: string) =>
   z
     .string()
     .trim()
-    .regex(/^(\S+\s+){4}\S+$/, { message: "expected a five-field cron expression, e.g. \"15 16 * * 1-5\"" })
+    .regex(/^(\S+\s+){4}\S+$/, { message: "expected a five-field cron expression, e.g. \"15 16 * * 1-5\"", abort: true })
+    .superRefine((expression, ctx) => {
+      const problem = cronProblem(expression);
+      if (problem) ctx.addIssue({ code: "custom", message: `not a valid cron expression: ${problem}` });
+    })
     .default(fallback)
     .describe(what);
 

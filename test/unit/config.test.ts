@@ -44,6 +44,12 @@ describe("loadConfig", () => {
     ["WATCHLIST", "NV DA", /WATCHLIST: expected comma-separated tickers/],
     ["MARKET_TIMEZONE", "Mars/Olympus", /MARKET_TIMEZONE: expected an IANA time zone/],
     ["DAILY_REPORT_CRON", "every day", /DAILY_REPORT_CRON: expected a five-field cron expression/],
+    ["DAILY_REPORT_CRON", "61 16 * * 1-5", /DAILY_REPORT_CRON: not a valid cron expression: minute 61 is out of range 0-59 \(got "61 16 \* \* 1-5"\)/],
+    ["NEWS_INGEST_CRON", "*/5 24 * * *", /NEWS_INGEST_CRON: not a valid cron expression: hour 24 is out of range 0-23/],
+    ["WEEKLY_REPORT_CRON", "0 18 * * 8", /WEEKLY_REPORT_CRON: not a valid cron expression: day of week 8 is out of range 0-7/],
+    ["WEEKLY_REPORT_CRON", "0 18 * * 5-x", /WEEKLY_REPORT_CRON: not a valid cron expression: day of week "5-x"/],
+    ["DAILY_REPORT_CRON", "0 12 30 2 *", /DAILY_REPORT_CRON: not a valid cron expression: .*day of month/i],
+    ["DAILY_REPORT_CRON", "0 0 0 * * *", /DAILY_REPORT_CRON: expected a five-field cron expression/],
     ["FOUR_EYES", "maybe", /FOUR_EYES: /],
     ["OVERRIDE_CODE_HASH", "1234", /OVERRIDE_CODE_HASH: expected the output of `npm run override:hash`/],
     ["API_TOKEN", "short", /API_TOKEN: expected at least 24 characters/],
@@ -53,6 +59,11 @@ describe("loadConfig", () => {
     const error = issuesFor({ [variable]: value });
     expect(error.issues.map((i) => i.variable)).toEqual([variable]);
     expect(error.message).toMatch(pattern);
+  });
+
+  it("takes the cron forms BullMQ runs: steps, ranges, lists, day names", () => {
+    const config = loadConfig({ NEWS_INGEST_CRON: "*/10 9-16 * * 1-5", DAILY_REPORT_CRON: "15 16 * * MON-FRI", WEEKLY_REPORT_CRON: "0 18 * * 0,6" });
+    expect(config.schedules).toMatchObject({ newsIngestCron: "*/10 9-16 * * 1-5", dailyReportCron: "15 16 * * MON-FRI", weeklyReportCron: "0 18 * * 0,6" });
   });
 
   it("takes one-off market closures as dates and names a bad one", () => {

@@ -1,4 +1,5 @@
 /** Telegram HTML: what the bot sends is escaped here and nowhere else. */
+import { decodeHTMLStrict } from "entities";
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
@@ -44,7 +45,10 @@ export function splitMessage(html: string, limit = MESSAGE_LIMIT): string[] {
 }
 
 function hardSplit(line: string, limit: number): string[] {
-  const plain = decode(line.replace(/<[^>]*>/g, ""));
+  // Every entity comes back as its character (named, decimal or hex), so a "&#8211;" in the line
+  // is re-escaped as the dash it showed, not as the text "&#8211;". Strict: only entities closed
+  // by ";", the only ones Telegram reads.
+  const plain = decodeHTMLStrict(line.replace(/<[^>]*>/g, ""));
   const out: string[] = [];
   let chunk = "";
   for (const char of plain) {
@@ -57,8 +61,4 @@ function hardSplit(line: string, limit: number): string[] {
   }
   if (chunk) out.push(chunk);
   return out;
-}
-
-function decode(text: string): string {
-  return text.replace(/&(lt|gt|quot|amp);/g, (_m, name: string) => ({ lt: "<", gt: ">", quot: '"', amp: "&" })[name]!);
 }

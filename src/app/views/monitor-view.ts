@@ -3,6 +3,7 @@ import type { MarketCalendar } from "../../domain/market-calendar.js";
 import { computeMetrics, type ClosedTrade, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
 import { unrealizedPnl } from "../../domain/portfolio/accounting.js";
+import { accountValuation, positionValue } from "../../domain/portfolio/valuation.js";
 import { limitsFor } from "../../domain/risk/phase-limits.js";
 import { stopStatus, type StopState } from "../../domain/stop-status.js";
 import type { AccountMode, Phase } from "../../domain/vocabulary.js";
@@ -130,7 +131,8 @@ export async function buildMonitorView(deps: MonitorDeps, accountId: string): Pr
   if (!account) return undefined;
   const positions = held.map((p) => monitorPosition(p, deps.nearStopPct));
   const totals = totalsOf(positions);
-  const equity = account.cash.plus(totals.marketValue);
+  const valuation = accountValuation(account.cash, held);
+  const equity = valuation.equity;
   const dayPnl = startOfDay ? equity.minus(startOfDay) : null;
   return {
     accountId: account.id,
@@ -143,9 +145,9 @@ export async function buildMonitorView(deps: MonitorDeps, accountId: string): Pr
     marketOpen: deps.calendar.isMarketOpen(now),
     capital: {
       cash: account.cash,
-      positionsValue: totals.marketValue,
+      positionsValue: valuation.positionsValue,
       equity,
-      unpricedPositions: positions.filter((p) => !p.priced).length,
+      unpricedPositions: valuation.unpricedPositions,
       startOfDayEquity: startOfDay,
       dayPnl,
       dayPnlPct: dayPnl && startOfDay ? pct(dayPnl, startOfDay) : null,
@@ -176,9 +178,9 @@ export async function accountEquity(deps: Pick<PhaseViewDeps, "reader">, account
   return equityOf(account.cash, await deps.reader.positions(account.id));
 }
 
-/** Cash plus positions at their newest prices (unpriced ones at cost), so the views never disagree on equity. */
+/** The desk's one valuation (unpriced positions at cost), so the views, the kill switch and the gate never disagree on equity. */
 function equityOf(cash: Dec, held: readonly PositionView[]): Dec {
-  return held.reduce((sum, p) => sum.plus(marketValue(p)), cash);
+  return accountValuation(cash, held).equity;
 }
 
 type PhaseRecord = { trades: ClosedTrade[]; curve: EquityPoint[] };
@@ -220,10 +222,6 @@ function tradingDaysBetween(calendar: MarketCalendar, first: string, last: strin
   return count;
 }
 
-function marketValue(p: PositionView): Dec {
-  return p.lastPrice ? p.lastPrice.times(p.quantity) : p.costBasis;
-}
-
 function monitorPosition(p: PositionView, nearStopPct: Dec): MonitorPosition {
   const base = {
     ticker: p.ticker,
@@ -232,7 +230,7 @@ function monitorPosition(p: PositionView, nearStopPct: Dec): MonitorPosition {
     costBasis: p.costBasis,
     lastPrice: p.lastPrice,
     priceTime: p.priceTime,
-    marketValue: marketValue(p),
+    marketValue: positionValue(p),
     stopPrice: p.stopPrice,
   };
   if (!p.lastPrice) {

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { LoadedSnapshot, SnapshotRequest, SnapshotSource } from "../../../app/ports/snapshot-source.js";
 import { Dec } from "../../../domain/decimal.js";
 import type { HeldPosition } from "../../../domain/kill-switch/triggers.js";
+import { accountValuation, type ValuedPosition } from "../../../domain/portfolio/valuation.js";
 import type { AccountMode, Phase } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 
@@ -16,7 +17,7 @@ const SNAPSHOT = {
       WHERE e.account_id = a.id AND e.trading_day = $2 AND e.kind = 'start_of_day') AS start_of_day,
     (SELECT count(*)::int FROM orders o
       WHERE o.account_id = a.id AND o.trading_day = $2 AND o.status NOT IN ('rejected', 'failed')) AS orders_today,
-    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'close', lp.close::text, 'time', lp.time, 'source', lp.source) ORDER BY p.ticker)
+    COALESCE((SELECT json_agg(json_build_object('ticker', p.ticker, 'quantity', p.quantity, 'cost', p.cost_basis::text, 'close', lp.close::text, 'time', lp.time, 'source', lp.source) ORDER BY p.ticker)
       FROM positions p
       LEFT JOIN LATERAL (SELECT s.close, s.time, s.source FROM stock_prices s WHERE s.ticker = p.ticker ORDER BY s.time DESC LIMIT 1) lp ON true
       WHERE p.account_id = a.id AND p.quantity > 0), '[]') AS positions
@@ -35,7 +36,7 @@ interface SnapshotRow {
   any_suppressed: boolean;
   start_of_day: string | null;
   orders_today: number;
-  positions: { ticker: string; quantity: number; close: string | null; time: string | null; source: string | null }[];
+  positions: { ticker: string; quantity: number; cost: string; close: string | null; time: string | null; source: string | null }[];
 }
 
 export class SnapshotRepository implements SnapshotSource {
@@ -49,18 +50,21 @@ export class SnapshotRepository implements SnapshotSource {
     const { rows } = await this.pool.query<SnapshotRow>({ ...SNAPSHOT, values: [request.accountId, request.tradingDay] });
     const row = rows[0];
     if (!row) return undefined;
-    const positions: HeldPosition[] = row.positions.map((p) => ({
-      ticker: p.ticker,
-      quantity: p.quantity,
-      lastPrice: p.close === null ? null : new Dec(p.close),
-      priceTime: p.time === null ? null : new Date(p.time),
-      priceSource: p.source,
-    }));
+    const positions: HeldPosition[] = [];
+    const valued: ValuedPosition[] = [];
+    for (const p of row.positions) {
+      const lastPrice = p.close === null ? null : new Dec(p.close);
+      positions.push({ ticker: p.ticker, quantity: p.quantity, lastPrice, priceTime: p.time === null ? null : new Date(p.time), priceSource: p.source });
+      valued.push({ quantity: p.quantity, lastPrice, costBasis: new Dec(p.cost) });
+    }
     const cash = new Dec(row.cash);
-    // An unpriced position adds nothing here; the concentration and stale-data triggers fire on it instead.
-    const equity = positions.reduce((sum, p) => (p.lastPrice ? sum.plus(p.lastPrice.times(p.quantity)) : sum), cash);
+    // The desk's one valuation (an unpriced position at cost), so the kill switch reads the
+    // equity /monitor, the gate and the marks read; the concentration and stale-data triggers
+    // still fire on the unpriced position, so the switch stays fail-closed.
+    const valuation = accountValuation(cash, valued);
+    const equity = valuation.equity;
     let startOfDay = row.start_of_day === null ? null : new Dec(row.start_of_day);
-    if (!startOfDay) startOfDay = await this.recordStartOfDay(request, equity, cash);
+    if (!startOfDay) startOfDay = await this.recordStartOfDay(request, equity, cash, valuation.positionsValue);
     const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
     return {
       accountName: row.name,
@@ -82,7 +86,7 @@ export class SnapshotRepository implements SnapshotSource {
   }
 
   /** The first look at a trading day fixes its start-of-day equity; a concurrent first look keeps the earlier one. */
-  private async recordStartOfDay(request: SnapshotRequest, equity: Dec, cash: Dec): Promise<Dec> {
+  private async recordStartOfDay(request: SnapshotRequest, equity: Dec, cash: Dec, positionsValue: Dec): Promise<Dec> {
     const { rows } = await this.pool.query<{ equity: string }>(
       `WITH ins AS (
          INSERT INTO equity_snapshots (account_id, kind, trading_day, equity, cash, positions_value, taken_at)
@@ -91,7 +95,7 @@ export class SnapshotRepository implements SnapshotSource {
        SELECT equity FROM ins
        UNION ALL SELECT equity::text FROM equity_snapshots WHERE account_id = $1 AND trading_day = $2 AND kind = 'start_of_day'
        LIMIT 1`,
-      [request.accountId, request.tradingDay, equity.toFixed(4), cash.toFixed(4), equity.minus(cash).toFixed(4), request.now],
+      [request.accountId, request.tradingDay, equity.toFixed(4), cash.toFixed(4), positionsValue.toFixed(4), request.now],
     );
     if (rows[0]) return new Dec(rows[0].equity);
     // A concurrent first look inserted it after this statement's snapshot was taken: the insert

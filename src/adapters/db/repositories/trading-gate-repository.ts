@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { DataSource } from "typeorm";
 import type { GateResult, GuardedTransaction, NewOrder, PreTradeView, TradingGate } from "../../../app/ports/trading-gate.js";
 import { Dec } from "../../../domain/decimal.js";
+import { accountValuation, positionValue, type ValuedPosition } from "../../../domain/portfolio/valuation.js";
 import type { AccountMode, KillSwitchState, OrderStatus, Phase } from "../../../domain/vocabulary.js";
 import type { BrokerFill } from "../../../app/ports/broker.js";
 import type { RecordedFill } from "../../../app/ports/order-store.js";
@@ -72,13 +73,14 @@ class Guarded implements GuardedTransaction {
     if (!row) throw new Error(`account ${this.accountId} does not exist`);
     const cash = new Dec(row.cash);
     const positions = new Map<string, { quantity: number; value: Dec }>();
-    let equity = cash;
+    const valued: ValuedPosition[] = [];
     for (const p of row.positions) {
-      // An unpriced position is valued at cost: the stale-data trigger deals with the missing price.
-      const value = p.close === null ? new Dec(p.cost) : new Dec(p.close).times(p.quantity);
-      positions.set(p.ticker, { quantity: p.quantity, value });
-      equity = equity.plus(value);
+      // The desk's one valuation (an unpriced position at cost: the stale-data trigger deals with the missing price).
+      const held = { quantity: p.quantity, lastPrice: p.close === null ? null : new Dec(p.close), costBasis: new Dec(p.cost) };
+      positions.set(p.ticker, { quantity: p.quantity, value: positionValue(held) });
+      valued.push(held);
     }
+    const { equity } = accountValuation(cash, valued);
     return {
       accountMode: row.mode,
       phase: row.phase,

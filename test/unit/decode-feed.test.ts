@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFeed } from "../../src/adapters/news/fetch-feed.js";
 
-const bytes = (...parts: (string | number[])[]): Uint8Array =>
+const bytes = (...parts: (string | number[] | Uint8Array)[]): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
 
 // In windows-1252, 0x93 and 0x94 are the curly double quotes, 0x96 the en dash, 0x80 the euro sign;

@@ -23,7 +23,7 @@ export interface LoadedSnapshot {
   accountName: string;
   /** A live account's alerts say so. */
   mode: AccountMode;
-  /** The account's cash; the snapshot's equity is this plus the priced positions. */
+  /** The account's cash; the snapshot's equity is this plus its positions, valued by src/domain/portfolio/valuation.ts (an unpriced one at cost). */
   cash: Dec;
   snapshot: AccountSnapshot;
   /** Whether any trigger is suppressed (acknowledged at resume) right now. */

@@ -13,6 +13,7 @@
  *
  * Knobs (env): BENCH_DATABASE_URL, BENCH_KEEP_DB=1 (leave the database for inspection).
  */
+import { TRIGGERS } from "../src/domain/vocabulary.js";
 import type pg from "pg";
 import type { DataSource } from "typeorm";
 import { KillSwitchRepository } from "../src/adapters/db/repositories/kill-switch-repository.js";
@@ -69,7 +70,9 @@ function measureEvaluation(): void {
   say(`\n[1] evaluateTriggers: snapshot with ${EVAL_POSITIONS} positions (Dec prices, fresh quotes, market open), ${formatInt(EVAL_WARMUP)} warm-up + ${formatInt(EVAL_ITERATIONS)} timed evaluations`);
   const first = evaluateTriggers(snapshot, THRESHOLDS);
   const firing = first.filter((r) => r.fired).map((r) => r.trigger);
-  if (first.length !== 6 || firing.length > 0) throw new Error(`the evaluation snapshot should read 6 triggers, none fired; got ${first.length}, fired: ${firing.join(", ")}`);
+  // Every automatic trigger (TRIGGERS less "manual"), phase_loss included since issue 14.
+  const automatic = TRIGGERS.length - 1;
+  if (first.length !== automatic || firing.length > 0) throw new Error(`the evaluation snapshot should read ${automatic} triggers, none fired; got ${first.length}, fired: ${firing.join(", ")}`);
   say(`    readings: ${first.map((r) => `${r.trigger}=${r.value}${r.unit === "count" ? "" : r.unit}`).join(", ")}`);
 
   let sink = 0; // keeps the results observably used
@@ -82,7 +85,7 @@ function measureEvaluation(): void {
     samples[i] = Number(process.hrtime.bigint() - c) / 1e6;
   }
   const wallMs = msSince(t);
-  if (sink !== 6 * (EVAL_WARMUP + EVAL_ITERATIONS)) throw new Error("evaluateTriggers returned an unexpected number of readings");
+  if (sink !== automatic * (EVAL_WARMUP + EVAL_ITERATIONS)) throw new Error("evaluateTriggers returned an unexpected number of readings");
   const summary = summarize(samples);
   const rate = (EVAL_ITERATIONS / wallMs) * 1000;
   say(`    ${formatSummary(summary)}`);

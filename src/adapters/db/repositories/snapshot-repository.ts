@@ -39,6 +39,8 @@ interface SnapshotRow {
   positions: { ticker: string; quantity: number; cost: string; close: string | null; time: string | null; source: string | null }[];
 }
 
+const ZERO = new Dec(0);
+
 export class SnapshotRepository implements SnapshotSource {
   private readonly pool: pg.Pool;
 
@@ -55,7 +57,8 @@ export class SnapshotRepository implements SnapshotSource {
     for (const p of row.positions) {
       const lastPrice = p.close === null ? null : new Dec(p.close);
       positions.push({ ticker: p.ticker, quantity: p.quantity, lastPrice, priceTime: p.time === null ? null : new Date(p.time), priceSource: p.source });
-      valued.push({ quantity: p.quantity, lastPrice, costBasis: new Dec(p.cost) });
+      // The cost basis only values an unpriced position: parsed only then (this runs on every tick's check).
+      valued.push({ quantity: p.quantity, lastPrice, costBasis: lastPrice ? ZERO : new Dec(p.cost) });
     }
     const cash = new Dec(row.cash);
     // The desk's one valuation (an unpriced position at cost), so the kill switch reads the

@@ -52,7 +52,7 @@ describe("one valuation of an account's equity", () => {
   it("the kill switch, /monitor, the daily report, the gate and the end-of-day mark agree on equity and drawdown with an unpriced position", async () => {
     // The kill switch's view, as check-triggers loads it (its first look also fixes today's start-of-day mark).
     const ks = killSwitchDeps(db.dataSource);
-    const loaded = await new SnapshotRepository(db.dataSource).load({ accountId, tradingDay: TODAY, marketOpen: true, now: MARKET_OPEN });
+    const loaded = await new SnapshotRepository(db.dataSource).load({ accountId, tradingDay: TODAY, marketOpen: true, now: MARKET_OPEN, fixStartOfDay: true });
     if (!loaded) throw new Error("the account's snapshot did not load");
     const killSwitchEquity = loaded.snapshot.equity;
 

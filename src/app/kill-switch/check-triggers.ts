@@ -24,7 +24,7 @@ export async function checkTriggers(deps: KillSwitchDeps, accountId: string, sou
   const now = deps.clock.now();
   const tradingDay = deps.calendar.tradingDayOf(now);
   const marketOpen = deps.calendar.isMarketOpen(now);
-  const loaded = await deps.snapshots.load({ accountId, tradingDay, marketOpen, now });
+  const loaded = await deps.snapshots.load({ accountId, tradingDay, marketOpen, now, fixStartOfDay: true });
   if (!loaded) throw new Error(`account ${accountId} does not exist`);
   const readings = evaluateTriggers(loaded.snapshot, deps.thresholds);
   const peakEquity = loaded.snapshot.peakEquity ?? loaded.snapshot.equity;

@@ -34,7 +34,7 @@ export async function resumeTrading(deps: KillSwitchDeps, request: ResumeRequest
   const actor = cleanText(request.actor, { maxChars: 64 });
   const now = deps.clock.now();
   const tradingDay = deps.calendar.tradingDayOf(now);
-  const loaded = await deps.snapshots.load({ accountId: request.accountId, tradingDay, marketOpen: deps.calendar.isMarketOpen(now), now });
+  const loaded = await deps.snapshots.load({ accountId: request.accountId, tradingDay, marketOpen: deps.calendar.isMarketOpen(now), now, fixStartOfDay: true });
   if (!loaded) throw new Error(`account ${request.accountId} does not exist`);
   const before = await deps.store.status(request.accountId);
   // Not halted: nothing a code could unlock, so no attempt is spent.

@@ -8,13 +8,20 @@ export interface SnapshotRequest {
   tradingDay: string;
   marketOpen: boolean;
   now: Date;
+  /**
+   * Set by the kill switch's own checks only (check-triggers, resume): they fix the trading
+   * day's start-of-day equity when it has none yet. Every other read (/status, the War Room,
+   * the resume briefing, the stale-data warning) writes nothing.
+   */
+  fixStartOfDay?: boolean;
 }
 
 export interface SnapshotSource {
   /**
    * Reads cash, positions with their newest prices, start-of-day and peak equity, broker error
-   * count and today's orders in one round trip. Records the start-of-day equity when the trading
-   * day has none yet. Undefined when the account does not exist.
+   * count and today's orders in one round trip. With `fixStartOfDay`, records the start-of-day
+   * equity when the trading day has none yet; otherwise it is null until a check fixes it.
+   * Undefined when the account does not exist.
    */
   load(request: SnapshotRequest): Promise<LoadedSnapshot | undefined>;
 }

@@ -67,7 +67,8 @@ export class SnapshotRepository implements SnapshotSource {
     const valuation = accountValuation(cash, valued);
     const equity = valuation.equity;
     let startOfDay = row.start_of_day === null ? null : new Dec(row.start_of_day);
-    if (!startOfDay) startOfDay = await this.recordStartOfDay(request, equity, cash, valuation.positionsValue);
+    // Only the kill switch's checks write: a read (/status, the War Room) never does.
+    if (!startOfDay && request.fixStartOfDay) startOfDay = await this.recordStartOfDay(request, equity, cash, valuation.positionsValue);
     const peak = row.peak_equity === null ? equity : Dec.max(new Dec(row.peak_equity), equity);
     return {
       accountName: row.name,

@@ -21,17 +21,16 @@
  *
  * Both sides use the same costs (5 bps slippage, $1 an order), thresholds, price collar and stop.
  */
+import { benchKillSwitch } from "./kill-switch-deps.js";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DateTime } from "luxon";
 import { PaperBroker } from "../src/adapters/broker/paper/paper-broker.js";
-import { KillSwitchRepository } from "../src/adapters/db/repositories/kill-switch-repository.js";
 import { OrderRepository } from "../src/adapters/db/repositories/order-repository.js";
 import { PaperBookRepository } from "../src/adapters/db/repositories/paper-book-repository.js";
 import { PriceRepository } from "../src/adapters/db/repositories/price-repository.js";
 import { ReplayAccountRepository } from "../src/adapters/db/repositories/replay-account-repository.js";
-import { SnapshotRepository } from "../src/adapters/db/repositories/snapshot-repository.js";
 import { TradingGateRepository } from "../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../src/adapters/notifier/recording-notifier.js";
 import { loadBars } from "../src/app/backtest/load-bars.js";
@@ -44,7 +43,7 @@ import { runBacktest, type BacktestConfig, type BacktestRun } from "../src/domai
 import { DEFAULT_WARROOM_SETTINGS, warRoomStrategy } from "../src/domain/backtest/strategies.js";
 import { parseUniverse } from "../src/domain/backtest/universe.js";
 import { Dec } from "../src/domain/decimal.js";
-import { createMarketCalendar, NYSE_TIME_ZONE } from "../src/domain/market-calendar.js";
+import { NYSE_TIME_ZONE } from "../src/domain/market-calendar.js";
 import { SMA_CROSS_DEFAULTS } from "../src/domain/strategies/sma-cross.js";
 import { parseYahooCsv } from "../src/domain/yahoo-csv.js";
 import { describeServer, Results, runBenchmark, say, withBenchDatabase, type BenchContext } from "./harness.js";
@@ -178,16 +177,7 @@ function replayDeps(ctx: BenchContext, clock: ReplayClock, notifier: RecordingNo
     gate: new TradingGateRepository(dataSource),
     orders: new OrderRepository(dataSource),
     broker: new PaperBroker({ prices: new PriceRepository(dataSource), clock, slippageBps: COSTS.slippageBps, commissionPerOrder, book: new PaperBookRepository(dataSource) }),
-    killSwitch: {
-      store: new KillSwitchRepository(dataSource),
-      snapshots: new SnapshotRepository(dataSource),
-      notifier,
-      calendar: createMarketCalendar(),
-      clock,
-      thresholds: THRESHOLDS,
-      resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-      overrideCode: undefined,
-    },
+    killSwitch: benchKillSwitch({ dataSource, clock, notifier, thresholds: THRESHOLDS }),
     settings: { priceCollarPct: PRICE_COLLAR_PCT, slippageBps: COSTS.slippageBps, commissionPerOrder, defaultStopPct: STOP_PCT },
   };
 }

@@ -4,6 +4,7 @@
  * RecordingNotifier and a clock), each port behind a thin timing layer, and the ledger
  * reconciliation that checks what the timed runs booked.
  */
+import { benchKillSwitch } from "./kill-switch-deps.js";
 import type pg from "pg";
 import type { DataSource } from "typeorm";
 import { PaperBroker } from "../src/adapters/broker/paper/paper-broker.js";
@@ -13,7 +14,6 @@ import { PriceRepository } from "../src/adapters/db/repositories/price-repositor
 import { SnapshotRepository } from "../src/adapters/db/repositories/snapshot-repository.js";
 import { TradingGateRepository } from "../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../src/adapters/notifier/recording-notifier.js";
-import type { KillSwitchDeps } from "../src/app/kill-switch/deps.js";
 import type { Alert } from "../src/app/ports/notifier.js";
 import type { ExecutionDeps, OrderOutcome } from "../src/app/orders/execute-order.js";
 import type { Broker } from "../src/app/ports/broker.js";
@@ -25,7 +25,6 @@ import type { TradingGate } from "../src/app/ports/trading-gate.js";
 import type { ReplayAccountStore } from "../src/app/replay/run-replay.js";
 import { Dec } from "../src/domain/decimal.js";
 import { CASH_PLACES } from "../src/domain/portfolio/accounting.js";
-import { createMarketCalendar } from "../src/domain/market-calendar.js";
 import { THRESHOLDS } from "./risk-fixtures.js";
 import { formatMs, summarize } from "./stats.js";
 
@@ -128,16 +127,14 @@ export function buildDeps(dataSource: DataSource, options: { clock: { now(): Dat
   const { clock, timer } = options;
   const notifier = new TimedRecordingNotifier(timer);
   const prices = timedPrices(new PriceRepository(dataSource), timer);
-  const killSwitch: KillSwitchDeps = {
+  const killSwitch = benchKillSwitch({
+    dataSource,
+    clock,
+    notifier,
+    thresholds: { ...THRESHOLDS, dailyTradeLimit: options.dailyTradeLimit },
     store: timedStore(new KillSwitchRepository(dataSource), timer),
     snapshots: timedSnapshots(new SnapshotRepository(dataSource), timer),
-    notifier,
-    calendar: createMarketCalendar(),
-    clock,
-    thresholds: { ...THRESHOLDS, dailyTradeLimit: options.dailyTradeLimit },
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-    overrideCode: undefined,
-  };
+  });
   const paper = new PaperBroker({ prices, clock, slippageBps: 5, commissionPerOrder: new Dec("1"), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } });
   const deps: ExecutionDeps = {
     gate: timedGate(new TradingGateRepository(dataSource), timer),

@@ -3,12 +3,11 @@
  * repositories on the bench database), the accounts it holds positions in, and the trackers
  * that turn the pipeline's events into per-tick latencies.
  */
+import { benchKillSwitch } from "./kill-switch-deps.js";
 import type pg from "pg";
 import type { DataSource } from "typeorm";
-import { KillSwitchRepository } from "../src/adapters/db/repositories/kill-switch-repository.js";
 import { OrderRepository } from "../src/adapters/db/repositories/order-repository.js";
 import { PriceRepository } from "../src/adapters/db/repositories/price-repository.js";
-import { SnapshotRepository } from "../src/adapters/db/repositories/snapshot-repository.js";
 import { StopLossRepository } from "../src/adapters/db/repositories/stop-loss-repository.js";
 import { TradingGateRepository } from "../src/adapters/db/repositories/trading-gate-repository.js";
 import { PaperBroker } from "../src/adapters/broker/paper/paper-broker.js";
@@ -16,7 +15,6 @@ import { RecordingNotifier } from "../src/adapters/notifier/recording-notifier.j
 import type { KillSwitchDeps } from "../src/app/kill-switch/deps.js";
 import { TickPipeline, type PipelineEvent } from "../src/app/prices/tick-pipeline.js";
 import { Dec } from "../src/domain/decimal.js";
-import { createMarketCalendar } from "../src/domain/market-calendar.js";
 import { NOW, THRESHOLDS } from "./risk-fixtures.js";
 
 /** The desk's clock: NOW (a regular session) when the run starts, then real time. */
@@ -33,16 +31,7 @@ export function deskPipeline(dataSource: DataSource, clock: { now(): Date }): { 
   // The streaming process stores ticks on a connection of its own (openTickConnection, close).
   const prices = new PriceRepository(dataSource, { ownTickConnection: true });
   const notifier = new RecordingNotifier();
-  const killSwitch: KillSwitchDeps = {
-    store: new KillSwitchRepository(dataSource),
-    snapshots: new SnapshotRepository(dataSource),
-    notifier,
-    calendar: createMarketCalendar(),
-    clock,
-    thresholds: THRESHOLDS,
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-    overrideCode: undefined,
-  };
+  const killSwitch = benchKillSwitch({ dataSource, clock, notifier, thresholds: THRESHOLDS });
   const broker = new PaperBroker({ prices, clock, slippageBps: 5, commissionPerOrder: new Dec("1"), book: { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) } });
   const execution = {
     gate: new TradingGateRepository(dataSource),

@@ -13,6 +13,7 @@
  *
  * Knobs (env): BENCH_DATABASE_URL, BENCH_KEEP_DB=1 (leave the database for inspection).
  */
+import { benchKillSwitch } from "./kill-switch-deps.js";
 import { TRIGGERS } from "../src/domain/vocabulary.js";
 import type pg from "pg";
 import type { DataSource } from "typeorm";
@@ -21,13 +22,11 @@ import { PriceRepository } from "../src/adapters/db/repositories/price-repositor
 import { SnapshotRepository } from "../src/adapters/db/repositories/snapshot-repository.js";
 import { RecordingNotifier } from "../src/adapters/notifier/recording-notifier.js";
 import { checkTriggers } from "../src/app/kill-switch/check-triggers.js";
-import type { KillSwitchDeps } from "../src/app/kill-switch/deps.js";
 import type { KillSwitchStore } from "../src/app/ports/kill-switch-store.js";
 import type { PriceStore } from "../src/app/ports/price-store.js";
 import type { SnapshotSource } from "../src/app/ports/snapshot-source.js";
 import { recordPriceBatch } from "../src/app/prices/record-price-batch.js";
 import { evaluateTriggers } from "../src/domain/kill-switch/triggers.js";
-import { createMarketCalendar } from "../src/domain/market-calendar.js";
 import { describeServer, Results, runBenchmark, say, settle, withBenchDatabase, type BenchContext } from "./harness.js";
 import { assertClockInSession, evaluationSnapshot, NOW, quote, seedTrialAccounts, THRESHOLDS, TRADING_DAY } from "./risk-fixtures.js";
 import { measureGuard } from "./risk-guard.js";
@@ -149,16 +148,7 @@ async function measureTickToHalt(dataSource: DataSource, pool: pg.Pool): Promise
   let current: TrialMarks | undefined;
   const { timedPrices, timedStore, timedSnapshots } = instrument(new PriceRepository(dataSource), new KillSwitchRepository(dataSource), new SnapshotRepository(dataSource), () => current);
   const notifier = new RecordingNotifier();
-  const killSwitch: KillSwitchDeps = {
-    store: timedStore,
-    snapshots: timedSnapshots,
-    notifier,
-    calendar: createMarketCalendar(),
-    clock: { now: () => NOW },
-    thresholds: THRESHOLDS,
-    resumePolicy: { maxAttempts: 3, lockoutMinutes: 15 },
-    overrideCode: undefined,
-  };
+  const killSwitch = benchKillSwitch({ dataSource, clock: { now: () => NOW }, notifier, thresholds: THRESHOLDS, store: timedStore, snapshots: timedSnapshots });
   const deps = { prices: timedPrices, killSwitch };
 
   // One check per account fixes its start-of-day equity (101,000) before any crash.

@@ -4,6 +4,7 @@ import type { CostModel } from "../domain/backtest/costs.js";
 import { HALT_POLICIES, parseHaltPolicy } from "../domain/backtest/halt-policy.js";
 import { smaCrossStrategy, warRoomStrategy, type BacktestStrategy } from "../domain/backtest/strategies.js";
 import { Dec } from "../domain/decimal.js";
+import { DEFAULT_RISK_FRACTION, DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
 import { SMA_CROSS_DEFAULTS } from "../domain/strategies/sma-cross.js";
 import type { Config } from "../config/load.js";
 import type { BacktestRequest } from "../app/backtest/run-backtest.js";
@@ -91,8 +92,8 @@ export function parseBacktestOptions(values: Values, config: Config): BacktestOp
     const maxPositionPct = number("max-position-pct", values["max-position-pct"], config.warroom.maxPositionPct, (n) => n > 0 && n < 100, "a percentage above 0 and below 100");
     if (maxPositionPct >= risk.concentrationPct) throw new BacktestInputError(`--max-position-pct ${maxPositionPct} must stay under the ${risk.concentrationPct}% concentration limit (KS_CONCENTRATION_PCT)`);
     strategy = warRoomStrategy({
-      riskFraction: new Dec(number("risk-pct", values["risk-pct"], 1, (n) => n > 0 && n < 100, "a percentage above 0 and below 100")).div(100),
-      act: new Dec(number("act", values.act, 0.55, (n) => n > 0 && n <= 1, "a score above 0 and at most 1")),
+      riskFraction: new Dec(number("risk-pct", values["risk-pct"], DEFAULT_RISK_FRACTION.times(100).toNumber(), (n) => n > 0 && n < 100, "a percentage above 0 and below 100")).div(100),
+      act: new Dec(number("act", values.act, DEFAULT_THRESHOLDS.act.toNumber(), (n) => n > 0 && n <= 1, "a score above 0 and at most 1")),
       defaultStopPct: stopPct,
       maxPositionPct,
     });

@@ -8,8 +8,8 @@ import { WarRoomRepository } from "../adapters/db/repositories/warroom-repositor
 import { createLlmAgent } from "../adapters/llm/llm-agent.js";
 import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
-import { Dec } from "../domain/decimal.js";
-import { DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
+import { DEFAULT_RISK_FRACTION, DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
+import { MIN_SCORED_FOR_WEIGHT } from "../domain/warroom/track-record.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -35,6 +35,6 @@ export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board
     mirrors: new MirrorRepository(dataSource),
     reader: new DeskReaderRepository(dataSource),
     llm,
-    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: 20, maxPositionPct: config.warroom.maxPositionPct },
+    settings: { deadlineMs: config.warroom.deadlineMs, riskFraction: DEFAULT_RISK_FRACTION, act: DEFAULT_THRESHOLDS.act, defaultStopPct: config.risk.defaultStopLossPct, minScoredForWeight: MIN_SCORED_FOR_WEIGHT, maxPositionPct: config.warroom.maxPositionPct },
   };
 }

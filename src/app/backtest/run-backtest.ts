@@ -10,6 +10,7 @@ import { Dec } from "../../domain/decimal.js";
 import type { TriggerThresholds } from "../../domain/kill-switch/triggers.js";
 import { computeMetrics, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
+import { MIN_SCORED_FOR_WEIGHT } from "../../domain/warroom/track-record.js";
 import type { LoadedBars } from "./load-bars.js";
 
 /**
@@ -104,7 +105,7 @@ export function runBacktestReport(request: BacktestRequest, now: () => number = 
     thresholds: request.thresholds,
     priceCollarPct: request.priceCollarPct,
     defaultStopPct: request.defaultStopPct,
-    minScoredForWeight: 20,
+    minScoredForWeight: MIN_SCORED_FOR_WEIGHT,
     sessionTimes: sessionTimesIn(request.timeZone),
   });
   const equityCurve: EquityPoint[] = run.days.map((d) => ({ day: d.day, equity: d.equity }));

@@ -1,8 +1,7 @@
 import { Dec } from "../decimal.js";
 import type { EquityPoint } from "../metrics.js";
-import { fillPriceWithSlippage } from "../portfolio/accounting.js";
 import { type BacktestBar, BacktestInputError, showPrice, validateBar } from "./bar.js";
-import { type BacktestFill, type CostModel, priceFill, validateCosts } from "./costs.js";
+import { type BacktestFill, type CostModel, mostSharesAtOpen, validateCosts } from "./costs.js";
 
 /**
  * The yardstick a backtest is read against: buy-and-hold of the same tickers over the same days.
@@ -80,26 +79,6 @@ function validate(input: BenchmarkInput): void {
   }
 }
 
-/**
- * The most whole shares whose buy at `open` (slippage and commission included) costs at most
- * `allotment`. The cost grows with the quantity (gross and commission are each rounded once, so
- * neither can fall as shares are added): a binary search finds the largest that fits.
- */
-function affordable(date: string, open: Dec, allotment: Dec, costs: CostModel): BacktestFill | null {
-  const buy = (quantity: number) =>
-    priceFill({ date, side: "BUY", quantity, reference: "open", referencePrice: open, costs, slipped: true });
-  const price = fillPriceWithSlippage("BUY", open, costs.slippageBps);
-  // Rounding gross to the cent can save at most half a cent, so no quantity above this fits.
-  let hi = allotment.plus("0.01").div(price).floor().toNumber() + 1;
-  let lo = 0;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (buy(mid).net.neg().lte(allotment)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo === 0 ? null : buy(lo);
-}
-
 /** Buy-and-hold of the series, equal weight, with the backtest's costs; its equity on each day. */
 export function buyAndHold(input: BenchmarkInput): BenchmarkResult {
   validate(input);
@@ -117,7 +96,7 @@ export function buyAndHold(input: BenchmarkInput): BenchmarkResult {
       const bar = byDay[i]!.get(day);
       if (bar && lastClose[i] === null) {
         // The ticker's first bar in range: buy at its open.
-        holding.fill = affordable(day, bar.open, allotment, costs);
+        holding.fill = mostSharesAtOpen({ date: day, open: bar.open, budget: allotment, costs });
         if (holding.fill) {
           holding.quantity = holding.fill.quantity;
           cash = cash.plus(holding.fill.net);

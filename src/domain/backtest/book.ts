@@ -1,6 +1,7 @@
 import { Dec } from "../decimal.js";
 import type { AccountSnapshot, HeldPosition } from "../kill-switch/triggers.js";
 import { applyFill, type PositionState, stopAfterFill } from "../portfolio/accounting.js";
+import { positionValue } from "../portfolio/valuation.js";
 import type { PreTradeContext } from "../risk/pre-trade.js";
 import type { BacktestFill } from "./costs.js";
 
@@ -63,10 +64,10 @@ export class BacktestBook {
     entry.closeTime = at;
   }
 
-  /** A held ticker's value at its newest close. */
+  /** A ticker's value at its newest close, by the desk's one valuation (valuation.ts). */
   valueOf(ticker: string): Dec {
     const { position, lastClose } = this.entry(ticker);
-    return position.quantity > 0 && lastClose ? lastClose.times(position.quantity) : new Dec(0);
+    return positionValue({ quantity: position.quantity, lastPrice: lastClose, costBasis: position.costBasis });
   }
 
   positionsValue(): Dec {

@@ -118,6 +118,28 @@ export function priceFill(input: {
   };
 }
 
+/**
+ * The BUY at `open` (slippage and commission included) of the most whole shares, at most `atMost`,
+ * whose cost fits `budget`; null when not one share fits. The cost grows with the quantity (gross
+ * and commission are each rounded once, so neither can fall as shares are added): a binary search
+ * finds the largest that fits. The benchmark's buys and the engine's cut-to-cash BUYs both use it.
+ */
+export function mostSharesAtOpen(input: { date: string; open: Dec; budget: Dec; costs: CostModel; atMost?: number }): BacktestFill | null {
+  const { date, open, budget, costs } = input;
+  const buy = (quantity: number) => priceFill({ date, side: "BUY", quantity, reference: "open", referencePrice: open, costs, slipped: true });
+  const price = fillPriceWithSlippage("BUY", open, costs.slippageBps);
+  // Rounding gross to the cent can save at most half a cent, so no quantity above this fits.
+  let hi = budget.plus("0.01").div(price).floor().toNumber() + 1;
+  if (input.atMost !== undefined) hi = Math.min(hi, input.atMost);
+  let lo = 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (buy(mid).net.neg().lte(budget)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? null : buy(lo);
+}
+
 /** The costs as the report header prints them: "slippage 5 bps against the trade; commission 1.00 per order + 0.005 per share, minimum 1.00; cash to the cent, half-up". */
 export function describeCosts(costs: CostModel): string {
   const parts: string[] = [];

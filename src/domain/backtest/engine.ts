@@ -7,7 +7,7 @@ import type { WarRoomNews, WarRoomSignal } from "../warroom/types.js";
 import { createAgentScoreboard, type AgentRecord } from "./agent-scoreboard.js";
 import type { BacktestBar } from "./bar.js";
 import { BacktestBook } from "./book.js";
-import { type BacktestFill, type CostModel, commissionFor, validateCosts } from "./costs.js";
+import { type BacktestFill, type CostModel, commissionFor, mostSharesAtOpen, validateCosts } from "./costs.js";
 import { executeOnNextBar } from "./execution.js";
 import { createHaltSwitch, type HaltEvent, type HaltPolicy } from "./halt-policy.js";
 import { checkStop } from "./stops.js";
@@ -179,6 +179,8 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
       // 1. Before the open: decide on what was known, check, fill at the open.
       const window = c.closes.slice(Math.max(0, today.index - strategy.lookback), today.index);
       const heldQuantity = book.held(ticker);
+      // The book as it stands before this ticker's open: the decision and its checks read the same.
+      const equityNow = book.equity();
       const decision = strategy.decide({
         ticker,
         date: day,
@@ -187,7 +189,7 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
         priceTime: book.closeTime(ticker),
         signals: c.signals.at(decideAt),
         news: c.news.at(decideAt),
-        account: { equity: book.equity(), cash: book.cash, heldQuantity, positionValue: book.valueOf(ticker), halted: halt.isHalted(), ordersToday },
+        account: { equity: equityNow, cash: book.cash, heldQuantity, positionValue: book.valueOf(ticker), halted: halt.isHalted(), ordersToday },
         limits: { concentrationPct: thresholds.concentrationPct, dailyTradeLimit: thresholds.dailyTradeLimit, staleDataSeconds: thresholds.staleDataSeconds },
         weights,
       });
@@ -201,7 +203,7 @@ export function runBacktest(series: readonly BacktestSeries[], days: readonly st
             killSwitch: halt.isHalted() ? "HALTED" : "ACTIVE",
             phase: "shadow",
             mode: "shadow",
-            equity: book.equity(),
+            equity: equityNow,
             cash: book.cash,
             phaseStartEquity: config.capital,
             positions: book.preTradePositions(),
@@ -279,16 +281,6 @@ function fillAtOpen(side: Side, quantity: number, decidedOn: string, bar: Backte
   const outcome = executeOnNextBar({ decidedOn, side, quantity }, bar, costs);
   if (!outcome.filled) return { why: outcome.detail };
   if (side === "SELL" || outcome.fill.net.neg().lte(cash)) return { fill: outcome.fill, trimmed: false };
-  let lo = 0;
-  let hi = quantity - 1;
-  const costOf = (q: number) => executeOnNextBar({ decidedOn, side, quantity: q }, bar, costs);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    const o = costOf(mid);
-    if (o.filled && o.fill.net.neg().lte(cash)) lo = mid;
-    else hi = mid - 1;
-  }
-  if (lo === 0) return { why: `at the open ${bar.open.toFixed(2)} not one share fits the cash $${cash.toFixed(2)}` };
-  const trimmed = costOf(lo);
-  return trimmed.filled ? { fill: trimmed.fill, trimmed: true } : { why: trimmed.detail };
+  const cut = mostSharesAtOpen({ date: bar.date, open: bar.open, budget: cash, costs, atMost: quantity - 1 });
+  return cut ? { fill: cut, trimmed: true } : { why: `at the open ${bar.open.toFixed(2)} not one share fits the cash $${cash.toFixed(2)}` };
 }

@@ -1,8 +1,8 @@
-import { Dec } from "../decimal.js";
+import type { Dec } from "../decimal.js";
 import { smaCross, validateSmaCrossParams, type SmaCrossParams } from "../strategies/sma-cross.js";
 import type { Signal } from "../vocabulary.js";
 import { runAgents } from "../warroom/agents/index.js";
-import { decide, DEFAULT_THRESHOLDS } from "../warroom/chair.js";
+import { decide, DEFAULT_RISK_FRACTION, DEFAULT_THRESHOLDS } from "../warroom/chair.js";
 import type { AgentVote, WarRoomNews, WarRoomSignal } from "../warroom/types.js";
 import { BacktestInputError } from "./bar.js";
 
@@ -132,7 +132,7 @@ export function warRoomStrategy(settings: WarRoomStrategySettings): BacktestStra
   };
 }
 
-export const DEFAULT_WARROOM_SETTINGS: Readonly<WarRoomStrategySettings> = { riskFraction: new Dec("0.01"), act: DEFAULT_THRESHOLDS.act, defaultStopPct: 5, maxPositionPct: 20 };
+export const DEFAULT_WARROOM_SETTINGS: Readonly<WarRoomStrategySettings> = { riskFraction: DEFAULT_RISK_FRACTION, act: DEFAULT_THRESHOLDS.act, defaultStopPct: 5, maxPositionPct: 20 };
 
 /** The moving-average crossover (src/domain/strategies/sma-cross.ts), sized on the book's equity. */
 export function smaCrossStrategy(params: SmaCrossParams, concentrationPct: number): BacktestStrategy {

@@ -62,6 +62,9 @@ export const DEFAULT_WEIGHTS: Readonly<Record<string, Dec>> = {
 
 export const DEFAULT_THRESHOLDS: Readonly<ChairThresholds> = { act: new Dec("0.55") };
 
+/** Share of equity one War Room trade risks at its stop. */
+export const DEFAULT_RISK_FRACTION = new Dec("0.01");
+
 const DIRECTION: Readonly<Record<string, number>> = { BUY: 1, SELL: -1, HOLD: 0 };
 const BOTH: readonly Side[] = ["BUY", "SELL"];
 const ZERO = new Dec(0);

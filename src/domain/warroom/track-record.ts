@@ -24,6 +24,9 @@ export interface ScoringPolicy {
 
 export const DEFAULT_SCORING: ScoringPolicy = { horizonDays: 5, flatPct: new Dec(1) };
 
+/** Judged votes an agent needs before its record, not the default, sets its weight. */
+export const MIN_SCORED_FOR_WEIGHT = 20;
+
 /**
  * A vote judged on the close at the session and the close `horizonDays` later: BUY is right when
  * the price rose, SELL when it fell, HOLD when it stayed within the flat band. ABSTAIN, or a

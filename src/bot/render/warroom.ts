@@ -25,6 +25,9 @@ export function renderWarRoom(result: WarRoomResult, accuracy: readonly AgentAcc
   }
   const size = d.quantity ? ` ${d.quantity} shares${d.stopPrice ? `, stop ${d.stopPrice.toFixed(2)}` : ""}` : "";
   lines.push("", `${bold(`Decision: ${d.decision}`)}${size} · confidence ${d.confidence.toFixed(2)} · score ${d.score.toFixed(2)}${d.vetoed ? " · vetoed" : ""}`);
+  // A HOLD says why (the chair's last line: below the threshold, vetoed, nothing held, no share fits).
+  const why = d.decision === "HOLD" ? d.summary.replace(/^HOLD — /, "") : "";
+  if (why) lines.push(italic(why.slice(0, 400)));
   lines.push(...renderMirror(result.mirror, d.quantity));
   return lines.join("\n");
 }

@@ -126,8 +126,7 @@ export function warRoomStrategy(settings: WarRoomStrategySettings): BacktestStra
         { equity: a.equity, riskFraction: settings.riskFraction, lastPrice: last, defaultStopPct: settings.defaultStopPct, heldQuantity: a.heldQuantity, maxPositionPct, cash: a.cash },
         { act: settings.act },
       );
-      const reason = decision.rationale.slice(decision.rationale.lastIndexOf("\n") + 1).replace(/^Decision: /, "");
-      return { action: decision.decision, quantity: decision.quantity ?? 0, stop: decision.stopPrice, reason, votes };
+      return { action: decision.decision, quantity: decision.quantity ?? 0, stop: decision.stopPrice, reason: decision.summary, votes };
     },
   };
 }

@@ -97,7 +97,7 @@ export function decide(votes: readonly AgentVote[], weights: Readonly<Record<str
     quantity: null,
     stopPrice: null,
     vetoed,
-    rationale: [...lines, `Decision: HOLD — ${why}`].join("\n"),
+    ...explained(lines, `HOLD — ${why}`),
     votes: weighted,
   });
 
@@ -117,7 +117,7 @@ export function decide(votes: readonly AgentVote[], weights: Readonly<Record<str
       quantity: sizing.heldQuantity,
       stopPrice: null,
       vetoed: false,
-      rationale: [...lines, `Decision: SELL ${sizing.heldQuantity} (everything held), ${scoreText}`].join("\n"),
+      ...explained(lines, `SELL ${sizing.heldQuantity} (everything held), ${scoreText}`),
       votes: weighted,
     };
   }
@@ -131,7 +131,7 @@ export function decide(votes: readonly AgentVote[], weights: Readonly<Record<str
     quantity: size.quantity,
     stopPrice: size.stop,
     vetoed: false,
-    rationale: [...lines, `Decision: BUY ${size.quantity} at ~${size.price.toFixed(2)}, stop ${size.stop.toFixed(2)} (${size.how}), ${scoreText}`].join("\n"),
+    ...explained(lines, `BUY ${size.quantity} at ~${size.price.toFixed(2)}, stop ${size.stop.toFixed(2)} (${size.how}), ${scoreText}`),
     votes: weighted,
   };
 }
@@ -160,6 +160,11 @@ export function sizeBuy(sizing: ChairSizing): { quantity: number; stop: Dec; pri
     `${cashBound ? `, cut to ${byCash.toString()} by the cash $${sizing.cash!.toFixed(2)}` : ""}`;
   if (quantity.lt(1)) return { why: `no whole share fits (${how})` };
   return { quantity: quantity.gt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : quantity.toNumber(), stop, price, how };
+}
+
+/** The agents' lines and the decision line, and the decision line alone. */
+function explained(lines: readonly string[], summary: string): Pick<ChairDecision, "rationale" | "summary"> {
+  return { rationale: [...lines, `Decision: ${summary}`].join("\n"), summary };
 }
 
 function weightOf(agent: string, weights: Readonly<Record<string, Dec>>): Dec {

@@ -95,6 +95,8 @@ export interface ChairDecision {
   vetoed: boolean;
   /** One line per agent, then the decision line. */
   rationale: string;
+  /** The decision line without its "Decision: " label: "BUY 12 at ~50.00, stop 47.50 (...)", "HOLD — why". */
+  summary: string;
   votes: (AgentVote & { weight: Dec })[];
 }
 

@@ -52,8 +52,10 @@ export function riskAgent(input: WarRoomInput, options: Partial<RiskOptions> = {
   } else {
     const computed = a.positionValue.div(a.equity).times(100);
     const share = Dec.max(computed, Number.isFinite(a.concentrationPct) ? new Dec(a.concentrationPct) : new Dec(Infinity));
-    const text = `${input.ticker} ${share.toDecimalPlaces(2, Dec.ROUND_UP).toFixed(2)}% of equity`;
-    if (share.gte(a.maxPositionPct)) vetoes.push({ rule: "concentration", sides: BUY_ONLY, reason: `${text}, at or over the ${a.maxPositionPct}% limit` });
+    // Rounded toward the side of the line it is on, so 19.996% under a 20% limit never reads "20.00% < 20%".
+    const over = share.gte(a.maxPositionPct);
+    const text = `${input.ticker} ${share.toDecimalPlaces(2, over ? Dec.ROUND_UP : Dec.ROUND_DOWN).toFixed(2)}% of equity`;
+    if (over) vetoes.push({ rule: "concentration", sides: BUY_ONLY, reason: `${text}, at or over the ${a.maxPositionPct}% limit` });
     else checked.push(`${text} < ${a.maxPositionPct}%`);
   }
 

@@ -1,6 +1,7 @@
 import { DataSource } from "typeorm";
 import { migrations } from "../../../migrations/index.js";
 import { entities } from "./entities/index.js";
+import { pgDriverFor } from "./pool.js";
 
 export interface DataSourceOptions {
   url: string;
@@ -21,8 +22,11 @@ export interface DataSourceOptions {
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
   const poolSize = options.poolSize ?? 10;
-  return new DataSource({
+  const dataSource: DataSource = new DataSource({
     type: "postgres",
+    // pg's own module with a Pool class that records the pool it creates, so pgPool() can hand
+    // the hot paths the same pool without reading TypeORM's private fields (pool.ts).
+    driver: pgDriverFor(() => dataSource),
     url: options.url,
     entities,
     migrations,
@@ -42,6 +46,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     // Failed queries surface as exceptions; TypeORM's own logger would print their parameters.
     logging: false,
   });
+  return dataSource;
 }
 
 /** Applies pending migrations; returns the names of those it ran. */

@@ -1,15 +1,40 @@
-import type pg from "pg";
+import pg from "pg";
 import type { DataSource } from "typeorm";
+
+/**
+ * The pg pool each DataSource runs on. pg's own `Pool` creates it: `pgDriverFor` gives TypeORM
+ * (through its documented `driver` option) a copy of the pg module whose `Pool` class records
+ * each pool it constructs here, so TypeORM and the hot paths share one pool and one connection
+ * budget, and nothing reads TypeORM's internals. A WeakMap lets a destroyed DataSource go.
+ */
+const pools = new WeakMap<DataSource, pg.Pool>();
+
+/**
+ * The pg module for a DataSource's `driver` option. `owner` is called when TypeORM constructs the
+ * pool (during `initialize()`), by which time the DataSource exists. The spread copies pg's
+ * enumerable exports only: its lazy `native` getter is not enumerable, so it is neither triggered
+ * nor copied, and TypeORM keeps this JavaScript client even where pg-native is installed.
+ */
+export function pgDriverFor(owner: () => DataSource): typeof pg {
+  class RecordingPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      pools.set(owner(), this);
+    }
+  }
+  return { ...pg, Pool: RecordingPool };
+}
 
 /**
  * The pg pool under a TypeORM DataSource. Hot-path repositories use it directly with named
  * (prepared) statements: TypeORM's query runner adds a measurable cost per call that the
- * sub-millisecond targets of the price and news look-ups cannot afford.
+ * sub-millisecond targets of the price and news look-ups cannot afford. TypeORM ends this pool
+ * in `destroy()`.
  */
 export function pgPool(dataSource: DataSource): pg.Pool {
   if (!dataSource.isInitialized) throw new Error("the DataSource is not initialised");
-  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
-  if (!pool) throw new Error("the DataSource has no pg pool");
+  const pool = pools.get(dataSource);
+  if (!pool) throw new Error("the DataSource has no pg pool: create it with createDataSource (data-source.ts)");
   return pool;
 }
 

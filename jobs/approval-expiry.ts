@@ -20,7 +20,7 @@ export interface JobRecovery {
  * a press (expired here, cancelled by a halt, settled by recovery) is edited to say so. Without a
  * board (no Telegram in this process) the edits are skipped.
  */
-export function approvalExpiryJob(deps: Pick<ApprovalDeps, "proposals" | "execution"> & { board?: ProposalBoard; recovery?: JobRecovery }): JobDefinition<z.infer<typeof payload>> {
+export function approvalExpiryJob(deps: Pick<ApprovalDeps, "proposals" | "execution"> & { board?: ProposalBoard; recovery?: JobRecovery }): JobDefinition<z.infer<typeof payload>, "approval-expiry"> {
   return {
     name: "approval-expiry",
     payload,

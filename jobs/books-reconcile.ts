@@ -11,7 +11,7 @@ const payload = z.object({}).strict();
  * fills' net amounts, and every position against its fills; any difference is logged and told
  * to the admins. Read-only.
  */
-export function booksReconcileJob(deps: { ledger: BooksLedger; notifier: Notifier; clock: Clock; log: BooksLog }, everyMs = 3_600_000): JobDefinition<z.infer<typeof payload>> {
+export function booksReconcileJob(deps: { ledger: BooksLedger; notifier: Notifier; clock: Clock; log: BooksLog }, everyMs = 3_600_000): JobDefinition<z.infer<typeof payload>, "books-reconcile"> {
   return {
     name: "books-reconcile",
     payload,

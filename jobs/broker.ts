@@ -10,12 +10,12 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `order-reconcile` (every minute): orders whose broker answer was unclear are looked up, never resent. */
-export function orderReconcileJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {
+export function orderReconcileJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>, "order-reconcile"> {
   return { name: "order-reconcile", payload, schedule: { every: 60_000 }, process: () => reconcileUnknownOrders(deps) };
 }
 
 /** `broker-fills` (every 30 s): books what real brokers have filled of the orders working there. */
-export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>> {
+export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeof payload>, "broker-fills"> {
   return { name: "broker-fills", payload, schedule: { every: 30_000 }, process: () => syncBrokerFills(deps) };
 }
 
@@ -24,7 +24,7 @@ export function brokerFillsJob(deps: ExecutionDeps): JobDefinition<z.infer<typeo
  * estimate get the broker's statement figure, cash and cost basis (or realised P&L) moving by the
  * difference. Nothing is asked of the broker while no fill waits.
  */
-export function commissionConfirmJob(deps: { execution: ExecutionDeps; ledger: CommissionLedger }): JobDefinition<z.infer<typeof payload>> {
+export function commissionConfirmJob(deps: { execution: ExecutionDeps; ledger: CommissionLedger }): JobDefinition<z.infer<typeof payload>, "commission-confirm"> {
   return {
     name: "commission-confirm",
     payload,
@@ -40,7 +40,7 @@ export function commissionConfirmJob(deps: { execution: ExecutionDeps; ledger: C
  * `broker-reconcile` (every 5 minutes): each real-broker account's positions against the desk's;
  * a difference halts the account until an admin has looked (and resumed it).
  */
-export function brokerReconcileJob(deps: { execution: ExecutionDeps; reader: Pick<DeskReader, "accounts" | "positions"> }): JobDefinition<z.infer<typeof payload>> {
+export function brokerReconcileJob(deps: { execution: ExecutionDeps; reader: Pick<DeskReader, "accounts" | "positions"> }): JobDefinition<z.infer<typeof payload>, "broker-reconcile"> {
   return {
     name: "broker-reconcile",
     payload,

@@ -22,7 +22,7 @@ export interface DailyReportJobDeps {
  * It first fixes the day's end-of-day equity (once per account and day, so a retry or the
  * 16:05 mark job never writes two), then pushes the report with its chart to every operator.
  */
-export function dailyReportJob(deps: DailyReportJobDeps, pattern = "15 16 * * 1-5"): JobDefinition<z.infer<typeof payload>> {
+export function dailyReportJob(deps: DailyReportJobDeps, pattern = "15 16 * * 1-5"): JobDefinition<z.infer<typeof payload>, "daily-report"> {
   const { calendar, clock } = deps.report.killSwitch;
   return {
     name: "daily-report",

@@ -5,12 +5,12 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `equity-mark-intraday`: every 30 minutes; writes marks only while the market is open. */
-export function intradayEquityMarkJob(deps: EquityMarkDeps): JobDefinition<z.infer<typeof payload>> {
+export function intradayEquityMarkJob(deps: EquityMarkDeps): JobDefinition<z.infer<typeof payload>, "equity-mark-intraday"> {
   return { name: "equity-mark-intraday", payload, schedule: { every: 30 * 60_000 }, process: () => recordEquityMarks(deps, "intraday") };
 }
 
 /** `equity-mark-close`: 16:05 New York on weekdays; skips exchange holidays. */
-export function closingEquityMarkJob(deps: EquityMarkDeps): JobDefinition<z.infer<typeof payload>> {
+export function closingEquityMarkJob(deps: EquityMarkDeps): JobDefinition<z.infer<typeof payload>, "equity-mark-close"> {
   return {
     name: "equity-mark-close",
     payload,

@@ -11,7 +11,7 @@ const payload = z.object({}).strict();
  * again, so a retry, a second worker or the run at start-up costs a query per ticker. On a
  * holiday it fetches nothing new: the last completed trading day is already stored.
  */
-export function historyBackfillJob(deps: BackfillDeps, options: BackfillOptions, pattern = "30 17 * * 1-5"): JobDefinition<z.infer<typeof payload>> {
+export function historyBackfillJob(deps: BackfillDeps, options: BackfillOptions, pattern = "30 17 * * 1-5"): JobDefinition<z.infer<typeof payload>, "history-backfill"> {
   return {
     name: "history-backfill",
     payload,

@@ -14,7 +14,7 @@ export interface NewsIngestJobDeps extends IngestNewsDeps {
  * skips the broken ones (logged, and listed in the job's result) and stores the new articles.
  * Only a failing store throws, so that BullMQ retries; a dead feed is not worth a retry.
  */
-export function newsIngestJob(deps: NewsIngestJobDeps, cron: string, timeZone: string): JobDefinition<z.infer<typeof payload>> {
+export function newsIngestJob(deps: NewsIngestJobDeps, cron: string, timeZone: string): JobDefinition<z.infer<typeof payload>, "news-ingest"> {
   return {
     name: "news-ingest",
     payload,

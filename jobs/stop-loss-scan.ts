@@ -5,7 +5,7 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `stop-loss-scan`: sells the longs whose price fell to their stop (DESIGN.md section 7, every 30 s in market hours). */
-export function stopLossScanJob(deps: StopLossDeps, everySeconds: number): JobDefinition<z.infer<typeof payload>> {
+export function stopLossScanJob(deps: StopLossDeps, everySeconds: number): JobDefinition<z.infer<typeof payload>, "stop-loss-scan"> {
   return {
     name: "stop-loss-scan",
     payload,

@@ -6,7 +6,7 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `trigger-check`: evaluates every account's kill-switch triggers (DESIGN.md section 7, every 30 s). */
-export function triggerCheckJob(deps: KillSwitchDeps, everySeconds: number): JobDefinition<z.infer<typeof payload>> {
+export function triggerCheckJob(deps: KillSwitchDeps, everySeconds: number): JobDefinition<z.infer<typeof payload>, "trigger-check"> {
   return {
     name: "trigger-check",
     payload,

@@ -13,7 +13,7 @@ const payload = z.object({}).strict();
  * hours, decided on the reference (first shadow) account; an actionable decision is mirrored to
  * every eligible account, one proposal each.
  */
-export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[] }): JobDefinition<z.infer<typeof payload>> {
+export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[] }): JobDefinition<z.infer<typeof payload>, "warroom-scan"> {
   return {
     name: "warroom-scan",
     payload,
@@ -35,11 +35,11 @@ export function warroomScanJob(deps: WarRoomDeps & { watchlist: readonly string[
 }
 
 /** `vote-scoring` (hourly): scores each agent's votes once their horizon has closed. */
-export function voteScoringJob(deps: Parameters<typeof scoreVotes>[0], policy?: ScoringPolicy): JobDefinition<z.infer<typeof payload>> {
+export function voteScoringJob(deps: Parameters<typeof scoreVotes>[0], policy?: ScoringPolicy): JobDefinition<z.infer<typeof payload>, "vote-scoring"> {
   return { name: "vote-scoring", payload, schedule: { every: 60 * 60_000 }, process: () => scoreVotes(deps, policy) };
 }
 
 /** `signal-alerts` (every minute): new confident signals to the traders. */
-export function signalAlertsJob(deps: { signals: Pick<SignalStore, "pendingAlerts" | "markAlertSent">; notifier: Notifier; now: () => Date }, minConfidence: number): JobDefinition<z.infer<typeof payload>> {
+export function signalAlertsJob(deps: { signals: Pick<SignalStore, "pendingAlerts" | "markAlertSent">; notifier: Notifier; now: () => Date }, minConfidence: number): JobDefinition<z.infer<typeof payload>, "signal-alerts"> {
   return { name: "signal-alerts", payload, schedule: { every: 60_000 }, process: () => pushSignalAlerts(deps, minConfidence.toFixed(4)) };
 }

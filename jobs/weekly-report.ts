@@ -7,7 +7,7 @@ import type { JobDefinition } from "./registry.js";
 const payload = z.object({}).strict();
 
 /** `weekly-report`: Sunday 18:00 New York, the week's review to every operator. */
-export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: ReportPublisher }, pattern = "0 18 * * 0"): JobDefinition<z.infer<typeof payload>> {
+export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: ReportPublisher }, pattern = "0 18 * * 0"): JobDefinition<z.infer<typeof payload>, "weekly-report"> {
   return {
     name: "weekly-report",
     payload,

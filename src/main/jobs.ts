@@ -2,7 +2,7 @@ import { pollPrices } from "../app/prices/poll-prices.js";
 import { approvalExpiryJob } from "../../jobs/approval-expiry.js";
 import { recoverInterruptedWork } from "../app/approvals/recover-interrupted.js";
 import { closingEquityMarkJob, intradayEquityMarkJob } from "../../jobs/equity-marks.js";
-import { assertEveryJobHasAProcessor, type JobDefinition } from "../../jobs/registry.js";
+import { assertJobRegistry, type JobDefinition } from "../../jobs/registry.js";
 import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { triggerCheckJob } from "../../jobs/trigger-check.js";
 import { booksReconcileJob } from "../../jobs/books-reconcile.js";
@@ -45,9 +45,6 @@ import { reportCharts } from "./report-charts.js";
 import type { Runtime } from "./runtime.js";
 import { safetyJobs } from "./watchdog.js";
 import type { DeskServices } from "./services.js";
-
-/** Every job the desk schedules; start-up fails if one has no processor. */
-const SCHEDULED_JOBS = ["trigger-check", "stop-loss-scan", "approval-expiry", "equity-mark-intraday", "equity-mark-close", "daily-report", "weekly-report", "stale-data-warning", "price-poll", "warroom-scan", "vote-scoring", "signal-alerts", "news-ingest", "broker-fills", "broker-reconcile", "order-reconcile", "books-reconcile", "commission-confirm"];
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -120,7 +117,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
     ...warroomJobs(runtime, services, board),
-    // The replay's history is fixed: once at start is enough (a daily run would re-date it again).
+    // history-backfill is optional (jobs/names.ts): only with a history provider, and not in replay,
+    // whose history is fixed: once at start is enough (a daily run would re-date it again).
     ...(backfill && marketData.provider !== "replay" ? [historyBackfillJob(backfill.deps, backfill.options)] : []),
     brokerFillsJob(services.execution),
     commissionConfirmJob({ execution: services.execution, ledger: new CommissionRepository(runtime.dataSource) }),
@@ -150,7 +148,8 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       publisher,
     }, schedules.weeklyReportCron),
   ];
-  assertEveryJobHasAProcessor(SCHEDULED_JOBS, definitions);
+  // jobs/names.ts lists every job and which are optional; start-up fails on a missing, doubled or unknown one.
+  assertJobRegistry(definitions);
   if (backfill) backfillAtStart(runtime, backfill);
   const observe = observeJobs(services.metrics);
   const heartbeats = new DeskHealthRepository(runtime.dataSource);

@@ -7,6 +7,7 @@ import { withFeeds } from "./market-data.js";
 import { watchDesk, type DeskHealthReport, type SafetyFallbacks, type WatchdogDeps, type WatchdogState } from "../app/watchdog/watch-desk.js";
 import type { DataSource } from "typeorm";
 import type { SafetyJob } from "../domain/watchdog.js";
+import type { JobName } from "../../jobs/names.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
 
@@ -19,7 +20,7 @@ export interface Watchdog {
 }
 
 /** The jobs whose silence the desk cannot afford, with the intervals they are scheduled at. */
-export function safetyJobs(runtime: Runtime): SafetyJob[] {
+export function safetyJobs(runtime: Runtime): (SafetyJob & { name: JobName })[] {
   const { schedules } = runtime.config;
   return [
     { name: "trigger-check", everySeconds: schedules.triggerCheckEverySeconds, marketHoursOnly: false },

@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { JobName } from "../../jobs/names.js";
 import type { JobDefinition } from "../../jobs/registry.js";
 import { createHttpMetrics, observeJobs, type HttpMetrics } from "../../src/adapters/http/metrics.js";
 import { buildHttpServer, type QueueSource } from "../../src/adapters/http/server.js";
@@ -23,15 +24,22 @@ const logLines: string[] = [];
 const bodies: string[] = [];
 const log = pino({ level: "trace" }, { write: (line: string) => void logLines.push(line) });
 
-/** "hold" runs until released, so its queue has one job active and the rest waiting. */
+/**
+ * Three stand-in processors under real job names (the runner takes only the desk's jobs; this
+ * file's prefix keeps them apart from any real queue): HOLD runs until released, so its queue
+ * has one job active and the rest waiting; BROKEN always fails; FINE always succeeds.
+ */
+const HOLD: JobName = "warroom-scan";
+const BROKEN: JobName = "broker-fills";
+const FINE: JobName = "price-poll";
 let release: () => void = () => undefined;
 let holdStarted: () => void = () => undefined;
 const held = new Promise<void>((resolve) => (release = resolve));
 const started = new Promise<void>((resolve) => (holdStarted = resolve));
 const definitions: JobDefinition[] = [
-  { name: "hold", payload: z.object({}), process: async () => (holdStarted(), await held, "released") },
-  { name: "broken", payload: z.object({}), process: () => Promise.reject(new Error("broken on purpose")) },
-  { name: "fine", payload: z.object({}), process: () => Promise.resolve("ok") },
+  { name: HOLD, payload: z.object({}), process: async () => (holdStarted(), await held, "released") },
+  { name: BROKEN, payload: z.object({}), process: () => Promise.reject(new Error("broken on purpose")) },
+  { name: FINE, payload: z.object({}), process: () => Promise.resolve("ok") },
 ];
 
 let runner: JobRunner;
@@ -76,11 +84,11 @@ async function get(app: FastifyInstance, url: string, authorization?: string, me
   return response;
 }
 
-function queue(name: string): Queue {
+function queue(name: JobName): Queue {
   return runner.queues.get(name)!;
 }
 
-async function eventsOf(name: string): Promise<QueueEvents> {
+async function eventsOf(name: JobName): Promise<QueueEvents> {
   const e = new QueueEvents(name, { connection: { url: redisUrl }, prefix: PREFIX });
   events.push(e);
   await e.waitUntilReady();
@@ -89,35 +97,35 @@ async function eventsOf(name: string): Promise<QueueEvents> {
 
 describe("queue metrics on /metrics", () => {
   it("shows each queue's waiting, active, delayed and failed jobs, and counts every failed attempt", async () => {
-    const [brokenEvents, fineEvents] = await Promise.all([eventsOf("broken"), eventsOf("fine")]);
-    const ok = await queue("fine").add("fine", {});
+    const [brokenEvents, fineEvents] = await Promise.all([eventsOf(BROKEN), eventsOf(FINE)]);
+    const ok = await queue(FINE).add(FINE, {});
     expect(await ok.waitUntilFinished(fineEvents, 10_000)).toBe("ok");
     // Two jobs failing once, and one failing on both of its attempts: 3 failed jobs, 4 failed attempts.
-    const once = [await queue("broken").add("broken", {}, { attempts: 1 }), await queue("broken").add("broken", {}, { attempts: 1 })];
-    const twice = await queue("broken").add("broken", {}, { attempts: 2, backoff: { type: "fixed", delay: 10 } });
+    const once = [await queue(BROKEN).add(BROKEN, {}, { attempts: 1 }), await queue(BROKEN).add(BROKEN, {}, { attempts: 1 })];
+    const twice = await queue(BROKEN).add(BROKEN, {}, { attempts: 2, backoff: { type: "fixed", delay: 10 } });
     for (const job of [...once, twice]) await expect(job.waitUntilFinished(brokenEvents, 10_000)).rejects.toThrow("broken on purpose");
 
-    await queue("hold").add("hold", {});
+    await queue(HOLD).add(HOLD, {});
     await started;
-    await queue("hold").add("hold", {});
-    await queue("hold").add("hold", {}, { priority: 5 }); // prioritized: waiting all the same
-    await queue("hold").add("hold", {}, { delay: 60_000 });
+    await queue(HOLD).add(HOLD, {});
+    await queue(HOLD).add(HOLD, {}, { priority: 5 }); // prioritized: waiting all the same
+    await queue(HOLD).add(HOLD, {}, { delay: 60_000 });
 
     const response = await get(server(), "/metrics", `Bearer ${TOKEN}`);
     expect(response.statusCode).toBe(200);
     const sample = (name: string, labels: string) => new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, "m").exec(response.body)?.[1];
     const depth = (q: string, state: string) => sample("war_room_queue_jobs", `queue="${q}",state="${state}"`);
-    expect(["waiting", "active", "delayed", "failed"].map((s) => depth("hold", s))).toEqual(["2", "1", "1", "0"]);
-    expect(["waiting", "active", "delayed", "failed"].map((s) => depth("broken", s))).toEqual(["0", "0", "0", "3"]);
-    expect(["waiting", "active", "delayed", "failed"].map((s) => depth("fine", s))).toEqual(["0", "0", "0", "0"]);
+    expect(["waiting", "active", "delayed", "failed"].map((s) => depth(HOLD, s))).toEqual(["2", "1", "1", "0"]);
+    expect(["waiting", "active", "delayed", "failed"].map((s) => depth(BROKEN, s))).toEqual(["0", "0", "0", "3"]);
+    expect(["waiting", "active", "delayed", "failed"].map((s) => depth(FINE, s))).toEqual(["0", "0", "0", "0"]);
     expect(response.body).toContain("# TYPE war_room_queue_jobs gauge");
     expect(response.body).toContain("# TYPE war_room_job_failures_total counter");
-    expect(sample("war_room_job_failures_total", `job="broken"`)).toBe("4");
+    expect(sample("war_room_job_failures_total", `job="${BROKEN}"`)).toBe("4");
     // Known jobs start at 0, so rate() works before their first failure.
-    expect(sample("war_room_job_failures_total", `job="fine"`)).toBe("0");
-    expect(sample("war_room_job_failures_total", `job="hold"`)).toBe("0");
-    expect(sample("war_room_job_duration_seconds_count", `job="broken",outcome="failed"`)).toBe("4");
-    expect(sample("war_room_job_duration_seconds_count", `job="fine",outcome="completed"`)).toBe("1");
+    expect(sample("war_room_job_failures_total", `job="${FINE}"`)).toBe("0");
+    expect(sample("war_room_job_failures_total", `job="${HOLD}"`)).toBe("0");
+    expect(sample("war_room_job_duration_seconds_count", `job="${BROKEN}",outcome="failed"`)).toBe("4");
+    expect(sample("war_room_job_duration_seconds_count", `job="${FINE}",outcome="completed"`)).toBe("1");
     expect(response.body).toContain("process_cpu_user_seconds_total");
   });
 
@@ -170,20 +178,20 @@ describe("Bull Board at /admin/queues", () => {
     expect(api.headers["content-type"]).toContain("application/json");
     expect(api.headers["cache-control"]).toBe("no-store");
     const listed = (api.json().queues as { name: string; readOnlyMode: boolean }[]).map((q) => [q.name, q.readOnlyMode]);
-    expect(listed.sort()).toEqual([["broken", true], ["fine", true], ["hold", true]]);
+    expect(listed.sort()).toEqual([[BROKEN, true], [FINE, true], [HOLD, true]]);
   });
 
   it("is read-only: a change is refused with 405 and changes nothing", async () => {
     const app = server();
-    const before = await queue("broken").getJobCounts("failed", "waiting");
+    const before = await queue(BROKEN).getJobCounts("failed", "waiting");
     for (const url of ["/admin/queues/api/queues/broken/retry/failed", "/admin/queues/api/queues/pause"]) {
       const response = await get(app, url, `Bearer ${TOKEN}`, "PUT");
       expect([response.statusCode, response.json().error.code], url).toEqual([405, "read_only"]);
     }
     // Unauthenticated, a change is a 401 like anything else.
     expect((await get(app, "/admin/queues/api/queues/broken/retry/failed", undefined, "PUT")).statusCode).toBe(401);
-    expect(await queue("broken").getJobCounts("failed", "waiting")).toEqual(before);
-    expect(await queue("broken").isPaused()).toBe(false);
+    expect(await queue(BROKEN).getJobCounts("failed", "waiting")).toEqual(before);
+    expect(await queue(BROKEN).isPaused()).toBe(false);
   });
 
   it("answers 503 while no API_TOKEN is configured", async () => {

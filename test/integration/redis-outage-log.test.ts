@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { JOB_NAMES } from "../../jobs/names.js";
 import { startJobRunner } from "../../src/adapters/queue/job-runner.js";
 import { createRedisOutageLog } from "../../src/adapters/redis/outage-log.js";
 import { startRedisServer, type LocalRedis } from "../../src/local/redis-server.js";
@@ -30,7 +31,8 @@ describe("a Redis outage under the job runner", () => {
     const port = Number(new URL(server.url).port);
     const { log, lines } = capturedLogger();
     const consoleError = vi.spyOn(console, "error");
-    const definitions = Array.from({ length: 8 }, (_, i) => ({ name: `outage-${i}`, payload: z.object({}), process: () => Promise.resolve(undefined) }));
+    // Eight stand-in processors under real job names (the runner takes only the desk's jobs), in this test's own prefix.
+    const definitions = JOB_NAMES.slice(0, 8).map((name) => ({ name, payload: z.object({}), process: () => Promise.resolve(undefined) }));
     const runner = await startJobRunner({ redisUrl: server.url, prefix: "outage-test", definitions, log, outage: createRedisOutageLog(log, { summaryEveryMs: 3_600_000 }) });
 
     // A witness connection with the same reconnect behaviour counts the errors every connection sees.

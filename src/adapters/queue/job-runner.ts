@@ -1,5 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
+import type { JobName } from "../../../jobs/names.js";
 import type { JobDefinition } from "../../../jobs/registry.js";
 import type { Logger } from "../../logger.js";
 import { createRedisOutageLog, type RedisOutageLog } from "../redis/outage-log.js";
@@ -12,7 +13,7 @@ export interface JobRunnerOptions {
   definitions: readonly JobDefinition[];
   log: Logger;
   /** Called after every job with its duration, for /metrics. */
-  onJobDone?: (job: string, outcome: "completed" | "failed", seconds: number) => void;
+  onJobDone?: (job: JobName, outcome: "completed" | "failed", seconds: number) => void;
   /** false: only upsert schedulers and enqueue (no processing in this process). */
   work?: boolean;
   /** The process's Redis outage log (one per process, so an outage is logged once); a new one when omitted. */
@@ -20,7 +21,8 @@ export interface JobRunnerOptions {
 }
 
 export interface JobRunner {
-  queues: Map<string, Queue>;
+  /** One queue per job, named after it (BullMQ's queue name is the job's name). */
+  queues: Map<JobName, Queue>;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   // down each of them errors on every reconnect, and a queue without a listener prints stacks.
   const outage = options.outage ?? createRedisOutageLog(options.log);
   outage.watch(connection, "job queues");
-  const queues = new Map<string, Queue>();
+  const queues = new Map<JobName, Queue>();
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
   const prefix = options.prefix ?? "war-room";

@@ -1,4 +1,7 @@
 import { Dec } from "./decimal.js";
+import { maxDrawdown, type EquityPoint } from "./portfolio/drawdown.js";
+
+export type { EquityPoint };
 
 /**
  * Performance metrics shared by every report. Pure and exact: all arithmetic is `Dec`, nothing
@@ -12,13 +15,6 @@ export const TRADING_DAYS_PER_YEAR = 252;
 export interface ClosedTrade {
   /** Realized P&L of one closed round trip. */
   pnl: Dec;
-}
-
-export interface EquityPoint {
-  /** Trading day (YYYY-MM-DD). */
-  day: string;
-  /** End-of-day equity. */
-  equity: Dec;
 }
 
 export interface MetricsInput {
@@ -42,7 +38,7 @@ export interface Metrics {
   expectancy: Dec | null;
   /** Last equity / starting equity - 1; null without equity points or a non-positive starting equity. */
   totalReturn: Dec | null;
-  /** Worst fall from a running peak (the starting equity is the first peak) as a fraction <= 0; null without equity points or a non-positive starting equity. */
+  /** Worst fall from a running peak (the starting equity is the first peak) as a fraction <= 0; null without equity points or a non-positive starting equity. The one definition: portfolio/drawdown.ts. */
   maxDrawdown: Dec | null;
   /** Annualized Sharpe ratio of daily returns (risk-free rate 0); null with fewer than 2 returns, zero deviation or a non-positive equity to return from. */
   sharpe: Dec | null;
@@ -92,21 +88,6 @@ function totalReturn(curve: readonly EquityPoint[], startingEquity: Dec): Dec | 
   const last = curve.at(-1);
   if (last === undefined || !startingEquity.greaterThan(0)) return null;
   return last.equity.div(startingEquity).minus(1);
-}
-
-function maxDrawdown(curve: readonly EquityPoint[], startingEquity: Dec): Dec | null {
-  if (curve.length === 0 || !startingEquity.greaterThan(0)) return null;
-  let peak = startingEquity;
-  let worst = new Dec(0);
-  for (const { equity } of curve) {
-    if (equity.greaterThan(peak)) {
-      peak = equity;
-      continue;
-    }
-    const drawdown = equity.div(peak).minus(1);
-    if (drawdown.lessThan(worst)) worst = drawdown;
-  }
-  return worst;
 }
 
 /** Daily returns between consecutive equity points; null if any base equity is not positive. */

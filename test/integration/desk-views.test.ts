@@ -148,7 +148,7 @@ describe("monitor view", () => {
     expectDec(m.averageLoss, "-20");
     expectDec(m.expectancy, "20");
     expectDec(m.totalReturn, "0.005");
-    expectDec(m.maxDrawdown, d("10050").div("10100").minus(1));
+    expectDec(m.maxDrawdown, d("10050").minus("10100").div("10100")); // (equity - peak) / peak: portfolio/drawdown.ts
     const [r1, r2] = [d("0.01"), d("10050").div("10100").minus(1)];
     const mean = r1.plus(r2).div(2);
     const deviation = r1.minus(mean).pow(2).plus(r2.minus(mean).pow(2)).sqrt(); // sample variance over n - 1 = 1

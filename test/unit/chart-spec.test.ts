@@ -4,7 +4,6 @@ import {
   CHART_FONT_FAMILY,
   DRAWDOWN_COLOR,
   EQUITY_COLOR,
-  drawdownSeries,
   equityChartSpec,
   type EquityPoint,
   NO_HISTORY_SUBTITLE,
@@ -29,36 +28,6 @@ interface SpecShape {
   config: { font: string };
 }
 const shape = (spec: object) => spec as SpecShape;
-
-describe("drawdownSeries: from the running peak, in exact decimals", () => {
-  it("100, 110, 99, 121 from 100 -> 0, 0, -10%, 0", () => {
-    const series = drawdownSeries(curve("100", "110", "99", "121"), d("100"));
-    expect(series.map((p) => p.peak.toFixed())).toEqual(["100", "110", "110", "121"]);
-    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["0", "0", "-0.1", "0"]);
-  });
-
-  it("is exact where binary floating point is not: 0.3 below a peak of 3 is -10%, not -0.09999…", () => {
-    const series = drawdownSeries(curve("3", "2.7"), d("3"));
-    expect(series[1]!.drawdown.toFixed()).toBe("-0.1");
-    // A repeating fraction keeps its 40 significant digits until it is plotted.
-    const third = drawdownSeries(curve("2"), d("3"))[0]!.drawdown;
-    expect(third.toFixed()).toBe("-0.3333333333333333333333333333333333333333");
-  });
-
-  it("the starting equity is the first peak: a curve that opens below it opens in drawdown", () => {
-    const series = drawdownSeries(curve("95", "100", "102"), d("100"));
-    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["-0.05", "0", "0"]);
-  });
-
-  it("a peak at or below zero gives -1 below it and 0 at it, never a division by zero", () => {
-    const series = drawdownSeries(curve("0", "-5", "0"), d("0"));
-    expect(series.map((p) => p.drawdown.toFixed())).toEqual(["0", "-1", "0"]);
-  });
-
-  it("no points, no series", () => {
-    expect(drawdownSeries([], d("100"))).toEqual([]);
-  });
-});
 
 describe("equityChartSpec", () => {
   it("two panels over the trading days: the equity line on top, the red drawdown area below", () => {

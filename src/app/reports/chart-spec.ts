@@ -1,12 +1,10 @@
 import { Dec } from "../../domain/decimal.js";
 import { formatPercent } from "../../domain/format.js";
 import { isIsoDate } from "../../domain/market-time.js";
+import { deepestDrawdown, drawdownSeries, type DrawdownPoint, type EquityPoint } from "../../domain/portfolio/drawdown.js";
 
-/** One close of the equity curve: a trading day ("YYYY-MM-DD") and the account's equity that day. */
-export interface EquityPoint {
-  day: string;
-  equity: Dec;
-}
+// The chart draws the domain's one drawdown (the metrics' and the gate's), never its own.
+export type { DrawdownPoint, EquityPoint };
 
 export interface EquityChartOptions {
   title: string;
@@ -32,14 +30,6 @@ export interface EquityBenchmark {
   points: readonly EquityPoint[];
 }
 
-/** One day of the curve with its running peak and its drawdown from that peak (a fraction, <= 0). */
-export interface DrawdownPoint {
-  day: string;
-  equity: Dec;
-  peak: Dec;
-  drawdown: Dec;
-}
-
 /**
  * The font every piece of chart text asks for. The renderer ships this family (the
  * dejavu-fonts-ttf package) so the text looks the same on every machine.
@@ -55,23 +45,6 @@ export const BENCHMARK_COLOR = "#888888";
 /** The strategy line's legend name when `equityLabel` is not given. */
 export const DEFAULT_EQUITY_LABEL = "Equity";
 
-
-/**
- * The drawdown of each day from the running peak, in exact decimals: peak = max(starting equity,
- * every equity so far), drawdown = (equity - peak) / peak, so 0 at a new high and -0.1 ten per cent
- * below it. A peak of zero or less (a blown account) has no meaningful percentage; its drawdown is
- * -1 while the equity is below the peak, 0 otherwise.
- */
-export function drawdownSeries(points: readonly EquityPoint[], startingEquity: Dec): DrawdownPoint[] {
-  let peak = new Dec(startingEquity);
-  return points.map(({ day, equity }) => {
-    if (equity.greaterThan(peak)) peak = equity;
-    let drawdown: Dec;
-    if (peak.lessThanOrEqualTo(0)) drawdown = new Dec(equity.lessThan(peak) ? -1 : 0);
-    else drawdown = equity.minus(peak).dividedBy(peak);
-    return { day, equity, peak, drawdown };
-  });
-}
 
 /**
  * A vega-lite spec of the daily report's chart: the equity line on top, the drawdown from the
@@ -108,9 +81,9 @@ export function equityChartSpec(points: readonly EquityPoint[], options: EquityC
     return { ...row, benchmark: b ? b.equity.toNumber() : null, benchmarkDrawdown: b ? b.drawdown.toNumber() : null };
   });
 
-  const maxDrawdown = series.reduce((worst, p) => Dec.min(worst, p.drawdown), new Dec(0));
+  const maxDrawdown = deepestDrawdown(series);
   // The drawdown scale holds both drawdowns, so the benchmark's deeper falls are not cut off.
-  const deepestDrawdown = benchmark ? [...benchmark.values()].reduce((worst, p) => Dec.min(worst, p.drawdown), maxDrawdown) : maxDrawdown;
+  const scaleDrawdown = benchmark ? Dec.min(maxDrawdown, deepestDrawdown([...benchmark.values()])) : maxDrawdown;
   const subtitle =
     series.length < 2
       ? NO_HISTORY_SUBTITLE
@@ -151,7 +124,7 @@ export function equityChartSpec(points: readonly EquityPoint[], options: EquityC
         field: "drawdown",
         type: "quantitative",
         // Never above zero; a curve without a drawdown still gets a small scale below zero.
-        scale: deepestDrawdown.isZero() ? { domain: [-0.01, 0] } : { domainMax: 0, nice: true },
+        scale: scaleDrawdown.isZero() ? { domain: [-0.01, 0] } : { domainMax: 0, nice: true },
         axis: { title: "Drawdown", format: ".1~%", tickCount: 4 },
       },
     },

@@ -185,3 +185,15 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
     },
   };
 }
+
+/**
+ * The trading days from `first` to `last` (YYYY-MM-DD), both ends counted when they are trading
+ * days; 0 when `last` is before `first`. The one count of "days of record" the promotion gate's
+ * 90 days mean, for /phase, the daily report and the replay alike: trading days, never calendar days.
+ */
+export function tradingDaysBetween(calendar: Pick<MarketCalendar, "isTradingDay" | "nextTradingDay">, first: string, last: string): number {
+  requireIsoDate(last);
+  let count = 0;
+  for (let day = calendar.isTradingDay(first) ? first : calendar.nextTradingDay(first); day <= last; day = calendar.nextTradingDay(day)) count += 1;
+  return count;
+}

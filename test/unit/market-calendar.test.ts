@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
+import { createMarketCalendar, tradingDaysBetween } from "../../src/domain/market-calendar.js";
 
 const cal = createMarketCalendar();
 const utc = (iso: string): Date => new Date(iso);
@@ -59,6 +59,24 @@ describe("trading days", () => {
     expect(() => cal.isTradingDay("2026-02-30")).toThrow(RangeError);
     expect(() => cal.session("26-03-09")).toThrow(RangeError);
     expect(() => cal.nextTradingDay("tomorrow")).toThrow(/tomorrow/);
+  });
+});
+
+describe("tradingDaysBetween: the promotion gate's days of record", () => {
+  it("counts trading days, not calendar days: 90 calendar days from Friday 2 January 2026 are 62 sessions", () => {
+    // Weekends, Martin Luther King Day (19 Jan) and Presidents' Day (16 Feb) are not days of record.
+    expect(tradingDaysBetween(cal, "2026-01-02", "2026-04-01")).toBe(62);
+  });
+
+  it("counts both ends, 1 on a single trading day, and skips closed ends", () => {
+    expect(tradingDaysBetween(cal, "2026-03-06", "2026-03-06")).toBe(1);
+    expect(tradingDaysBetween(cal, "2026-03-06", "2026-03-09")).toBe(2); // Friday to Monday
+    expect(tradingDaysBetween(cal, "2026-03-07", "2026-03-08")).toBe(0); // a weekend alone
+    expect(tradingDaysBetween(cal, "2026-01-01", "2026-01-05")).toBe(2); // holiday start: 2nd and 5th
+  });
+
+  it("is 0 when the last day is before the first", () => {
+    expect(tradingDaysBetween(cal, "2026-03-10", "2026-03-09")).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { Dec } from "../../domain/decimal.js";
+import { tradingDaysBetween } from "../../domain/market-calendar.js";
 import { computeMetrics, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
 import type { PriceBar } from "../../domain/prices.js";
@@ -96,7 +97,7 @@ export interface ReplayResult {
   halts: ReplayHalt[];
   equityCurve: EquityPoint[];
   metrics: Metrics;
-  /** Calendar days from the first to the last replayed bar, both counted. */
+  /** Trading days from the first to the last replayed bar, both counted: the promotion gate's days of record. */
   days: number;
   gate: PromotionVerdict;
   final: { cash: Dec; quantity: number; equity: Dec; halted: boolean };
@@ -227,7 +228,8 @@ export async function runReplay(deps: ReplayDeps, request: ReplayRequest): Promi
   });
   const firstBar = dateOf(bars[0]!.time);
   const lastBar = dateOf(bars.at(-1)!.time);
-  const days = DateTime.fromISO(lastBar, { zone: "utc" }).diff(DateTime.fromISO(firstBar, { zone: "utc" }), "days").days + 1;
+  // The gate's days of record are trading days, as /phase counts them, not calendar days.
+  const days = tradingDaysBetween(ks.calendar, firstBar, lastBar);
   const held = await deps.accounts.holding(accountId, ticker);
   const status = await ks.store.status(accountId);
   return {

@@ -1,5 +1,5 @@
 import { Dec } from "../../domain/decimal.js";
-import type { MarketCalendar } from "../../domain/market-calendar.js";
+import { tradingDaysBetween, type MarketCalendar } from "../../domain/market-calendar.js";
 import { computeMetrics, type ClosedTrade, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
 import { unrealizedPnl } from "../../domain/portfolio/accounting.js";
@@ -213,13 +213,6 @@ async function phaseViewOf(deps: PhaseViewDeps, account: AccountSummary, equity:
     metrics,
     gate: account.phase === "shadow" ? evaluatePromotionGate({ days: day, metrics }) : null,
   };
-}
-
-/** Trading days from `first` to `last` (both YYYY-MM-DD trading days), both counted; 0 when last is before first. */
-function tradingDaysBetween(calendar: MarketCalendar, first: string, last: string): number {
-  let count = 0;
-  for (let day = first; day <= last; day = calendar.nextTradingDay(day)) count += 1;
-  return count;
 }
 
 function monitorPosition(p: PositionView, nearStopPct: Dec): MonitorPosition {

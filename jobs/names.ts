@@ -55,9 +55,6 @@ export type JobName = keyof typeof JOB_TABLE;
 /** The job names in the table's order. */
 export const JOB_NAMES = Object.keys(JOB_TABLE) as readonly JobName[];
 
-/** The jobs start-up may run without (see each one's note in JOB_TABLE). */
-export type OptionalJobName = { [N in JobName]: (typeof JOB_TABLE)[N]["required"] extends false ? N : never }[JobName];
-
 /** Whether `name` is one of the desk's jobs: for names that arrive as plain strings (a cast, a queue read back from Redis). */
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOB_TABLE, name);

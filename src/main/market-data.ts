@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { MarketFeedRepository } from "../adapters/db/repositories/market-feed-repository.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { StopLossRepository } from "../adapters/db/repositories/stop-loss-repository.js";
@@ -10,6 +10,7 @@ import type { FeedStore } from "../app/ports/feed-store.js";
 import type { MarketDataProvider, PriceHistory, StreamingMarketData } from "../app/ports/market-data.js";
 import { FeedMonitor } from "../app/prices/feed-monitor.js";
 import { TickPipeline } from "../app/prices/tick-pipeline.js";
+import { PACKAGE_ROOT } from "../paths.js";
 import { liveProvider } from "./market-data-providers.js";
 import type { Runtime } from "./runtime.js";
 import type { DeskServices } from "./services.js";
@@ -18,7 +19,7 @@ import type { DeskServices } from "./services.js";
  * `{ feeds }` for what reads the feeds' reports (the watchdog, /readyz, /metrics, /status) when a
  * live provider reports to market_feeds; `{}` for the replay and "none", which have no connection to lose.
  */
-export function withFeeds(runtime: Runtime): { feeds?: FeedStore } {
+export function withFeeds(runtime: Pick<Runtime, "config" | "dataSource">): { feeds?: FeedStore } {
   return isLiveProvider(runtime.config.marketData.provider) ? { feeds: new MarketFeedRepository(runtime.dataSource) } : {};
 }
 
@@ -27,8 +28,8 @@ function isLiveProvider(provider: Runtime["config"]["marketData"]["provider"]): 
   return provider === "kis" || provider === "alpaca";
 }
 
-/** The shipped demo prices, found from this file rather than the working directory. */
-export const DEMO_PRICES = fileURLToPath(new URL("../../demo/prices", import.meta.url));
+/** The shipped demo prices, found from the project's root rather than the working directory (the same from src/ and dist/). */
+export const DEMO_PRICES = join(PACKAGE_ROOT, "demo", "prices");
 
 /** How often a standing-by process asks for the market-feed lease. */
 const LEASE_EVERY_MS = 30_000;

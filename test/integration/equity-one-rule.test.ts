@@ -5,6 +5,8 @@ import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-
 import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
 import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
 import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
+import { whenAdmitted } from "../../src/app/orders/order-guard.js";
+import { preTradeView } from "../../src/app/orders/pre-trade-view.js";
 import { buildDailyReport } from "../../src/app/reports/daily-report.js";
 import { buildMonitorView } from "../../src/app/views/monitor-view.js";
 import { Dec } from "../../src/domain/decimal.js";
@@ -70,7 +72,7 @@ describe("one valuation of an account's equity", () => {
     const reported = report.accounts.find((a) => a.monitor.accountId === accountId);
     if (!reported) throw new Error("the daily report left the account out");
 
-    const gate = await new TradingGateRepository(db.dataSource).whenAllowed(accountId, false, (tx) => tx.preTradeView("PRC", TODAY, "equity-one-rule"));
+    const gate = await whenAdmitted(new TradingGateRepository(db.dataSource), accountId, false, async (tx) => preTradeView(await tx.preTradeRows("PRC", TODAY, "equity-one-rule")));
     if (!gate.allowed) throw new Error(`the gate refused: ${gate.reason}`);
 
     await new EquityMarkRepository(db.dataSource).markAll("end_of_day", TODAY, new Date("2026-11-24T21:05:00Z"));

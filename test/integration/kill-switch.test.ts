@@ -8,6 +8,7 @@ import { TradingGateRepository } from "../../src/adapters/db/repositories/tradin
 import { checkTriggers } from "../../src/app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
 import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
+import { whenAdmitted } from "../../src/app/orders/order-guard.js";
 import { resumeTrading } from "../../src/app/kill-switch/resume-trading.js";
 import { recordPriceBatch } from "../../src/app/prices/record-price-batch.js";
 import type { Notifier } from "../../src/app/ports/notifier.js";
@@ -66,13 +67,13 @@ describe("kill switch", () => {
   it("refuses orders while halted, lets a risk-reducing one through, and refuses all when the state cannot be read", async () => {
     const gate = new TradingGateRepository(db.dataSource);
     const account = await createAccount(db.dataSource, { state: "HALTED" });
-    expect(await gate.whenAllowed(account, false, (tx) => tx.insertOrder(order(account, "a")))).toEqual({ allowed: false, state: "HALTED", reason: "test: halted" });
-    const exit = await gate.whenAllowed(account, true, (tx) => tx.insertOrder({ ...order(account, "exit"), side: "SELL", source: "stop-loss" }));
+    expect(await whenAdmitted(gate, account, false, (tx) => tx.insertOrder(order(account, "a")))).toEqual({ allowed: false, state: "HALTED", reason: "test: halted" });
+    const exit = await whenAdmitted(gate, account, true, (tx) => tx.insertOrder({ ...order(account, "exit"), side: "SELL", source: "stop-loss" }));
     expect(exit.allowed).toBe(true);
 
     const orphan = await createAccount(db.dataSource);
     await db.dataSource.query(`DELETE FROM kill_switch_states WHERE account_id = $1`, [orphan]);
-    const unknown = await gate.whenAllowed(orphan, true, (tx) => tx.insertOrder(order(orphan, "b")));
+    const unknown = await whenAdmitted(gate, orphan, true, (tx) => tx.insertOrder(order(orphan, "b")));
     expect(unknown).toMatchObject({ allowed: false, state: "UNKNOWN" });
     const [count] = await db.dataSource.query(`SELECT count(*)::int AS n FROM orders WHERE account_id = ANY($1)`, [[account, orphan]]);
     expect(count.n).toBe(1);
@@ -86,7 +87,7 @@ describe("kill switch", () => {
     // The halt comes from another process (the bot), with connections of its own.
     const botProcess = createDataSource({ url: db.url, poolSize: 2, applicationName: "test-bot" });
     await botProcess.initialize();
-    const attempts = Array.from({ length: 200 }, (_, i) => gate.whenAllowed(account, false, (tx) => tx.insertOrder(order(account, `race-${i}`))));
+    const attempts = Array.from({ length: 200 }, (_, i) => whenAdmitted(gate, account, false, (tx) => tx.insertOrder(order(account, `race-${i}`))));
     // Let some attempts through first, then halt in the middle of the stream.
     await Promise.all(attempts.slice(0, 20));
     const halt = haltTrading({ ...deps(), store: new KillSwitchRepository(botProcess) }, { accountId: account, reason: "race", actor: "tg:9" });

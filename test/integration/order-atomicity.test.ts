@@ -17,7 +17,7 @@ const db = useTestDatabase();
  */
 function dyingAfterCommit(store: OrderStore): OrderStore {
   const dead = () => Promise.reject(new Error("Connection terminated unexpectedly"));
-  return Object.assign(Object.create(store) as OrderStore, { markSubmission: dead, recordFill: dead });
+  return Object.assign(Object.create(store) as OrderStore, { markSubmission: dead, inTransaction: dead });
 }
 
 async function orderRow(accountId: string): Promise<{ status: string; status_reason: string | null; broker_order_id: string | null }[]> {

@@ -1,16 +1,34 @@
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { bookFills, executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
+import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
+import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
+import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
+import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
+import { bookFills } from "../../src/app/orders/book-fill.js";
+import { executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
 import { Dec } from "../../src/domain/decimal.js";
 import type { OrderRequest } from "../../src/domain/orders/order-request.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
-import { executionDeps, MARKET_OPEN, price } from "../support/desk.js";
+import { killSwitchDeps, MARKET_OPEN, price } from "../support/desk.js";
 
 const db = useTestDatabase();
 
+/**
+ * The order path on its own ports, as bench/execution.ts builds it: every account on one paper
+ * broker, so the count is of the guard and the booking, not of how accounts find their broker.
+ */
 function deps(): ExecutionDeps {
-  return executionDeps(db.dataSource, { clock: { now: () => MARKET_OPEN } });
+  const clock = { now: () => MARKET_OPEN };
+  const commissionPerOrder = new Dec("1");
+  const book = { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) };
+  return {
+    gate: new TradingGateRepository(db.dataSource),
+    orders: new OrderRepository(db.dataSource),
+    broker: new PaperBroker({ prices: new PriceRepository(db.dataSource), clock, slippageBps: 5, commissionPerOrder, book }),
+    killSwitch: killSwitchDeps(db.dataSource, { clock }),
+    settings: { priceCollarPct: 10, slippageBps: 5, commissionPerOrder, defaultStopPct: 5 },
+  };
 }
 
 function request(accountId: string, key: string, overrides: Partial<OrderRequest> = {}): OrderRequest {

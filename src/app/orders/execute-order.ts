@@ -2,14 +2,16 @@ import type { Dec } from "../../domain/decimal.js";
 import { validateOrderRequest, type OrderRequest, type ValidOrder } from "../../domain/orders/order-request.js";
 import { type PreTradeContext, preTradeChecks, type Refusal } from "../../domain/risk/pre-trade.js";
 import { cleanText, cutToUnits } from "../../domain/text.js";
-import { checkTriggers } from "../kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../kill-switch/deps.js";
 import { haltTrading } from "../kill-switch/halt-trading.js";
 import { recordBrokerCall } from "../kill-switch/broker-calls.js";
-import type { Broker, BrokerFill, BrokerOrder, SubmitResult } from "../ports/broker.js";
+import type { Broker, BrokerOrder, SubmitResult } from "../ports/broker.js";
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
 import type { RefusalLog } from "../ports/risk-history.js";
 import type { TradingGate } from "../ports/trading-gate.js";
+import { afterFills, bookFillIn, bookFills } from "./book-fill.js";
+import { whenAdmitted } from "./order-guard.js";
+import { preTradeView } from "./pre-trade-view.js";
 
 /**
  * What only the order path needs. The limits it shares with the kill switch (concentration,
@@ -74,8 +76,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
   const brokerBuyingPower = await readBrokerBuyingPower(deps, broker, order);
 
   // A SELL may enter the guard while halted; inside, it must prove that it only reduces risk.
-  const gated = await deps.gate.whenAllowed(order.accountId, order.side === "SELL", async (tx, state) => {
-    const view = await tx.preTradeView(order.ticker, tradingDay, order.idempotencyKey);
+  const gated = await whenAdmitted(deps.gate, order.accountId, order.side === "SELL", async (tx, state) => {
+    const view = preTradeView(await tx.preTradeRows(order.ticker, tradingDay, order.idempotencyKey));
     if (view.existing) return { kind: "duplicate" as const, orderId: view.existing.id };
     const refusals = preTradeChecks(order, {
       killSwitch: state,
@@ -108,7 +110,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
       if (result.status === "filled") {
         const booked: RecordedFill[] = [];
         for (const fill of result.fills) {
-          const recorded = await tx.bookFill(orderId, fill, deps.settings.defaultStopPct, result.brokerOrderId);
+          const recorded = await bookFillIn(tx, orderId, fill, deps.settings.defaultStopPct, result.brokerOrderId);
           if (recorded) booked.push(recorded);
         }
         return { kind: "filled" as const, orderId, booked };
@@ -235,37 +237,4 @@ async function settleAnswer(deps: ExecutionDeps, orderId: string, result: Submit
   if (result.status === "filled") return filledOutcome(orderId, await bookFills(deps, orderId, result.fills, result.brokerOrderId));
   await deps.orders.markSubmission(orderId, submissionOf(result));
   return answeredOutcome(orderId, result);
-}
-
-/** Books broker fills, then re-evaluates the kill switch and tells the admins. */
-export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[], brokerOrderId?: string): Promise<RecordedFill[]> {
-  const booked: RecordedFill[] = [];
-  for (const fill of fills) {
-    const recorded = await deps.orders.recordFill(orderId, fill, deps.settings.defaultStopPct, brokerOrderId);
-    if (recorded) booked.push(recorded);
-  }
-  await afterFills(deps, booked);
-  return booked;
-}
-
-/** After fills are booked: re-evaluate the kill switch, then tell the admins. */
-async function afterFills(deps: ExecutionDeps, booked: readonly RecordedFill[]): Promise<void> {
-  const accountId = booked[0]?.accountId;
-  if (!accountId) return;
-  const check = await checkTriggers(deps.killSwitch, accountId, "fill");
-  for (const f of booked) {
-    await deps.killSwitch.notifier.notify({
-      kind: "fill",
-      accountId,
-      accountName: check.accountName,
-      title: `${f.side} ${f.quantity} ${f.ticker} @ ${f.price.toFixed(2)}`,
-      lines: [
-        `commission $${f.commission.toFixed(2)}`,
-        ...(f.side === "SELL" ? [`realised P&L $${f.realizedPnl.toFixed(2)}`] : []),
-        `position ${f.positionAfter.quantity}${f.positionAfter.stopPrice ? `, stop ${f.positionAfter.stopPrice.toFixed(2)}` : ""}`,
-        `cash $${f.cashAfter.toFixed(2)}`,
-      ],
-      at: deps.killSwitch.clock.now(),
-    });
-  }
 }

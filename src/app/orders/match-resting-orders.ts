@@ -3,7 +3,8 @@ import type { PriceBar } from "../../domain/prices.js";
 import type { Side } from "../../domain/vocabulary.js";
 import type { Broker, BrokerFill, BrokerOrder } from "../ports/broker.js";
 import type { RecordedFill, StoredOrder } from "../ports/order-store.js";
-import { bookFills, type ExecutionDeps } from "./execute-order.js";
+import { bookFills } from "./book-fill.js";
+import type { ExecutionDeps } from "./execute-order.js";
 
 /** What a simulating (paper) broker offers: the fill of a resting order at a new price, when it crosses. */
 export interface RestingOrderSimulator {

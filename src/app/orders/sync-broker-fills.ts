@@ -1,7 +1,8 @@
 import { Dec } from "../../domain/decimal.js";
 import { recordBrokerCall } from "../kill-switch/broker-calls.js";
 import type { BrokerFill } from "../ports/broker.js";
-import { bookFills, brokerOf, type ExecutionDeps } from "./execute-order.js";
+import { bookFills } from "./book-fill.js";
+import { brokerOf, type ExecutionDeps } from "./execute-order.js";
 
 /**
  * Books what a real broker has filled of the orders working there. A broker may report a running

@@ -1,6 +1,6 @@
 import type { Dec } from "../../domain/decimal.js";
 import type { OrderStatus, Side } from "../../domain/vocabulary.js";
-import type { BrokerFill } from "./broker.js";
+import type { BookingWrites, FillContext } from "../../domain/orders/booking.js";
 
 export interface StoredOrder {
   id: string;
@@ -18,21 +18,17 @@ export interface StoredOrder {
   averageFillPrice: Dec | null;
 }
 
-export interface RecordedFill {
-  orderId: string;
-  accountId: string;
-  ticker: string;
-  side: Side;
-  quantity: number;
-  price: Dec;
-  /** The booked amounts, in cents (src/domain/portfolio/accounting.ts): cash moved by exactly `netAmount`. */
-  grossAmount: Dec;
-  commission: Dec;
-  netAmount: Dec;
-  realizedPnl: Dec;
-  cashAfter: Dec;
-  positionAfter: { quantity: number; costBasis: Dec; stopPrice: Dec | null };
-  orderStatus: OrderStatus;
+export type { RecordedFill } from "../../domain/orders/booking.js";
+
+/**
+ * The reads and writes of booking one fill, on a transaction the caller holds: they only map
+ * rows; the booking rule (src/domain/orders/booking.ts) runs in the app between them.
+ */
+export interface FillBookingTransaction {
+  /** One read: the order and its account locked until the commit, the held position, and whether this broker fill was booked already. */
+  fillContext(orderId: string, brokerFillId: string): Promise<FillContext | undefined>;
+  /** Every write of a booked fill in one statement: position, cash, the fill row, the order. */
+  writeBooking(writes: BookingWrites): Promise<void>;
 }
 
 export interface OrderStore {
@@ -40,11 +36,10 @@ export interface OrderStore {
   /** After the broker answered: submitted (working), rejected or unknown (to reconcile). */
   markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown" | "failed"; brokerOrderId?: string | null; reason?: string | null }): Promise<void>;
   /**
-   * Books one fill atomically: the fill row, the order's filled quantity and status, the
-   * position (cost basis, realised P&L, stop) and the cash. Idempotent per broker fill id.
-   * `defaultStopPct` sets the stop of a new long when the order named none.
+   * Runs `work` in one transaction of its own: everything it writes commits together or not at
+   * all. Booking a fill found outside the order guard (bookFillIn) runs here.
    */
-  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined>;
+  inTransaction<T>(work: (tx: FillBookingTransaction) => Promise<T>): Promise<T>;
   /** Orders of real-broker accounts whose broker answer was unclear, oldest first, with when they were placed. */
   unknownBrokerOrders(): Promise<(StoredOrder & { createdAt: Date })[]>;
   /** Whether a desk order already carries this broker order number. */

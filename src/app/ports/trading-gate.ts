@@ -1,23 +1,31 @@
 import type { Dec } from "../../domain/decimal.js";
+import type { LockedKillSwitch } from "../../domain/kill-switch/admission.js";
 import type { OrderTerms } from "../../domain/orders/order-request.js";
 import type { AccountMode, OrderStatus, Phase } from "../../domain/vocabulary.js";
-import type { BrokerFill } from "./broker.js";
-import type { RecordedFill } from "./order-store.js";
+import type { FillBookingTransaction } from "./order-store.js";
 
 export interface NewOrder extends OrderTerms {
   tradingDay: string;
   proposalId?: string | null;
 }
 
-/** Everything the pre-trade checks need, read inside the guard so it cannot change underneath. */
-export interface PreTradeView {
+/** A held position with the newest price of its ticker, as stored: the app values it. */
+export interface HeldAtPrice {
+  ticker: string;
+  quantity: number;
+  costBasis: Dec;
+  /** Newest known price; null when the ticker has no price at all. */
+  lastPrice: Dec | null;
+}
+
+/** The rows the pre-trade checks decide on, read inside the guard so they cannot change underneath. */
+export interface PreTradeRows {
   accountMode: AccountMode;
   phase: Phase;
   cash: Dec;
-  /** Cash plus every position at its newest price (unpriced positions count at cost). */
-  equity: Dec;
   phaseStartEquity: Dec;
-  positions: Map<string, { quantity: number; value: Dec }>;
+  /** Every position with shares. */
+  positions: HeldAtPrice[];
   lastPrice: Dec | null;
   priceTime: Date | null;
   ordersToday: number;
@@ -25,12 +33,13 @@ export interface PreTradeView {
   existing: { id: string; status: OrderStatus } | undefined;
 }
 
-/** The reads and writes an order may make while the account's kill-switch row is locked. */
-export interface GuardedTransaction {
+/**
+ * The reads and writes an order may make while the account's kill-switch row is locked. They
+ * only map rows: admission, valuation, the pre-trade checks and booking run in the app.
+ */
+export interface GuardedTransaction extends FillBookingTransaction {
   /** One read: the account, its positions at their newest prices, the ticker's price, today's orders, and an order under this key. */
-  preTradeView(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeView>;
-  /** Books a fill of an order recorded in this transaction (a broker that fills inline). */
-  bookFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId: string): Promise<RecordedFill | undefined>;
+  preTradeRows(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeRows>;
   /**
    * Records the order; undefined when an order with the same idempotency key exists already. An
    * order for a proposal is recorded only while that proposal is still `approved` (its row is
@@ -41,15 +50,12 @@ export interface GuardedTransaction {
   markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown"; brokerOrderId?: string | null; reason?: string | null }): Promise<void>;
 }
 
-export type GateResult<T> = { allowed: true; value: T } | { allowed: false; state: "HALTED" | "UNKNOWN"; reason: string };
-
 /**
- * The execution guard: "may this account trade?" and the order's insert happen in one
- * transaction that holds the account's kill-switch row lock, so no order is recorded after a
- * halt has committed. A risk-reducing order passes while halted; nothing passes when the state
- * cannot be read.
+ * The execution guard's unit of work: one transaction that holds the account's kill-switch row
+ * lock from its first read to the commit, so no order is recorded after a halt has committed.
+ * `work` gets the locked row (undefined when the account has none) and decides who may trade
+ * (admitOrder in src/domain/kill-switch/admission.ts); whatever it returns commits.
  */
 export interface TradingGate {
-  /** `work` learns the state it was let in under: a SELL may enter while HALTED and must then prove it reduces risk. */
-  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction, state: "ACTIVE" | "HALTED") => Promise<T>): Promise<GateResult<T>>;
+  lockAccount<T>(accountId: string, work: (tx: GuardedTransaction, locked: LockedKillSwitch | undefined) => Promise<T>): Promise<T>;
 }

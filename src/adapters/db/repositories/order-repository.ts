@@ -1,9 +1,8 @@
 import type pg from "pg";
 import type { DataSource } from "typeorm";
-import type { BrokerFill } from "../../../app/ports/broker.js";
-import type { OrderStore, RecordedFill, StoredOrder } from "../../../app/ports/order-store.js";
+import type { FillBookingTransaction, OrderStore, StoredOrder } from "../../../app/ports/order-store.js";
 import { Dec } from "../../../domain/decimal.js";
-import { applyFill, stopAfterFill, type PositionState } from "../../../domain/portfolio/accounting.js";
+import type { BookingWrites, FillContext } from "../../../domain/orders/booking.js";
 import type { OrderStatus, Side } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
 import { inTransaction } from "../transaction.js";
@@ -50,10 +49,8 @@ const FILL_CONTEXT = {
 };
 
 /**
- * Every write of a booked fill in one statement: position, cash, the fill row, the order. Cash
- * becomes the locked balance plus the fill's net amount (the domain's cashMoved), the amount the
- * fill row's generated net_amount column computes by the same rule: cash always equals starting
- * capital plus the sum of the account's net amounts (reconcileBooks checks it).
+ * Every write of a booked fill in one statement: position, cash, the fill row, the order, as the
+ * domain's bookFill decided them (src/domain/orders/booking.ts).
  */
 const BOOK_FILL = {
   name: "book_fill",
@@ -115,8 +112,8 @@ export class OrderRepository implements OrderStore {
     await markSubmissionOn(this.pool, orderId, update);
   }
 
-  recordFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
-    return inTransaction(this.pool, (client) => bookFillOn(client, orderId, fill, defaultStopPct, brokerOrderId));
+  inTransaction<T>(work: (tx: FillBookingTransaction) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, (client) => work(fillBookingOn(client)));
   }
 
   async unknownBrokerOrders(): Promise<(StoredOrder & { createdAt: Date })[]> {
@@ -167,70 +164,54 @@ export async function markSubmissionOn(db: pg.Pool | pg.PoolClient, orderId: str
   );
 }
 
-/**
- * Books one fill on the caller's transaction: the order's own (recordFill) or, for a broker that
- * fills inline, the guarded transaction that recorded the order.
- */
-export async function bookFillOn(client: pg.PoolClient, orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId?: string): Promise<RecordedFill | undefined> {
-  const { rows } = await client.query<FillContextRow>({ ...FILL_CONTEXT, values: [orderId, fill.brokerFillId] });
+/** Booking's reads and writes on the caller's transaction: the order's own (inTransaction) or the order guard's. */
+export function fillBookingOn(client: pg.PoolClient): FillBookingTransaction {
+  return {
+    fillContext: (orderId, brokerFillId) => fillContextOn(client, orderId, brokerFillId),
+    writeBooking: (writes) => writeBookingOn(client, writes),
+  };
+}
+
+async function fillContextOn(client: pg.PoolClient, orderId: string, brokerFillId: string): Promise<FillContext | undefined> {
+  const { rows } = await client.query<FillContextRow>({ ...FILL_CONTEXT, values: [orderId, brokerFillId] });
   const row = rows[0];
-  if (!row) throw new Error(`order ${orderId} does not exist`);
-  // The same broker fill twice (a retried job, a reconciliation) books once.
-  if (row.seen) return undefined;
+  if (!row) return undefined;
   const order = toOrder(row);
-  if (order.filledQuantity + fill.quantity > order.quantity) throw new Error(`fill of ${fill.quantity} overfills order ${orderId}`);
+  return {
+    order,
+    accountCash: new Dec(row.account_cash),
+    held:
+      row.held_quantity === null
+        ? undefined
+        : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!), stopPrice: row.held_stop === null ? null : new Dec(row.held_stop) },
+    alreadyBooked: row.seen,
+  };
+}
 
-  const before: PositionState | undefined =
-    row.held_quantity === null
-      ? undefined
-      : { ticker: order.ticker, quantity: row.held_quantity, costBasis: new Dec(row.held_cost!), realizedPnl: new Dec(row.held_pnl!) };
-  const result = applyFill(before, order.ticker, { side: order.side, quantity: fill.quantity, price: fill.price, commission: fill.commission });
-  const position = result.position;
-  const stop = stopAfterFill(order.side, order.stopPrice, row.held_stop === null ? null : new Dec(row.held_stop), position, defaultStopPct);
-  const cashAfter = new Dec(row.account_cash).plus(result.cashDelta);
-  if (cashAfter.lt(0)) throw new Error(`fill would take cash below zero (${cashAfter.toFixed(2)})`);
-  const filled = order.filledQuantity + fill.quantity;
-  const previousValue = (order.averageFillPrice ?? new Dec(0)).times(order.filledQuantity);
-  const averageFill = previousValue.plus(fill.price.times(fill.quantity)).div(filled).toDecimalPlaces(6);
-  const status: OrderStatus = filled === order.quantity ? "filled" : "partially_filled";
-
+async function writeBookingOn(client: pg.PoolClient, writes: BookingWrites): Promise<void> {
+  const { position, fill, order } = writes;
   await client.query({
     ...BOOK_FILL,
     values: [
-      orderId,
-      order.accountId,
-      order.ticker,
+      writes.orderId,
+      writes.accountId,
+      writes.ticker,
       position.quantity,
       position.costBasis.toFixed(),
       position.realizedPnl.toFixed(),
-      stop?.toFixed() ?? null,
-      cashAfter.toFixed(),
-      order.side,
+      position.stopPrice?.toFixed() ?? null,
+      writes.cashAfter.toFixed(),
+      fill.side,
       fill.quantity,
       fill.price.toFixed(),
-      result.cash.commission.toFixed(),
-      result.realizedPnl.toFixed(),
+      fill.commission.toFixed(),
+      fill.realizedPnl.toFixed(),
       fill.brokerFillId,
       fill.at,
-      filled,
-      averageFill.toFixed(),
-      status,
-      brokerOrderId ?? null,
+      order.filledQuantity,
+      order.averageFillPrice.toFixed(),
+      order.status,
+      order.brokerOrderId,
     ],
   });
-  return {
-    orderId,
-    accountId: order.accountId,
-    ticker: order.ticker,
-    side: order.side,
-    quantity: fill.quantity,
-    price: fill.price,
-    grossAmount: result.cash.gross,
-    commission: result.cash.commission,
-    netAmount: result.cash.net,
-    realizedPnl: result.realizedPnl,
-    cashAfter,
-    positionAfter: { quantity: position.quantity, costBasis: position.costBasis, stopPrice: stop },
-    orderStatus: status,
-  };
 }

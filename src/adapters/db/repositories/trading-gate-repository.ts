@@ -1,16 +1,16 @@
 import type pg from "pg";
 import type { DataSource } from "typeorm";
-import type { GateResult, GuardedTransaction, NewOrder, PreTradeView, TradingGate } from "../../../app/ports/trading-gate.js";
+import type { FillBookingTransaction } from "../../../app/ports/order-store.js";
+import type { GuardedTransaction, NewOrder, PreTradeRows, TradingGate } from "../../../app/ports/trading-gate.js";
 import { Dec } from "../../../domain/decimal.js";
-import { accountValuation, positionValue, type ValuedPosition } from "../../../domain/portfolio/valuation.js";
-import type { AccountMode, KillSwitchState, OrderStatus, Phase } from "../../../domain/vocabulary.js";
-import type { BrokerFill } from "../../../app/ports/broker.js";
-import type { RecordedFill } from "../../../app/ports/order-store.js";
+import type { LockedKillSwitch } from "../../../domain/kill-switch/admission.js";
+import type { BookingWrites, FillContext } from "../../../domain/orders/booking.js";
+import type { AccountMode, OrderStatus, Phase } from "../../../domain/vocabulary.js";
 import { pgPool } from "../pool.js";
-import { bookFillOn, markSubmissionOn } from "./order-repository.js";
+import { fillBookingOn, markSubmissionOn } from "./order-repository.js";
 import { inTransaction } from "../transaction.js";
 
-/** The pre-trade view in one round trip: account, today's order count, positions at their newest prices, the ticker's newest price. */
+/** The pre-trade rows in one round trip: account, today's order count, positions at their newest prices, the ticker's newest price. */
 const PRE_TRADE_VIEW = {
   name: "pre_trade_view",
   text: `
@@ -46,48 +46,35 @@ export class TradingGateRepository implements TradingGate {
     this.pool = pgPool(dataSource);
   }
 
-  whenAllowed<T>(accountId: string, riskReducing: boolean, work: (tx: GuardedTransaction, state: "ACTIVE" | "HALTED") => Promise<T>): Promise<GateResult<T>> {
+  lockAccount<T>(accountId: string, work: (tx: GuardedTransaction, locked: LockedKillSwitch | undefined) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, async (client) => {
       // FOR UPDATE, not FOR SHARE: the daily order count and cash checks made inside must also be serialised per account.
-      const { rows } = await client.query<{ state: KillSwitchState; reason: string }>(
-        "SELECT state, reason FROM kill_switch_states WHERE account_id = $1 FOR UPDATE",
-        [accountId],
-      );
-      const row = rows[0];
-      if (!row) return { allowed: false, state: "UNKNOWN", reason: "the kill-switch state cannot be read: treated as halted" };
-      if (row.state !== "ACTIVE" && !riskReducing) return { allowed: false, state: "HALTED", reason: row.reason };
-      return { allowed: true, value: await work(new Guarded(client, accountId), row.state) };
+      const { rows } = await client.query<LockedKillSwitch>("SELECT state, reason FROM kill_switch_states WHERE account_id = $1 FOR UPDATE", [accountId]);
+      return work(new Guarded(client, accountId), rows[0]);
     }, { lock_timeout: LOCK_TIMEOUT });
   }
 }
 
 class Guarded implements GuardedTransaction {
+  private readonly booking: FillBookingTransaction;
+
   constructor(
     private readonly client: pg.PoolClient,
     private readonly accountId: string,
-  ) {}
+  ) {
+    this.booking = fillBookingOn(client);
+  }
 
-  async preTradeView(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeView> {
+  async preTradeRows(ticker: string, tradingDay: string, idempotencyKey: string): Promise<PreTradeRows> {
     const { rows } = await this.client.query<ViewRow>({ ...PRE_TRADE_VIEW, values: [this.accountId, tradingDay, ticker, idempotencyKey] });
     const row = rows[0];
     if (!row) throw new Error(`account ${this.accountId} does not exist`);
-    const cash = new Dec(row.cash);
-    const positions = new Map<string, { quantity: number; value: Dec }>();
-    const valued: ValuedPosition[] = [];
-    for (const p of row.positions) {
-      // The desk's one valuation (an unpriced position at cost: the stale-data trigger deals with the missing price).
-      const held = { quantity: p.quantity, lastPrice: p.close === null ? null : new Dec(p.close), costBasis: new Dec(p.cost) };
-      positions.set(p.ticker, { quantity: p.quantity, value: positionValue(held) });
-      valued.push(held);
-    }
-    const { equity } = accountValuation(cash, valued);
     return {
       accountMode: row.mode,
       phase: row.phase,
-      cash,
-      equity,
+      cash: new Dec(row.cash),
       phaseStartEquity: new Dec(row.phase_start_equity),
-      positions,
+      positions: row.positions.map((p) => ({ ticker: p.ticker, quantity: p.quantity, costBasis: new Dec(p.cost), lastPrice: p.close === null ? null : new Dec(p.close) })),
       lastPrice: row.last ? new Dec(row.last.close) : null,
       priceTime: row.last ? new Date(row.last.time) : null,
       ordersToday: row.orders_today,
@@ -95,8 +82,12 @@ class Guarded implements GuardedTransaction {
     };
   }
 
-  bookFill(orderId: string, fill: BrokerFill, defaultStopPct: number, brokerOrderId: string): Promise<RecordedFill | undefined> {
-    return bookFillOn(this.client, orderId, fill, defaultStopPct, brokerOrderId);
+  fillContext(orderId: string, brokerFillId: string): Promise<FillContext | undefined> {
+    return this.booking.fillContext(orderId, brokerFillId);
+  }
+
+  writeBooking(writes: BookingWrites): Promise<void> {
+    return this.booking.writeBooking(writes);
   }
 
   markSubmission(orderId: string, update: { status: "submitted" | "rejected" | "unknown"; brokerOrderId?: string | null; reason?: string | null }): Promise<void> {
@@ -132,5 +123,4 @@ class Guarded implements GuardedTransaction {
     );
     return rows[0]?.id;
   }
-
 }

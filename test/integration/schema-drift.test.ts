@@ -1,5 +1,6 @@
 import { Table, type DataSource } from "typeorm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OperatorRepository } from "../../src/adapters/db/repositories/operator-repository.js";
 import { useTestDatabase, type TestDatabase } from "../support/database.js";
 
 // Two databases cloned from the migrated template: one is compared as the migrations left it,
@@ -111,5 +112,21 @@ describe("schema drift: the entities describe the tables the migrations create",
         expect.stringMatching(/CREATE INDEX "order_refusals_recent"/),
       ]),
     );
+  });
+});
+
+describe("an entity in use: the operator list reads through OperatorEntity", () => {
+  it("lists active rows by id, bigint ids as numbers, configuration winning for an id in both", async () => {
+    await migrated.dataSource.query(
+      `INSERT INTO operators (telegram_user_id, display_name, role, active) VALUES
+         (5000000001, 'Eve', 'admin', true), (3, 'Old', 'trader', false), (2, 'Vic', 'viewer', true), (4, 'Tess', 'viewer', true)`,
+    );
+    const operators = new OperatorRepository(migrated.dataSource, new Map([[3, "trader"], [4, "admin"]] as const));
+    expect(await operators.all()).toEqual([
+      { userId: 2, role: "viewer", displayName: "Vic" },
+      { userId: 3, role: "trader", displayName: "" },
+      { userId: 4, role: "admin", displayName: "Tess" },
+      { userId: 5000000001, role: "admin", displayName: "Eve" },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import type pg from "pg";
-import type { DataSource } from "typeorm";
+import type { DataSource, Repository } from "typeorm";
 import type { Operator, OperatorDirectory } from "../../../app/ports/operator-directory.js";
 import type { Role } from "../../../domain/vocabulary.js";
+import { OperatorEntity } from "../entities/operator.entity.js";
 import { pgPool } from "../pool.js";
 
 /**
@@ -11,9 +12,12 @@ import { pgPool } from "../pool.js";
  */
 export class OperatorRepository implements OperatorDirectory {
   private readonly pool: pg.Pool;
+  /** The list is a cold path (reports, notices, approvals): it reads through the entity. */
+  private readonly rows: Repository<OperatorEntity>;
 
   constructor(dataSource: DataSource, private readonly configured: ReadonlyMap<number, Role>) {
     this.pool = pgPool(dataSource);
+    this.rows = dataSource.getRepository(OperatorEntity);
   }
 
   async find(userId: number): Promise<Operator | undefined> {
@@ -29,11 +33,13 @@ export class OperatorRepository implements OperatorDirectory {
   }
 
   async all(): Promise<Operator[]> {
-    const { rows } = await this.pool.query<{ telegram_user_id: string; role: Role; display_name: string }>(
-      `SELECT telegram_user_id, role, display_name FROM operators WHERE active ORDER BY telegram_user_id`,
-    );
+    const rows = await this.rows.find({
+      select: { telegramUserId: true, role: true, displayName: true },
+      where: { active: true },
+      order: { telegramUserId: "ASC" },
+    });
     const byId = new Map<number, Operator>();
-    for (const r of rows) byId.set(Number(r.telegram_user_id), { userId: Number(r.telegram_user_id), role: r.role, displayName: r.display_name });
+    for (const r of rows) byId.set(Number(r.telegramUserId), { userId: Number(r.telegramUserId), role: r.role, displayName: r.displayName });
     for (const [userId, role] of this.configured) byId.set(userId, { userId, role, displayName: byId.get(userId)?.displayName ?? "" });
     return [...byId.values()].sort((a, b) => a.userId - b.userId);
   }

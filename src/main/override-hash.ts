@@ -1,10 +1,12 @@
+import password from "@inquirer/password";
 import { hashOverrideCode, validateOverrideCode } from "../adapters/security/override-code.js";
 
 /**
  * `npm run override:hash`: turns an override code into the OVERRIDE_CODE_HASH line for `.env`.
  *
  * On a terminal it asks twice with echo off (nothing of the code is printed, not even
- * asterisks). With stdin piped it reads one line, for scripts:
+ * asterisks); a first entry that is not an acceptable code is asked again. With stdin piped (or
+ * no stdin, as in CI) it reads one line, for scripts:
  *
  *     printf '%s\n' "$CODE" | npm run override:hash
  *
@@ -12,83 +14,30 @@ import { hashOverrideCode, validateOverrideCode } from "../adapters/security/ove
  * goes to stderr, and none of them contains the code.
  */
 
-const MAX_INPUT_CHARS = 1024;
 const MAX_PIPED_BYTES = 64 * 1024;
 
-class Cancelled extends Error {}
-
-/** ESC sequences (arrow keys, bracketed-paste markers, Alt+key) are dropped, not taken as part of the code. */
-// eslint-disable-next-line no-control-regex
-const ESCAPE_SEQUENCE = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/gs;
-
 /**
- * Reads one hidden answer per prompt from the terminal in raw mode. Enter ends an answer,
- * Backspace deletes a character, Ctrl-U clears the line, Ctrl-C cancels. `check` may throw to
- * stop early (e.g. a first entry that is too short).
+ * One hidden answer from the terminal (@inquirer/password): nothing of it is echoed, not even
+ * asterisks, and the visibility toggle (Ctrl+T) is off so the code can never be shown. The prompt
+ * writes to stderr: stdout carries only the hash line. Ctrl-C rejects with ExitPromptError.
  */
-function readHidden(prompts: readonly string[], check: (answer: string, index: number) => void): Promise<string[]> {
-  const stdin = process.stdin;
-  const answers: string[] = [];
-  let current: string[] = [];
-  let afterCarriageReturn = false;
-  const restore = () => {
-    if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
-  };
+function askHidden(message: string, validate?: (answer: string) => true | string): Promise<string> {
+  return password({ message, mask: false, toggleMask: false, ...(validate ? { validate } : {}) }, { output: process.stderr });
+}
 
-  return new Promise((resolve, reject) => {
-    const finish = (error?: unknown) => {
-      stdin.off("data", onData);
-      stdin.off("end", onEnd);
-      process.off("exit", restore);
-      restore();
-      stdin.pause();
-      current = [];
-      if (error === undefined) resolve(answers);
-      else reject(error instanceof Error ? error : new Error("could not read the code"));
-    };
-    const onEnd = () => finish(new Error("the terminal closed before the code was entered"));
-    const endLine = (): boolean => {
-      process.stderr.write("\n");
-      const answer = current.join("");
-      current = [];
-      answers.push(answer);
-      check(answer, answers.length - 1);
-      if (answers.length === prompts.length) return true;
-      process.stderr.write(prompts[answers.length]!);
-      return false;
-    };
-    const onData = (chunk: string | Buffer) => {
-      try {
-        for (const ch of String(chunk).replace(ESCAPE_SEQUENCE, "")) {
-          const wasCarriageReturn = afterCarriageReturn;
-          afterCarriageReturn = ch === "\r";
-          if (ch === "\u0003") {
-            process.stderr.write("\n");
-            return finish(new Cancelled("cancelled"));
-          } else if (ch === "\r" || ch === "\n" || ch === "\u0004") {
-            if (ch === "\n" && wasCarriageReturn) continue; // a pasted CR LF is one Enter
-            if (endLine()) return finish();
-          } else if (ch === "\u007f" || ch === "\b") {
-            current.pop();
-          } else if (ch === "\u0015") {
-            current = [];
-          } else if (ch >= " " && current.length < MAX_INPUT_CHARS) {
-            current.push(ch);
-          }
-        }
-      } catch (error) {
-        finish(error);
-      }
-    };
+/** validateOverrideCode's verdict as a prompt's validate: the first entry is asked again until it is acceptable. */
+function acceptableCode(answer: string): true | string {
+  try {
+    validateOverrideCode(answer);
+    return true;
+  } catch (error) {
+    return error instanceof Error ? error.message : "not an acceptable override code";
+  }
+}
 
-    process.on("exit", restore);
-    stdin.setRawMode(true);
-    stdin.setEncoding("utf8");
-    stdin.on("data", onData);
-    stdin.on("end", onEnd);
-    stdin.resume();
-    process.stderr.write(prompts[0]!);
-  });
+/** Ctrl-C (or the terminal closing) during a prompt: the library's documented way to tell it apart. */
+function isCancelled(error: unknown): boolean {
+  return error instanceof Error && error.name === "ExitPromptError";
 }
 
 /** Reads the first line of piped stdin (without its line ending). */
@@ -126,11 +75,10 @@ async function main(): Promise<number> {
     let code: string;
     if (interactive) {
       process.stderr.write("Choose the override code that resumes trading after a halt (typing is not shown).\n");
-      const [first, second] = await readHidden(["Override code: ", "Repeat the override code: "], (answer, index) => {
-        if (index === 0) validateOverrideCode(answer);
-      });
+      const first = await askHidden("Override code:", acceptableCode);
+      const second = await askHidden("Repeat the override code:");
       if (first !== second) throw new Error("the two entries do not match; nothing was generated");
-      code = first!;
+      code = first;
     } else {
       code = await readPipedLine();
     }
@@ -140,7 +88,7 @@ async function main(): Promise<number> {
     if (interactive) process.stderr.write("Put this line in your .env (or the environment) and restart War Room.\n");
     return 0;
   } catch (error) {
-    if (error instanceof Cancelled) {
+    if (isCancelled(error)) {
       process.stderr.write("override:hash: cancelled, nothing was generated\n");
       return 130;
     }

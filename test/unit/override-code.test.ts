@@ -209,7 +209,8 @@ describe("npm run override:hash (stdin piped)", () => {
 // tests above still cover the CLI.
 const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
 
-function runOnTerminal(steps: string[]): Promise<{ code: number | null; output: string }> {
+/** Types `steps[i]` once `prompts[i]` shows (the prompt library styles its messages: match the words only). */
+function runOnTerminal(steps: string[], prompts = [/Override code:/, /Repeat the override code:/]): Promise<{ code: number | null; output: string }> {
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, "--import", TSX_LOADER, ENTRY].map(quote).join(" ");
   const child = spawn("script", ["-qefc", command, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
@@ -217,7 +218,6 @@ function runOnTerminal(steps: string[]): Promise<{ code: number | null; output: 
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
-  const prompts = [/Override code: /, /Repeat the override code: /];
   void (async () => {
     for (const [i, step] of steps.entries()) {
       // Type only once the prompt shows: echo is off by then.
@@ -251,12 +251,14 @@ describe.skipIf(!hasScript)("npm run override:hash (on a terminal)", () => {
     expect(output).not.toContain(code);
   });
 
-  it("exits 1 at once on a first entry that is too short, and 130 on Ctrl-C", async () => {
+  it("asks again on a first entry that is too short, without showing it; 130 on Ctrl-C", async () => {
     const short = newCode().slice(0, 6);
-    const tooShort = await runOnTerminal([`${short}\r`]);
-    expect(tooShort.code).toBe(1);
+    // The short entry, then (once the refusal shows) Ctrl-C at the second try.
+    const tooShort = await runOnTerminal([`${short}\r`, "\u0003"], [/Override code:/, /at least 8 characters/]);
     expect(tooShort.output).toMatch(/at least 8 characters/);
     expect(tooShort.output).not.toContain(short);
+    expect(tooShort.output).not.toMatch(/OVERRIDE_CODE_HASH=/);
+    expect(tooShort.code).toBe(130);
     const cancelled = await runOnTerminal([`${newCode()}\u0003`]);
     expect(cancelled.code).toBe(130);
     expect(cancelled.output).toMatch(/cancelled/);

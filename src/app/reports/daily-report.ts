@@ -24,6 +24,11 @@ export interface AccountDailyReport {
   trades: TradeRow[];
   /** End-of-day equity since inception, for the chart. */
   curve: EquityPoint[];
+  /**
+   * The capital `curve` counts from (the account's starting capital): the chart's first peak, so
+   * its drawdown is the one `monitor.metrics` (since inception) reports for the same curve.
+   */
+  startingEquity: Dec;
 }
 
 export interface DailyReport {
@@ -46,7 +51,7 @@ export async function buildDailyReport(deps: ReportDeps): Promise<DailyReport> {
       deps.reader.endOfDayCurve(account.id),
     ]);
     if (!monitor) continue;
-    accounts.push({ monitor, status: statuses.find((s) => s.id === account.id), trades, curve });
+    accounts.push({ monitor, status: statuses.find((s) => s.id === account.id), trades, curve, startingEquity: account.startingCapital });
   }
   return { tradingDay, at, accounts };
 }

@@ -8,7 +8,7 @@ import { WarroomSessionEntity } from "./warroom-session.entity.js";
 @Check("agent_votes_latency_ms_check", `(latency_ms >= 0)`)
 @Check("agent_votes_vote_check", `(vote = ANY (ARRAY['BUY'::text, 'SELL'::text, 'HOLD'::text, 'ABSTAIN'::text]))`)
 @Check("agent_votes_weight_check", `(weight >= (0)::numeric)`)
-@Index("agent_votes_agent_recent", ["agent", "createdAt"]) // agent, created_at DESC
+@Index("agent_votes_agent_recent", ["agent", "createdAt"]) // the migration orders it (agent, created_at DESC): @Index cannot say DESC
 @Index("agent_votes_session", ["sessionId"])
 @Index("agent_votes_unscored", ["createdAt"], { where: `(scored_at IS NULL)` })
 @Entity("agent_votes")

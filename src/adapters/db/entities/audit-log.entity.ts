@@ -2,8 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { AccountEntity } from "./account.entity.js";
 
 /** Who did what: every state-changing command lands here with its actor. */
-@Index("audit_log_actor_recent", ["actor", "createdAt"]) // actor, created_at DESC
-@Index("audit_log_recent", ["createdAt"]) // created_at DESC
+@Index("audit_log_actor_recent", ["actor", "createdAt"]) // the migration orders it (actor, created_at DESC): @Index cannot say DESC
+@Index("audit_log_recent", ["createdAt"]) // the migration orders it (created_at DESC): @Index cannot say DESC
 @Entity("audit_log")
 export class AuditLogEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS", primaryKeyConstraintName: "audit_log_pkey" }) id!: string;

@@ -5,7 +5,7 @@ import { MONEY, numeric } from "../columns.js";
 import { AccountEntity } from "./account.entity.js";
 
 @Check("equity_snapshots_kind_check", `(kind = ANY (ARRAY['start_of_day'::text, 'end_of_day'::text, 'intraday'::text]))`)
-@Index("equity_snapshots_account_recent", ["accountId", "takenAt"]) // account_id, taken_at DESC
+@Index("equity_snapshots_account_recent", ["accountId", "takenAt"]) // the migration orders it (account_id, taken_at DESC): @Index cannot say DESC
 @Index("equity_snapshots_daily", ["accountId", "tradingDay", "kind"], { unique: true, where: `(kind <> 'intraday'::text)` })
 @Entity("equity_snapshots")
 export class EquitySnapshotEntity {

@@ -11,7 +11,7 @@ import { OrderEntity } from "./order.entity.js";
 @Check("fills_side_check", `(side = ANY (ARRAY['BUY'::text, 'SELL'::text]))`)
 @Check("fills_ticker_check", `(ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'::text)`)
 @Unique("fills_order_id_broker_fill_id_key", ["orderId", "brokerFillId"])
-@Index("fills_account_recent", ["accountId", "filledAt"]) // account_id, filled_at DESC
+@Index("fills_account_recent", ["accountId", "filledAt"]) // the migration orders it (account_id, filled_at DESC): @Index cannot say DESC
 @Index("fills_order", ["orderId"])
 @Entity("fills")
 export class FillEntity {

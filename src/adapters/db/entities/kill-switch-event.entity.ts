@@ -7,7 +7,7 @@ import { AccountEntity } from "./account.entity.js";
 @Check("kill_switch_events_from_state_check", `(from_state = ANY (ARRAY['ACTIVE'::text, 'HALTED'::text]))`)
 @Check("kill_switch_events_to_state_check", `(to_state = ANY (ARRAY['ACTIVE'::text, 'HALTED'::text]))`)
 @Check("kill_switch_events_trigger_check", `(trigger = ANY (ARRAY['daily_loss'::text, 'max_drawdown'::text, 'api_error'::text, 'position_concentration'::text, 'stale_data'::text, 'manual'::text, 'daily_trade_limit'::text, 'phase_loss'::text]))`)
-@Index("kill_switch_events_account_recent", ["accountId", "createdAt"]) // account_id, created_at DESC
+@Index("kill_switch_events_account_recent", ["accountId", "createdAt"]) // the migration orders it (account_id, created_at DESC): @Index cannot say DESC
 @Entity("kill_switch_events")
 export class KillSwitchEventEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS", primaryKeyConstraintName: "kill_switch_events_pkey" }) id!: string;

@@ -3,7 +3,9 @@ import { AccountEntity } from "./account.entity.js";
 import { MirroredDecisionEntity } from "./mirrored-decision.entity.js";
 import { OrderEntity } from "./order.entity.js";
 import { ProposalEntity } from "./proposal.entity.js";
+import type { MirrorOutcome } from "../../../domain/tracking.js";
 
+/** One account's side of a mirrored decision: what it was sized to and what became of it. */
 @Check("mirror_legs_outcome_check", `(outcome = ANY (ARRAY['proposed'::text, 'executed'::text, 'refused'::text, 'not_sized'::text, 'failed'::text]))`)
 @Check("mirror_legs_quantity_check", `(quantity > 0)`)
 @Check("mirror_legs_reason_check", `(length(reason) <= 500)`)
@@ -16,7 +18,7 @@ export class MirrorLegEntity {
   @Column({ type: "integer", nullable: true }) quantity!: number | null;
   @Column({ type: "uuid", name: "proposal_id", nullable: true }) proposalId!: string | null;
   @Column({ type: "uuid", name: "order_id", nullable: true }) orderId!: string | null;
-  @Column({ type: "text" }) outcome!: "proposed" | "executed" | "refused" | "not_sized" | "failed";
+  @Column({ type: "text" }) outcome!: MirrorOutcome;
   @Column({ type: "text", default: "" }) reason!: string;
   @CreateDateColumn({ type: "timestamptz", name: "created_at" }) createdAt!: Date;
   @ManyToOne(() => AccountEntity, { onDelete: "CASCADE", nullable: false })

@@ -2,13 +2,14 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import type { Side } from "../../../domain/vocabulary.js";
 import { WarroomSessionEntity } from "./warroom-session.entity.js";
 
+/** One decision (a War Room session or an operator's --mirror order) sent to every eligible account. */
 @Check("mirrored_decisions_idempotency_key_check", `((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 128))`)
 @Check("mirrored_decisions_side_check", `(side = ANY (ARRAY['BUY'::text, 'SELL'::text]))`)
 @Check("mirrored_decisions_source_check", `(source = ANY (ARRAY['warroom'::text, 'operator'::text]))`)
 @Check("mirrored_decisions_ticker_check", `(ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'::text)`)
 @Unique("mirrored_decisions_idempotency_key_key", ["idempotencyKey"])
 @Unique("mirrored_decisions_warroom_session_id_key", ["warroomSessionId"])
-@Index("mirrored_decisions_recent", ["createdAt"]) // created_at DESC
+@Index("mirrored_decisions_recent", ["createdAt"]) // the migration orders it (created_at DESC): @Index cannot say DESC
 @Entity("mirrored_decisions")
 export class MirroredDecisionEntity {
   @PrimaryGeneratedColumn("uuid", { primaryKeyConstraintName: "mirrored_decisions_pkey" }) id!: string;

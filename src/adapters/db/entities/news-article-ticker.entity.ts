@@ -6,7 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from "typeorm";
  * its key. TypeORM requires primary columns, so the entity names (article_id, ticker), which
  * that index makes unique; the schema-drift test lists the primary key TypeORM would add.
  */
-@Index("news_article_tickers_recent", ["ticker", "publishedAt", "articleId"], { unique: true }) // ticker, published_at DESC, article_id DESC
+@Index("news_article_tickers_recent", ["ticker", "publishedAt", "articleId"], { unique: true }) // the migration orders it (ticker, published_at DESC, article_id DESC): @Index cannot say DESC
 @Entity("news_article_tickers")
 export class NewsArticleTickerEntity {
   @PrimaryColumn({ type: "bigint", name: "article_id" }) articleId!: string;

@@ -5,7 +5,7 @@ import { numeric } from "../columns.js";
 @Check("news_articles_content_hash_check", `(content_hash ~ '^[0-9a-f]{64}$'::text)`)
 @Check("news_articles_sentiment_check", `((sentiment >= ('-1'::integer)::numeric) AND (sentiment <= (1)::numeric))`)
 @Unique("news_articles_content_hash_key", ["contentHash"])
-@Index("news_articles_processed", ["processedAt"], { where: `(processed_at IS NOT NULL)` }) // processed_at DESC
+@Index("news_articles_processed", ["processedAt"], { where: `(processed_at IS NOT NULL)` }) // the migration orders it (processed_at DESC): @Index cannot say DESC
 @Entity("news_articles")
 export class NewsArticleEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS", primaryKeyConstraintName: "news_articles_pkey" }) id!: string;

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from "typeorm";
 
+/** One override-code attempt counter for the whole desk (a single row, id 1) and the lock it arms. */
 @Check("override_code_guard_attempts_check", `(attempts >= 0)`)
 @Check("override_code_guard_id_check", `(id = 1)`)
 @Entity("override_code_guard")

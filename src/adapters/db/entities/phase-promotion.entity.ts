@@ -1,7 +1,9 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import type { Phase } from "../../../domain/vocabulary.js";
 import { AccountEntity } from "./account.entity.js";
+import type { PromotionStatus } from "../../../app/ports/live-prep-store.js";
 
+/** A promotion toward real money, waiting for a second admin (four eyes); one pending per account. */
 @Check("phase_promotions_expiry", `(expires_at > requested_at)`)
 @Check("phase_promotions_four_eyes", `((decided_by IS NULL) OR (status <> 'approved'::text) OR (decided_by <> requested_by))`)
 @Check("phase_promotions_from_phase_check", `(from_phase = ANY (ARRAY['shadow'::text, 'live-prep'::text, 'micro'::text, 'small'::text]))`)
@@ -14,7 +16,7 @@ export class PhasePromotionEntity {
   @Column({ type: "uuid", name: "account_id" }) accountId!: string;
   @Column({ type: "text", name: "from_phase" }) fromPhase!: Phase;
   @Column({ type: "text", name: "to_phase" }) toPhase!: Phase;
-  @Column({ type: "text", default: "pending" }) status!: "pending" | "approved" | "denied" | "expired" | "cancelled" | "failed";
+  @Column({ type: "text", default: "pending" }) status!: PromotionStatus;
   @Column({ type: "text", name: "requested_by" }) requestedBy!: string;
   @Column({ type: "timestamptz", name: "requested_at" }) requestedAt!: Date;
   @Column({ type: "timestamptz", name: "expires_at" }) expiresAt!: Date;

@@ -17,7 +17,7 @@ import { WarroomSessionEntity } from "./warroom-session.entity.js";
 @Check("proposals_stop_price_check", `(stop_price > (0)::numeric)`)
 @Check("proposals_ticker_check", `(ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'::text)`)
 @Unique("proposals_account_id_idempotency_key_key", ["accountId", "idempotencyKey"])
-@Index("proposals_account_recent", ["accountId", "createdAt"]) // account_id, created_at DESC
+@Index("proposals_account_recent", ["accountId", "createdAt"]) // the migration orders it (account_id, created_at DESC): @Index cannot say DESC
 @Index("proposals_pending_expiry", ["expiresAt"], { where: `(status = 'pending'::text)` })
 @Entity("proposals")
 export class ProposalEntity {

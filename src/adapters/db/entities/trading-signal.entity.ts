@@ -9,7 +9,7 @@ import { WarroomSessionEntity } from "./warroom-session.entity.js";
 @Check("trading_signals_signal_check", `(signal = ANY (ARRAY['BUY'::text, 'SELL'::text, 'HOLD'::text]))`)
 @Check("trading_signals_ticker_check", `(ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'::text)`)
 @Index("trading_signals_pending_alerts", ["ticker", "confidence"], { where: `(alert_sent = false)` })
-@Index("trading_signals_ticker_recent", ["ticker", "createdAt"]) // ticker, created_at DESC
+@Index("trading_signals_ticker_recent", ["ticker", "createdAt"]) // the migration orders it (ticker, created_at DESC): @Index cannot say DESC
 @Entity("trading_signals")
 export class TradingSignalEntity {
   @PrimaryGeneratedColumn("identity", { type: "bigint", generatedIdentity: "ALWAYS", primaryKeyConstraintName: "trading_signals_pkey" }) id!: string;

@@ -10,7 +10,7 @@ import { AccountEntity } from "./account.entity.js";
 @Check("warroom_sessions_quantity_check", `(quantity > 0)`)
 @Check("warroom_sessions_stop_price_check", `(stop_price > (0)::numeric)`)
 @Check("warroom_sessions_ticker_check", `(ticker ~ '^[A-Z][A-Z0-9.-]{0,9}$'::text)`)
-@Index("warroom_sessions_ticker_recent", ["ticker", "createdAt"]) // ticker, created_at DESC
+@Index("warroom_sessions_ticker_recent", ["ticker", "createdAt"]) // the migration orders it (ticker, created_at DESC): @Index cannot say DESC
 @Entity("warroom_sessions")
 export class WarroomSessionEntity {
   @PrimaryGeneratedColumn("uuid", { primaryKeyConstraintName: "warroom_sessions_pkey" }) id!: string;

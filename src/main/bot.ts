@@ -3,7 +3,7 @@ import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { bootRuntime } from "./runtime.js";
-import { buildDeskServices } from "./services.js";
+import { buildDesk } from "./services.js";
 import { buildBotDeps, buildProposalBoard, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**
@@ -28,10 +28,10 @@ async function main(): Promise<void> {
   const stop = exitOnSignals(runtime.log, shutdown);
   try {
     link = await openTelegramLink(runtime);
-    const services = buildDeskServices(runtime, link.notifier);
-    bot = prepareBot(runtime, buildBotDeps(runtime, services, link, buildProposalBoard(runtime, link)), link);
-    watchdog = startWatchdog(runtime, services, "bot");
-    http = await startHttpServer(runtime, services, { extend: bot.mountWebhook, watchdog });
+    const desk = buildDesk(runtime.config, runtime, { notifier: link.notifier });
+    bot = prepareBot(runtime, buildBotDeps(desk, link, buildProposalBoard(runtime, link)), link);
+    watchdog = startWatchdog(runtime, desk, "bot");
+    http = await startHttpServer(runtime, desk, { extend: bot.mountWebhook, watchdog });
     await bot.start();
   } catch (error) {
     await shutdown().catch(() => undefined);

@@ -14,9 +14,8 @@ import type { OperatorDirectory } from "../app/ports/operator-directory.js";
 import type { Config } from "../config/load.js";
 import type { Dec } from "../domain/decimal.js";
 import type { TrackingTargets } from "../domain/tracking.js";
-import { kisBroker } from "./brokers.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { Desk } from "./services.js";
 
 /** "5001****-01": the broker account as the desk shows and stores it (never the whole number). */
 export function maskBrokerAccount(accountNo: string, productCode: string): string {
@@ -69,19 +68,19 @@ export function goingLiveSettings(config: Config): GoingLiveDeps["settings"] {
   };
 }
 
-/** Going live for the bot process: the checklist's records, the KIS check, alert deliveries over the bot's link. */
-export function buildGoingLiveDeps(runtime: Runtime, services: DeskServices, link: { api: Api; operators: OperatorDirectory }): GoingLiveDeps {
-  const kis = kisBroker(runtime.config, runtime.redis);
+/** Going live for the bot process: the checklist's records, the check of the desk's live broker, alert deliveries over the bot's link. */
+export function buildGoingLiveDeps(desk: Desk, link: { api: Api; operators: OperatorDirectory }): GoingLiveDeps {
+  const kis = desk.kisBroker;
   return {
-    store: new LivePrepRepository(runtime.dataSource),
-    reader: new DeskReaderRepository(runtime.dataSource),
+    store: new LivePrepRepository(desk.dataSource),
+    reader: new DeskReaderRepository(desk.dataSource),
     operators: link.operators,
-    policy: services.approvals.policy,
-    clock: services.killSwitch.clock,
-    settings: goingLiveSettings(runtime.config),
-    trackingGate: trackingGate(runtime),
-    notifier: services.killSwitch.notifier,
-    ...(kis instanceof KisBroker ? { broker: kisProbe(kis, runtime.config.broker.kis.env) } : {}),
-    alerts: new TelegramNotifier(link.api, link.operators, runtime.log),
+    policy: desk.approvals.policy,
+    clock: desk.killSwitch.clock,
+    settings: goingLiveSettings(desk.config),
+    trackingGate: trackingGate(desk),
+    notifier: desk.killSwitch.notifier,
+    ...(kis instanceof KisBroker ? { broker: kisProbe(kis, desk.config.broker.kis.env) } : {}),
+    alerts: new TelegramNotifier(link.api, link.operators, desk.log),
   };
 }

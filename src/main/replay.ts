@@ -14,9 +14,8 @@ import type { PriceBar } from "../domain/prices.js";
 import { SMA_CROSS_DEFAULTS, validateSmaCrossParams, type SmaCrossParams } from "../domain/strategies/sma-cross.js";
 import { TICKER_PATTERN } from "../domain/vocabulary.js";
 import { parseYahooCsv } from "../domain/yahoo-csv.js";
-import { buildKillSwitchDeps } from "./kill-switch-deps.js";
 import { bootRuntime, EX_CONFIG, loadCliConfig } from "./runtime.js";
-import { buildExecutionDeps } from "./services.js";
+import { buildDesk } from "./services.js";
 
 const USAGE = `usage: npm run replay -- --ticker NVDA --csv FILE --from YYYY-MM-DD --to YYYY-MM-DD --strategy sma-cross
                       [--capital 100000] [--fast 10] [--slow 30] [--size-pct 20]
@@ -113,8 +112,8 @@ async function main(): Promise<number> {
     const clock = new ReplayClock();
     const notifier = new RecordingNotifier();
     const prices = new PriceRepository(dataSource);
-    const killSwitch = { ...buildKillSwitchDeps(config, dataSource, notifier), clock, overrideCode: undefined };
-    const execution = buildExecutionDeps(config, dataSource, killSwitch);
+    // The replay's own clock and alerts: a replayed halt is reported in its summary, not sent to anyone.
+    const { execution } = buildDesk(config, runtime, { clock, notifier });
     const result = await runReplay(
       { execution, prices, accounts: new ReplayAccountRepository(dataSource), clock, notifier, wallClock: systemClock },
       { ticker: args.ticker, bars, from: args.from, to: args.to, capital: args.capital, strategy: { name: "sma-cross", params: args.params } },

@@ -5,7 +5,7 @@ import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { bootRuntime } from "./runtime.js";
-import { buildDeskServices } from "./services.js";
+import { buildDesk } from "./services.js";
 import { buildBotDeps, buildProposalBoard, buildReportPublisher, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**
@@ -37,15 +37,15 @@ async function main(): Promise<void> {
   const stop = exitOnSignals(runtime.log, shutdown);
   try {
     link = await openTelegramLink(runtime);
-    const services = buildDeskServices(runtime, link.notifier);
+    const desk = buildDesk(runtime.config, runtime, { notifier: link.notifier });
     const board = buildProposalBoard(runtime, link);
-    bot = prepareBot(runtime, buildBotDeps(runtime, services, link, board), link);
+    bot = prepareBot(runtime, buildBotDeps(desk, link, board), link);
     // The API starts first; /metrics and /admin/queues find the queues once the runner is up.
     // The watchdog first: it looks at PostgreSQL, Redis and the safety jobs from outside the queue.
-    watchdog = startWatchdog(runtime, services, "war-room");
-    http = await startHttpServer(runtime, services, { extend: bot.mountWebhook, queues: () => jobs?.queues, watchdog });
-    await recoverAtStart(runtime, services);
-    jobs = await startJobs(runtime, services, { board, publisher: buildReportPublisher(runtime, link) });
+    watchdog = startWatchdog(runtime, desk, "war-room");
+    http = await startHttpServer(runtime, desk, { extend: bot.mountWebhook, queues: () => jobs?.queues, watchdog });
+    await recoverAtStart(runtime, desk);
+    jobs = await startJobs(runtime, desk, { board, publisher: buildReportPublisher(runtime, link) });
     await bot.start();
   } catch (error) {
     await shutdown().catch(() => undefined);

@@ -35,7 +35,7 @@ import { prepareDataDir } from "../local/data-dir.js";
 import { withFeeds } from "./market-data.js";
 import { buildGoingLiveDeps, trackingTargets } from "./going-live.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { Desk } from "./services.js";
 
 /** How this process reaches Telegram: the real Bot API, or the built-in emulator in local mode. */
 export interface TelegramLink {
@@ -46,6 +46,8 @@ export interface TelegramLink {
   operators: OperatorDirectory;
   api: Api;
   notifier: Notifier;
+  /** Where the bot keeps its conversations, pending choices and seen updates in Redis: one keyspace per bot token. */
+  redisPrefix: string;
   close(): Promise<void>;
 }
 
@@ -78,10 +80,10 @@ export async function openTelegramLink(runtime: Runtime): Promise<TelegramLink> 
   const directory = new OperatorRepository(runtime.dataSource, operators);
   const api = createPushApi(token, transport);
   const notifier = new FanOutNotifier([new LoggingNotifier(log), new TelegramNotifier(api, directory, log, [...operators].map(([userId, role]) => ({ userId, role, displayName: "" })))]);
-  return { token, transport, local, operators: directory, api, notifier, close: async () => local?.emulator.close() };
+  return { token, transport, local, operators: directory, api, notifier, redisPrefix: `wr:tg:${token.split(":")[0]}:`, close: async () => local?.emulator.close() };
 }
 
-export function buildProposalBoard(runtime: Runtime, link: Pick<TelegramLink, "api" | "operators">): ProposalBoard {
+export function buildProposalBoard(runtime: Pick<Runtime, "dataSource" | "log">, link: Pick<TelegramLink, "api" | "operators">): ProposalBoard {
   return new TelegramProposalBoard(link.api, {
     operators: link.operators,
     messages: new ProposalMessageRepository(runtime.dataSource),
@@ -90,30 +92,32 @@ export function buildProposalBoard(runtime: Runtime, link: Pick<TelegramLink, "a
   });
 }
 
-export function buildReportPublisher(runtime: Runtime, link: Pick<TelegramLink, "api" | "operators">): ReportPublisher {
+export function buildReportPublisher(runtime: Pick<Runtime, "log">, link: Pick<TelegramLink, "api" | "operators">): ReportPublisher {
   return new TelegramReportPublisher(link.api, link.operators, runtime.log);
 }
 
-export function buildBotDeps(runtime: Runtime, services: DeskServices, link: TelegramLink, board: ProposalBoard): BotDeps {
-  if (!runtime.redis) throw new Error("the bot needs Redis (conversation state and update de-duplication)");
-  const prefix = `wr:tg:${link.token.split(":")[0]}:`;
+/** The bot's dependencies on the composed desk and a Telegram link (the real Bot API, the emulator, or a test's recorder). */
+export function buildBotDeps(desk: Desk, link: Pick<TelegramLink, "api" | "operators" | "redisPrefix">, board: ProposalBoard): BotDeps {
+  const { config, dataSource, redis, log } = desk;
+  if (!redis) throw new Error("the bot needs Redis (conversation state and update de-duplication)");
+  const prefix = link.redisPrefix;
   return {
-    killSwitch: services.killSwitch,
-    approvals: services.approvals,
-    phases: { accounts: new AccountRepository(runtime.dataSource), killSwitch: services.killSwitch, live: buildGoingLiveDeps(runtime, services, link) },
+    killSwitch: desk.killSwitch,
+    approvals: desk.approvals,
+    phases: { accounts: new AccountRepository(dataSource), killSwitch: desk.killSwitch, live: buildGoingLiveDeps(desk, link) },
     operators: link.operators,
-    audit: new AuditLogRepository(runtime.dataSource),
+    audit: new AuditLogRepository(dataSource),
     board,
-    reader: new DeskReaderRepository(runtime.dataSource),
-    deduper: updateDeduper(new RedisOnceLedger(runtime.redis, prefix)),
-    conversationStorage: new RedisConversationStorage(runtime.redis, prefix),
-    accountChoices: new RedisPendingChoices(runtime.redis, prefix),
-    reports: { trades: new TradeLogRepository(runtime.dataSource), charts: reportCharts(), publisher: buildReportPublisher(runtime, link) },
-    warroom: buildWarRoomDeps(runtime, services, board),
-    tracking: { mirrors: new MirrorRepository(runtime.dataSource), targets: trackingTargets(runtime.config) },
-    nearStopPct: new Dec(runtime.config.risk.nearStopPct),
-    marketData: { provider: runtime.config.marketData.provider, ...withFeeds(runtime) },
-    log: runtime.log,
+    reader: new DeskReaderRepository(dataSource),
+    deduper: updateDeduper(new RedisOnceLedger(redis, prefix)),
+    conversationStorage: new RedisConversationStorage(redis, prefix),
+    accountChoices: new RedisPendingChoices(redis, prefix),
+    reports: { trades: new TradeLogRepository(dataSource), charts: reportCharts(), publisher: buildReportPublisher(desk, link) },
+    warroom: buildWarRoomDeps(desk, desk, board),
+    tracking: { mirrors: new MirrorRepository(dataSource), targets: trackingTargets(config) },
+    nearStopPct: new Dec(config.risk.nearStopPct),
+    marketData: { provider: config.marketData.provider, ...withFeeds(desk) },
+    log,
   };
 }
 

@@ -18,7 +18,7 @@ import type { DeskServices } from "./services.js";
  * TTL query cache (never the kill switch or the account: those are read fresh). The LLM agent
  * joins only when LLM_BASE_URL is set.
  */
-export function buildWarRoomDeps(runtime: Runtime, services: DeskServices, board: ProposalBoard): WarRoomDeps {
+export function buildWarRoomDeps(runtime: Pick<Runtime, "config" | "dataSource" | "cache">, services: DeskServices, board: ProposalBoard): WarRoomDeps {
   const { config, dataSource, cache } = runtime;
   const llm = config.llm.baseUrl
     ? createLlmAgent({ baseUrl: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}) })

@@ -3,7 +3,7 @@ import { startHttpServer, type HttpHandle } from "./http.js";
 import { recoverAtStart, startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
-import { buildDeskServices } from "./services.js";
+import { buildDesk } from "./services.js";
 import { buildProposalBoard, buildReportPublisher, openTelegramLink, type TelegramLink } from "./telegram.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
@@ -31,12 +31,12 @@ async function main(): Promise<void> {
     // With a bot token the worker pushes alerts and edits proposal messages itself; in local mode
     // the emulator lives in the bot's process, so a lone worker only logs its alerts.
     link = runtime.config.telegram.token ? await openTelegramLink(runtime) : undefined;
-    const services = buildDeskServices(runtime, link?.notifier);
+    const desk = buildDesk(runtime.config, runtime, link ? { notifier: link.notifier } : {});
     const channels = link ? { board: buildProposalBoard(runtime, link), publisher: buildReportPublisher(runtime, link) } : {};
-    watchdog = startWatchdog(runtime, services, "worker");
-    http = await startHttpServer(runtime, services, { queues: () => jobs?.queues, watchdog });
-    await recoverAtStart(runtime, services);
-    jobs = await startJobs(runtime, services, channels);
+    watchdog = startWatchdog(runtime, desk, "worker");
+    http = await startHttpServer(runtime, desk, { queues: () => jobs?.queues, watchdog });
+    await recoverAtStart(runtime, desk);
+    jobs = await startJobs(runtime, desk, channels);
   } catch (error) {
     await shutdown().catch(() => undefined);
     throw error;

@@ -112,7 +112,7 @@ describe("approval races", () => {
 
 describe("four-eyes", () => {
   it("the requester's own Approve is refused; another trader's succeeds", async () => {
-    const t = createTestBot(db.dataSource, { redis, prefix, fourEyes: true, slippageBps: 0 });
+    const t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0, env: { FOUR_EYES: "true" } });
     const p = await propose(t, db.dataSource, TRADER);
     await t.press(TRADER, `ap:${p.id}:a`);
     expect(t.telegram.sent("answerCallbackQuery").at(-1)!.payload).toMatchObject({
@@ -133,7 +133,7 @@ describe("four-eyes", () => {
   });
 
   it("an admin's own proposal needs someone else too", async () => {
-    const t = createTestBot(db.dataSource, { redis, prefix, fourEyes: true });
+    const t = createTestBot(db.dataSource, { redis, prefix, env: { FOUR_EYES: "true" } });
     const p = await propose(t, db.dataSource, ADMIN);
     await t.press(ADMIN, `ap:${p.id}:a`);
     expect(t.telegram.callbackAnswers().at(-1)).toContain("four-eyes rule");

@@ -64,7 +64,7 @@ describe("/execute with arguments", () => {
   });
 
   it("executes at once, without a proposal, when the policy asks no approval", async () => {
-    const t = createTestBot(db.dataSource, { redis, prefix, shadowRequiresApproval: false, slippageBps: 0 });
+    const t = createTestBot(db.dataSource, { redis, prefix, env: { SHADOW_REQUIRES_APPROVAL: "false" }, slippageBps: 0 });
     await t.send(TRADER, "/execute BUY NKE 10");
     expect(t.telegram.lastText(TRADER)).toBe("📄 paper · Shadow\n✅ <b>Filled</b>: BUY 10 NKE @ 100.00 (commission $1.00)\nposition 10 NKE · cash $98,999.00");
     expect(await proposals(db.dataSource)).toEqual([]);

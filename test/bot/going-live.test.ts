@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashOverrideCode, OverrideCodeVerifier } from "../../src/adapters/security/override-code.js";
-import { kisProbe } from "../../src/main/going-live.js";
 import { createAccount } from "../support/accounts.js";
 import { ADMIN, ADMIN_2, createTestBot, TRADER, WITH_SECOND_ADMIN, type TestBot } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
 import type { KisFake } from "../support/kis-fake/server.js";
 import { useTestRedis } from "../support/redis.js";
 import { seedPassingRecord } from "../support/track-record.js";
-import { brokerFor, keyspace, startFake } from "../kis/harness.js";
+import { brokerFor, keyspace, kisEnv, startFake } from "../kis/harness.js";
 
 /**
  * The walk from the bot, against the KIS fake: the shadow record meets the gate, an admin promotes
@@ -27,7 +26,7 @@ beforeAll(async () => {
   fake.setQuote("NYS", "NKE", { last: "63.03", base: "62.50", tvol: "1000" });
   fake.account.setCash("real", "250.00");
   const broker = brokerFor(fake, redis, "real", keyspace(prefix));
-  t = createTestBot(db.dataSource, { redis, prefix, overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)), operators: WITH_SECOND_ADMIN, live: { broker: kisProbe(broker, "real") } });
+  t = createTestBot(db.dataSource, { redis, prefix, overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)), operators: WITH_SECOND_ADMIN, kisBroker: broker, env: kisEnv(fake, "real") });
   shadow = await createAccount(db.dataSource, { name: "shadow", cash: "100000" });
   await seedPassingRecord(db.dataSource, shadow, t.clock.now());
 });

@@ -15,7 +15,9 @@ let liveId: string;
 beforeAll(async () => {
   accountId = await createAccount(db.dataSource, { name: "Ladder", cash: "50000" });
   // Four eyes off and a passing tracking gate: this file is about the dialogue (four eyes: going-live.test.ts).
-  t = createTestBot(db.dataSource, { redis, prefix, overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)), live: { fourEyes: false, trackingGate: () => Promise.resolve({ passed: true, failures: [] }) } });
+  t = createTestBot(db.dataSource, { redis, prefix, overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)), env: { PROMOTION_FOUR_EYES: "false" } });
+  // The tracking-error gate is measured from mirrored fills (going-live.test.ts, mirror-repository.test.ts); this file is about the dialogue.
+  t.deps.phases.live!.trackingGate = () => Promise.resolve({ passed: true, failures: [] });
 });
 
 const phase = async (id = accountId) => (await db.dataSource.query<{ phase: string }[]>(`SELECT phase FROM accounts WHERE id = $1`, [id]))[0]!.phase;

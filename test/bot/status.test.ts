@@ -106,10 +106,10 @@ describe("/status", () => {
       name: "alpaca:iex", state: "down", reason: "auth failed: check ALPACA_KEY_ID/ALPACA_SECRET_KEY", since: MARKET_OPEN, followed: 2, refused: {},
       lastTickAt: new Date(MARKET_OPEN.getTime() - 90_000), lastTickTicker: "NVDA", ticks: 10, reportedAt: MARKET_OPEN,
     });
-    const live = createTestBot(db.dataSource, { redis, prefix, marketData: { provider: "alpaca", feeds } });
+    const live = createTestBot(db.dataSource, { redis, prefix, env: { MARKET_DATA: "alpaca", ALPACA_KEY_ID: "test-key-id", ALPACA_SECRET_KEY: "test-secret-key" } });
     await live.send(ADMIN, "/status");
     expect(live.telegram.lastText(ADMIN).split("\n")[0]).toBe("📡 Market data: alpaca:iex DOWN: auth failed: check ALPACA_KEY_ID/ALPACA_SECRET_KEY, 2 tickers, last trade NVDA 90 s ago");
-    const none = createTestBot(db.dataSource, { redis, prefix, marketData: { provider: "none" } });
+    const none = createTestBot(db.dataSource, { redis, prefix, env: { MARKET_DATA: "none" } });
     await none.send(ADMIN, "/status");
     expect(none.telegram.lastText(ADMIN).split("\n")[0]).toMatch(/^📡 Market data: none \(prices arrive by import only: set MARKET_DATA/);
   });

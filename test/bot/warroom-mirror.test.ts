@@ -1,11 +1,14 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mirrorDecision } from "../../src/app/orders/mirror-decision.js";
+import { syncBrokerFills } from "../../src/app/orders/sync-broker-fills.js";
 import { createAccount } from "../support/accounts.js";
 import { createTestBot, TRADER, TRADER_2, type TestBot } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
 import { MARKET_OPEN } from "../support/desk.js";
 import { seedGoodNews, seedUptrend } from "../support/bullish-story.js";
 import { useTestRedis } from "../support/redis.js";
+import type { KisFake } from "../support/kis-fake/server.js";
+import { brokerFor, keyspace, kisEnv, startFake } from "../kis/harness.js";
 
 const db = useTestDatabase();
 const { redis, prefix } = useTestRedis();
@@ -13,6 +16,7 @@ let t: TestBot;
 let shadow: string;
 let live: string;
 let halted: string;
+let fake: KisFake;
 
 
 interface Leg {
@@ -50,9 +54,16 @@ beforeAll(async () => {
   shadow = await createAccount(db.dataSource, { name: "Shadow", cash: "100000" });
   live = await createAccount(db.dataSource, { name: "Live", cash: "500", live: { phase: "micro" } });
   halted = await createAccount(db.dataSource, { name: "Halted", cash: "100000", state: "HALTED" });
-  await seedUptrend(db.dataSource, "NVDA", { from: "40", now: MARKET_OPEN });
+  const last = await seedUptrend(db.dataSource, "NVDA", { from: "40", now: MARKET_OPEN });
   await seedGoodNews(db.dataSource, "NVDA", MARKET_OPEN);
-  t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0 });
+  // The live account's orders go to KIS, as in production: here the fake, with the account's cash and NVDA at the desk's last price.
+  fake = await startFake();
+  fake.account.setCash("real", "500.00");
+  fake.setQuote("NAS", "NVDA", { last: last.toFixed(2), base: last.minus(1).toFixed(2), tvol: "1000" });
+  t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0, kisBroker: brokerFor(fake, redis, "real", keyspace(prefix)), env: kisEnv(fake, "real") });
+});
+afterAll(async () => {
+  await fake.close();
 });
 
 describe("/warroom mirrors its decision to every account that trades", () => {
@@ -98,7 +109,9 @@ describe("/warroom mirrors its decision to every account that trades", () => {
     expect(t.telegram.callbackAnswers().at(-1)).toMatch(new RegExp(`filled BUY ${session!.quantity} NVDA`));
     expect(await held(live)).toBe(0);
     await t.press(TRADER_2, approveButton("LIVE · Live"));
-    expect(t.telegram.callbackAnswers().at(-1)).toMatch(/filled BUY 1 NVDA/);
+    // KIS takes the order and fills it on its side; the broker-fills job books the fill.
+    expect(t.telegram.callbackAnswers().at(-1)).toMatch(/resting/);
+    expect(await syncBrokerFills(t.desk.execution)).toMatchObject({ booked: 1, failed: 0 });
     expect(await held(live)).toBe(1);
     expect(await held(halted)).toBe(0);
 

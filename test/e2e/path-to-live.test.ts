@@ -4,8 +4,7 @@ import { hashOverrideCode, OverrideCodeVerifier } from "../../src/adapters/secur
 import { checkAllAccounts } from "../../src/app/kill-switch/check-triggers.js";
 import { syncBrokerFills } from "../../src/app/orders/sync-broker-fills.js";
 import { Dec } from "../../src/domain/decimal.js";
-import { kisProbe } from "../../src/main/going-live.js";
-import { brokerFor, keyspace, startFake } from "../kis/harness.js";
+import { brokerFor, keyspace, kisEnv, startFake } from "../kis/harness.js";
 import { createAccount } from "../support/accounts.js";
 import { ADMIN, ADMIN_2, createTestBot, TRADER, TRADER_2, VIEWER, WITH_SECOND_ADMIN, type TestBot } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";
@@ -44,13 +43,10 @@ beforeAll(async () => {
     redis, prefix, slippageBps: 0,
     overrideCode: new OverrideCodeVerifier(await hashOverrideCode(CODE)),
     operators: WITH_SECOND_ADMIN,
-    live: { broker: kisProbe(kis, "real") },
+    // Orders route by account as in production: paper accounts to the paper broker, the live one to KIS (the fake).
+    kisBroker: kis,
+    env: kisEnv(fake, "real"),
   });
-  // Orders route by account as in production: paper accounts to the paper broker, the live one to KIS.
-  const paper = t.deps.approvals.execution.broker;
-  t.deps.approvals.execution.brokers = {
-    forAccount: async (id) => ((await rows<{ broker: string }>(`SELECT broker FROM accounts WHERE id = $1`, [id]))[0]?.broker === "kis" ? (kis) : paper),
-  };
   shadow = await createAccount(db.dataSource, { name: "shadow", cash: "100000" });
   await seedPassingRecord(db.dataSource, shadow, t.clock.now());
   const last = await seedUptrend(db.dataSource, "NKE", { from: "10", now: t.clock.now() });

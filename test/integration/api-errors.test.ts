@@ -28,10 +28,10 @@ function scriptedBroker(script: (SubmitResult | "timeout")[]): Broker & { calls:
 
 describe("broker failures and the api_error trigger", () => {
   it("three failed calls in a row halt the account; an answer in between resets the count; nothing is resubmitted", async () => {
-    const account = await createAccount(db.dataSource, { name: "Live-ish" });
+    const account = await createAccount(db.dataSource, { name: "Live-ish", live: { phase: "small" } });
     await price(db.dataSource, "KIS", "50", new Date(MARKET_OPEN.getTime() - 30_000));
     const broker = scriptedBroker(["timeout", "timeout", { status: "accepted", brokerOrderId: "0000001" }, "timeout", "timeout", "timeout"]);
-    const deps = { ...executionDeps(db.dataSource), broker };
+    const deps = executionDeps(db.dataSource, { kisBroker: broker });
     const errors = async () => (await db.dataSource.query<{ n: number; state: string; trigger: string | null }[]>(`SELECT consecutive_api_errors AS n, state, trigger FROM kill_switch_states WHERE account_id = $1`, [account]))[0]!;
     let n = 0;
     const buy = () => executeOrder(deps, { accountId: account, idempotencyKey: `k-${++n}`, source: "operator", side: "BUY", ticker: "KIS", quantity: 1, requestedBy: "tg:1" });

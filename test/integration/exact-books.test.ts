@@ -20,7 +20,7 @@ function seeded(seed: number): () => number {
 function deps(): ExecutionDeps {
   // A sub-cent commission and 7 bps of slippage: every fill's exact amount has up to 6 decimals.
   // Random prices swing equity wildly: the loss triggers are out of the way (this test is about the books).
-  return executionDeps(db.dataSource, { slippageBps: 7, commission: new Dec("0.3549"), thresholds: { dailyTradeLimit: 1_000_000, concentrationPct: 100, dailyLossPct: 1000, maxDrawdownPct: 1000 } });
+  return executionDeps(db.dataSource, { slippageBps: 7, commission: new Dec("0.3549"), thresholds: { dailyTradeLimit: 100_000, concentrationPct: 100, dailyLossPct: 100, maxDrawdownPct: 100 } });
 }
 
 /** The statement's rule, written out again here: each amount to the cent, half a cent up. */

@@ -100,10 +100,10 @@ describe("executeOrder on the paper broker", () => {
   });
 
   it("in phase micro refuses more than 1 share, and any buy once the loss since the phase began reaches $10", async () => {
-    // Micro's limits bind real money: a live account (its orders go to this file's paper broker).
+    // Micro's limits bind real money: a live account, whose orders go to KIS; the paper broker stands in for it here.
     const account = await createAccount(db.dataSource, { cash: "100", live: { phase: "micro" } });
     await price("MCR", "20");
-    const d = deps();
+    const d = executionDeps(db.dataSource, { clock: { now: () => NOW }, kisBroker: deps().broker });
     const two = await executeOrder(d, request(account, { ticker: "MCR", quantity: 2 }));
     expect(two.status === "refused" && two.refusals.map((r) => r.code)).toContain("phase_order_quantity");
     expect((await executeOrder(d, request(account, { ticker: "MCR", quantity: 1 }))).status).toBe("filled");

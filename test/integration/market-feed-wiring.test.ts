@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/logger.js";
 import { startMarketFeed, type MarketFeed } from "../../src/main/market-data.js";
 import type { Runtime } from "../../src/main/runtime.js";
-import { buildDeskServices } from "../../src/main/services.js";
+import { buildDesk } from "../../src/main/services.js";
 import { AlpacaFake } from "../support/alpaca-fake/server.js";
 import { useTestDatabase } from "../support/database.js";
 import { useTestRedis } from "../support/redis.js";
@@ -37,7 +37,7 @@ function runtimeWith(env: Record<string, string>): Runtime {
 
 async function feedFor(env: Record<string, string>): Promise<MarketFeed> {
   const runtime = runtimeWith(env);
-  const feed = await startMarketFeed(runtime, buildDeskServices(runtime));
+  const feed = await startMarketFeed(runtime, buildDesk(runtime.config, runtime));
   cleanup.push(() => feed.close());
   return feed;
 }

@@ -29,8 +29,8 @@ describe("one transaction per order on the paper broker", () => {
     const account = await createAccount(db.dataSource, { cash: "500.50" });
     await price(db.dataSource, "ATM", "100", new Date(MARKET_OPEN.getTime() - 30_000));
     // The pre-trade estimate counts no slippage or commission here; the paper broker does (5 bps, $1).
-    const base = executionDeps(db.dataSource, { settings: { slippageBps: 0, commissionPerOrder: new Dec(0) }, thresholds: { concentrationPct: 100 } });
-    const deps: ExecutionDeps = { ...base, orders: dyingAfterCommit(new OrderRepository(db.dataSource)) };
+    const base = executionDeps(db.dataSource, { thresholds: { concentrationPct: 100 } });
+    const deps: ExecutionDeps = { ...base, settings: { ...base.settings, slippageBps: 0, commissionPerOrder: new Dec(0) }, orders: dyingAfterCommit(new OrderRepository(db.dataSource)) };
 
     const resting = await executeOrder(deps, { accountId: account, idempotencyKey: "rest", source: "operator", side: "BUY", ticker: "ATM", quantity: 1, limitPrice: "95", requestedBy: "tg:1" });
     expect(resting).toMatchObject({ status: "resting" });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { PaperBookRepository } from "../../src/adapters/db/repositories/paper-book-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
@@ -16,7 +15,7 @@ const db = useTestDatabase();
 const NOW = new Date("2026-11-24T16:00:00Z");
 
 function deps(notifier = new RecordingNotifier()): ExecutionDeps {
-  return executionDeps(db.dataSource, { clock: { now: () => NOW }, notifier, book: new PaperBookRepository(db.dataSource) });
+  return executionDeps(db.dataSource, { clock: { now: () => NOW }, notifier });
 }
 
 function bar(ticker: string, close: string, secondsAgo: number): PriceBar {

@@ -1,15 +1,12 @@
 import { readFileSync } from "node:fs";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { checkTriggers } from "../../src/app/kill-switch/check-triggers.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
-import { loadConfig } from "../../src/config/load.js";
 import { createMarketCalendar, type MarketCalendar } from "../../src/domain/market-calendar.js";
-import { buildKillSwitchDeps } from "../../src/main/kill-switch-deps.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
-import { price } from "../support/desk.js";
+import { killSwitchDeps, price } from "../support/desk.js";
 
 /**
  * Issue: no stale_data halt outside market hours or on an exchange holiday of any year from 2025
@@ -89,8 +86,7 @@ function calendarDays(calendar: MarketCalendar, year: number): { closed: string[
  * replaced.
  */
 function deskDeps(clock: { at: Date; now(): Date }): KillSwitchDeps {
-  const config = loadConfig({ MARKET_CLOSURES: "2025-01-09" });
-  return { ...buildKillSwitchDeps(config, db.dataSource, new RecordingNotifier()), clock };
+  return killSwitchDeps(db.dataSource, { env: { MARKET_CLOSURES: "2025-01-09" }, clock });
 }
 
 describe("the holiday fixture and the desk's market calendar", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stopLossScanJob } from "../../jobs/stop-loss-scan.js";
 import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { PaperBookRepository } from "../../src/adapters/db/repositories/paper-book-repository.js";
 import { StopLossRepository } from "../../src/adapters/db/repositories/stop-loss-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import { executeOrder } from "../../src/app/orders/execute-order.js";
@@ -19,7 +18,6 @@ function deps(notifier = new RecordingNotifier(), now = NOW): StopLossDeps {
     ...executionDeps(db.dataSource, {
       clock: { now: () => now },
       notifier,
-      book: new PaperBookRepository(db.dataSource),
       thresholds: { dailyLossPct: 50, maxDrawdownPct: 50, concentrationPct: 100 },
     }),
     positions: new StopLossRepository(db.dataSource),

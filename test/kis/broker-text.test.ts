@@ -27,7 +27,7 @@ describe("a broker's refusal text", () => {
     await price(db.dataSource, "NKE", "63.03", new Date(MARKET_OPEN.getTime() - 30_000));
     fake.setQuote("NYS", "NKE", { last: " 63.03", base: "62.50", tvol: "1200" });
     fake.fail(ORDER_PATH, { rt_cd: "1", msg_cd: "APBK0656", msg1: `refused\u0000 by\u0007 the ${"x".repeat(5000)}` });
-    const execution = { ...executionDeps(db.dataSource, { slippageBps: 0 }), broker: brokerFor(fake, redis, "paper", keyspace(prefix)) };
+    const execution = executionDeps(db.dataSource, { slippageBps: 0, kisBroker: brokerFor(fake, redis, "paper", keyspace(prefix)) });
 
     const outcome = await executeOrder(execution, { accountId, idempotencyKey: "nul", source: "operator", side: "BUY", ticker: "NKE", quantity: 1, requestedBy: "tg:1" });
     if (outcome.status !== "rejected") throw new Error(`expected a rejection, got ${JSON.stringify(outcome).slice(0, 200)}`);

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KIS_PATHS } from "../../src/adapters/broker/kis/environments.js";
 import { executeOrder, type ExecutionDeps } from "../../src/app/orders/execute-order.js";
-import type { Broker } from "../../src/app/ports/broker.js";
 import type { OrderRequest } from "../../src/domain/orders/order-request.js";
 import { Dec, dec } from "../../src/domain/decimal.js";
 import type { KisFake } from "../support/kis-fake/server.js";
@@ -39,9 +38,7 @@ afterEach(() => {
 
 /** Paper for the shadow account, KIS (real environment, the fake) for the live one: as the desk wires them. */
 function deps(o: { timeoutMs?: number } = {}): ExecutionDeps {
-  const paper = executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0) });
-  const kis = brokerFor(fake, redis, "real", ks, { timeoutMs: o.timeoutMs ?? 2000 });
-  return { ...paper, brokers: { forAccount: (id) => Promise.resolve<Broker>(id === live ? kis : paper.broker) } };
+  return executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0), kisBroker: brokerFor(fake, redis, "real", ks, { timeoutMs: o.timeoutMs ?? 2000 }) });
 }
 
 function buy(accountId: string, quantity: number, limitPrice?: string): OrderRequest {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   live = await createAccount(db.dataSource, { name: "live", cash: "1000", live: { phase: "small" } });
   const at = new Date(MARKET_OPEN.getTime() - 30_000);
   for (const [ticker, close] of [["NKE", "63.03"], ["ABC", "10.00"], ["XYZ", "20.00"], ["QRS", "5.00"]] as const) await price(db.dataSource, ticker, close, at);
-  execution = { ...executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0) }), broker: brokerFor(fake, redis, "real", ks) };
+  execution = executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0), kisBroker: brokerFor(fake, redis, "real", ks) });
   deps = { execution, ledger: new CommissionRepository(db.dataSource) };
 });
 afterAll(async () => {
@@ -159,7 +159,7 @@ describe("commissions from KIS's statement", () => {
   });
 
   it("KIS paper keeps no statement: the estimate stands and nothing is asked", async () => {
-    const paperKis = { execution: { ...execution, broker: brokerFor(fake, redis, "paper", keyspace(prefix)) }, ledger: deps.ledger };
+    const paperKis = { execution: executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0), kisBroker: brokerFor(fake, redis, "paper", keyspace(prefix)) }), ledger: deps.ledger };
     await trade("BUY", "ABC", 1, "10.00");
     const asked = fake.count(KIS_PATHS.periodTrans);
     expect(await confirmCommissions(paperKis)).toMatchObject({ confirmed: [], noStatement: 1 });

@@ -34,6 +34,12 @@ export function brokerFor(fake: KisFake, redis: Redis, env: "paper" | "real", ke
   });
 }
 
+/** The configuration that points the desk at the fake: what an operator sets for a real KIS account. */
+export function kisEnv(fake: KisFake, env: "paper" | "real"): Record<string, string> {
+  const appKey = env === "paper" ? "PAPERKEY0001" : "REALKEY0001";
+  return { KIS_ENV: env, KIS_APP_KEY: appKey, KIS_APP_SECRET: APPS[appKey].secret, KIS_ACCOUNT_NO: "50012345", KIS_ACCOUNT_PRODUCT_CODE: "01", KIS_BASE_URL: fake.url };
+}
+
 export function keyspace(prefix: string): string {
   return `${prefix}${randomBytes(4).toString("hex")}:`;
 }

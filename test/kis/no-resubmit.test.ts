@@ -48,7 +48,7 @@ beforeEach(() => {
 
 /** A desk process: its own KisBroker (nothing in memory carried over) on the shared token cache. */
 function desk(o: { timeoutMs?: number; now?: Date } = {}): ExecutionDeps {
-  const deps = { ...executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0) }), broker: brokerFor(fake, redis, "real", ks, { timeoutMs: o.timeoutMs ?? 2000 }) };
+  const deps = executionDeps(db.dataSource, { slippageBps: 0, commission: new Dec(0), kisBroker: brokerFor(fake, redis, "real", ks, { timeoutMs: o.timeoutMs ?? 2000 }) });
   return o.now ? { ...deps, killSwitch: { ...deps.killSwitch, clock: { now: () => o.now! } } } : deps;
 }
 

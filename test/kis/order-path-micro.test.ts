@@ -32,7 +32,7 @@ describe("the order path through KIS in phase micro", () => {
     // A real broker prices a market order from its own quote, not the desk's.
     fake.setQuote("NYS", "NKE", { last: " 63.03", base: "62.50", tvol: "1200" });
     const broker = brokerFor(fake, redis, "paper", keyspace(prefix));
-    const execution = { ...executionDeps(db.dataSource, { slippageBps: 0 }), broker };
+    const execution = executionDeps(db.dataSource, { slippageBps: 0, kisBroker: broker });
     const approvals: ApprovalDeps = {
       execution,
       proposals: new ProposalRepository(db.dataSource),

@@ -26,7 +26,7 @@ describe("an order that times out at KIS", () => {
   it("is marked unknown, counted as a failed call, found again among the broker's orders, and its fill booked once", async () => {
     const accountId = await createAccount(db.dataSource, { name: "Live", cash: "1000", live: { phase: "small" } });
     await price(db.dataSource, "NKE", "63.03", new Date(MARKET_OPEN.getTime() - 30_000));
-    const execution = { ...executionDeps(db.dataSource), broker: brokerFor(fake, redis, "paper", keyspace(prefix), { timeoutMs: 500 }) };
+    const execution = executionDeps(db.dataSource, { kisBroker: brokerFor(fake, redis, "paper", keyspace(prefix), { timeoutMs: 500 }) });
 
     fake.hang(ORDER_PATH); // the order is placed, the answer never arrives
     const outcome = await executeOrder(execution, { accountId, idempotencyKey: "lost", source: "operator", side: "BUY", ticker: "NKE", quantity: 2, limitPrice: "63.10", requestedBy: "tg:1" });

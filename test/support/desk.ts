@@ -1,72 +1,107 @@
 import type { DataSource } from "typeorm";
-import { PaperBroker, type PaperBrokerOptions } from "../../src/adapters/broker/paper/paper-broker.js";
-import { KillSwitchRepository } from "../../src/adapters/db/repositories/kill-switch-repository.js";
-import { OrderRepository } from "../../src/adapters/db/repositories/order-repository.js";
+import type { Redis } from "ioredis";
+import { QueryCache } from "../../src/adapters/cache/query-cache.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
-import { SnapshotRepository } from "../../src/adapters/db/repositories/snapshot-repository.js";
-import { TradingGateRepository } from "../../src/adapters/db/repositories/trading-gate-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
-import type { ExecutionDeps, ExecutionSettings } from "../../src/app/orders/execute-order.js";
+import type { ExecutionDeps } from "../../src/app/orders/execute-order.js";
+import type { Broker } from "../../src/app/ports/broker.js";
 import type { Clock } from "../../src/app/ports/clock.js";
 import type { Notifier } from "../../src/app/ports/notifier.js";
+import { loadConfig, type Config } from "../../src/config/load.js";
 import { Dec } from "../../src/domain/decimal.js";
 import type { TriggerThresholds } from "../../src/domain/kill-switch/triggers.js";
-import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import type { PriceBar } from "../../src/domain/prices.js";
+import { createLogger } from "../../src/logger.js";
+import { buildDesk, type Desk } from "../../src/main/services.js";
 
 /** Tuesday 2026-11-24, 11:00 New York: the market is open. */
 export const MARKET_OPEN = new Date("2026-11-24T16:00:00Z");
 
-/** A paper book with no positions and no fills. */
-export const EMPTY_BOOK: PaperBrokerOptions["book"] = { positions: () => Promise.resolve([]), fills: () => Promise.resolve([]) };
-
-export type KillSwitchOverrides = Partial<Omit<KillSwitchDeps, "thresholds">> & { thresholds?: Partial<TriggerThresholds> };
-
-/**
- * The kill-switch deps the integration tests use: the repositories on `dataSource`, a recording
- * notifier, a clock fixed at MARKET_OPEN and the desk's usual thresholds, without an override code.
- * An override left undefined keeps its default, except `overrideCode`, which is taken as given.
- */
-export function killSwitchDeps(dataSource: DataSource, overrides: KillSwitchOverrides = {}): KillSwitchDeps {
-  return {
-    store: overrides.store ?? new KillSwitchRepository(dataSource),
-    snapshots: overrides.snapshots ?? new SnapshotRepository(dataSource),
-    notifier: overrides.notifier ?? new RecordingNotifier(),
-    calendar: overrides.calendar ?? createMarketCalendar(),
-    clock: overrides.clock ?? { now: () => MARKET_OPEN },
-    thresholds: { dailyLossPct: 5, maxDrawdownPct: 10, apiErrorCount: 3, concentrationPct: 30, staleDataSeconds: 300, dailyTradeLimit: 20, ...overrides.thresholds },
-    resumePolicy: overrides.resumePolicy ?? { maxAttempts: 3, lockoutMinutes: 15 },
-    overrideCode: overrides.overrideCode,
-  };
-}
-
-export interface ExecutionOptions {
+/** A test's settings, in the desk's own terms; each becomes the environment variable production reads. */
+export interface DeskOptions {
   /** Shared by the broker and the kill switch; MARKET_OPEN when not given. */
   clock?: Clock;
+  /** Where alerts go; a RecordingNotifier when not given. */
   notifier?: Notifier;
-  /** Both the broker's and the settings' slippage; 5 bps when not given. */
+  /** PAPER_SLIPPAGE_BPS; 5 when not given. */
   slippageBps?: number;
-  /** Both the broker's and the settings' commission per order; $1 when not given. */
+  /** PAPER_COMMISSION_PER_ORDER; $1 when not given. */
   commission?: Dec;
-  /** The paper broker's book; an empty one when not given. */
-  book?: PaperBrokerOptions["book"];
+  /** KS_* thresholds; the desk's defaults when not given. */
   thresholds?: Partial<TriggerThresholds>;
-  settings?: Partial<ExecutionSettings>;
+  /** PRICE_COLLAR_PCT and DEFAULT_STOP_LOSS_PCT. */
+  priceCollarPct?: number;
+  defaultStopPct?: number;
+  /** The override code's verifier (production builds it from OVERRIDE_CODE_HASH); none when not given. */
+  overrideCode?: KillSwitchDeps["overrideCode"];
+  /** The live broker: a KIS broker on the fake, or a scripted one; KIS accounts' orders go to it. */
+  kisBroker?: Broker;
+  /** Any other setting, as an environment variable (FOUR_EYES: "true", KIS_ENV: "real", ...). */
+  env?: Record<string, string>;
+  /** Redis for the parts that keep state there (the bot, the KIS token); none when not given. */
+  redis?: Redis;
 }
 
-/** The execution deps the integration tests use: a paper broker and killSwitchDeps on the same clock. */
-export function executionDeps(dataSource: DataSource, options: ExecutionOptions = {}): ExecutionDeps {
-  const clock = options.clock ?? { now: () => MARKET_OPEN };
-  const slippageBps = options.slippageBps ?? 5;
-  const commissionPerOrder = options.commission ?? new Dec("1");
-  return {
-    gate: new TradingGateRepository(dataSource),
-    orders: new OrderRepository(dataSource),
-    broker: new PaperBroker({ prices: new PriceRepository(dataSource), clock, slippageBps, commissionPerOrder, book: options.book ?? EMPTY_BOOK }),
-    killSwitch: killSwitchDeps(dataSource, { clock, notifier: options.notifier, thresholds: options.thresholds }),
-    settings: { priceCollarPct: 10, slippageBps, commissionPerOrder, defaultStopPct: 5, ...options.settings },
+const THRESHOLD_VARIABLES: Record<keyof TriggerThresholds, string> = {
+  dailyLossPct: "KS_DAILY_LOSS_PCT",
+  maxDrawdownPct: "KS_MAX_DRAWDOWN_PCT",
+  apiErrorCount: "KS_API_ERROR_COUNT",
+  concentrationPct: "KS_CONCENTRATION_PCT",
+  staleDataSeconds: "KS_STALE_DATA_SECONDS",
+  dailyTradeLimit: "KS_DAILY_TRADE_LIMIT",
+};
+
+/** The configuration a test desk runs on: production's parser and defaults, with the test's settings as environment variables. */
+export function testConfig(options: Omit<DeskOptions, "clock" | "notifier" | "overrideCode" | "kisBroker" | "redis"> = {}): Config {
+  const env: Record<string, string> = { NODE_ENV: "test", LOG_LEVEL: "silent", PAPER_COMMISSION_PER_ORDER: "1" };
+  if (options.slippageBps !== undefined) env.PAPER_SLIPPAGE_BPS = String(options.slippageBps);
+  if (options.commission !== undefined) env.PAPER_COMMISSION_PER_ORDER = options.commission.toFixed();
+  if (options.priceCollarPct !== undefined) env.PRICE_COLLAR_PCT = String(options.priceCollarPct);
+  if (options.defaultStopPct !== undefined) env.DEFAULT_STOP_LOSS_PCT = String(options.defaultStopPct);
+  for (const [key, value] of Object.entries(options.thresholds ?? {})) env[THRESHOLD_VARIABLES[key as keyof TriggerThresholds]] = String(value);
+  // The War Room builds positions below the concentration line (a start-up rule): a test that lowers the line lowers the cap with it.
+  const concentration = options.thresholds?.concentrationPct;
+  if (concentration !== undefined && concentration <= 20) env.WARROOM_MAX_POSITION_PCT = String(concentration / 2);
+  return loadConfig({ ...env, ...options.env });
+}
+
+/**
+ * The desk as production builds it (src/main/services.ts buildDesk) on the test's database: the
+ * test replaces only the clock, where alerts go and the live broker.
+ */
+export function testDesk(dataSource: DataSource, options: DeskOptions = {}): Desk {
+  const config = testConfig(options);
+  const connections = {
+    dataSource,
+    redis: options.redis,
+    log: createLogger("silent"),
+    cache: new QueryCache({ ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries }),
   };
+  const desk = buildDesk(config, connections, {
+    clock: options.clock ?? { now: () => MARKET_OPEN },
+    notifier: options.notifier ?? new RecordingNotifier(),
+    ...(options.kisBroker ? { kisBroker: options.kisBroker } : {}),
+  });
+  desk.killSwitch.overrideCode = options.overrideCode;
+  return desk;
+}
+
+/**
+ * A test that injects a fault replaces one part of the built kill switch (a store whose writes
+ * fail, a snapshot that cannot be read); everything else is production's.
+ */
+export type KillSwitchOverrides = DeskOptions & Partial<Pick<KillSwitchDeps, "store" | "snapshots" | "calendar">>;
+
+/** The kill switch as the desk builds it, on a clock fixed at MARKET_OPEN, without an override code unless given. */
+export function killSwitchDeps(dataSource: DataSource, overrides: KillSwitchOverrides = {}): KillSwitchDeps {
+  const { store, snapshots, calendar, ...options } = overrides;
+  return { ...testDesk(dataSource, options).killSwitch, ...(store ? { store } : {}), ...(snapshots ? { snapshots } : {}), ...(calendar ? { calendar } : {}) };
+}
+
+/** The order path as the desk builds it: paper accounts on the paper broker, KIS accounts on `kisBroker`. */
+export function executionDeps(dataSource: DataSource, options: DeskOptions = {}): ExecutionDeps {
+  return testDesk(dataSource, options).execution;
 }
 
 /** A bar whose open, high, low and close are all `close`. */

@@ -15,7 +15,7 @@ import type { Config } from "../config/load.js";
 import type { Dec } from "../domain/decimal.js";
 import type { TrackingTargets } from "../domain/tracking.js";
 import type { Runtime } from "./runtime.js";
-import type { Desk } from "./services.js";
+import type { Desk } from "./desk.js";
 
 /** "5001****-01": the broker account as the desk shows and stores it (never the whole number). */
 export function maskBrokerAccount(accountNo: string, productCode: string): string {

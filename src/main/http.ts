@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { buildHttpServer, type QueueSource } from "../adapters/http/server.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { DeskServices } from "./desk.js";
 import type { Watchdog } from "./watchdog.js";
 import { withFeeds } from "./market-data.js";
 

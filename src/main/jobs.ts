@@ -44,7 +44,7 @@ import { Dec } from "../domain/decimal.js";
 import { reportCharts } from "./report-charts.js";
 import type { Runtime } from "./runtime.js";
 import { safetyJobs } from "./watchdog.js";
-import type { DeskServices } from "./services.js";
+import type { DeskServices } from "./desk.js";
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {

@@ -13,7 +13,7 @@ import { TickPipeline } from "../app/prices/tick-pipeline.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import { liveProvider } from "./market-data-providers.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { DeskServices } from "./desk.js";
 
 /**
  * `{ feeds }` for what reads the feeds' reports (the watchdog, /readyz, /metrics, /status) when a

@@ -15,7 +15,7 @@ import { SMA_CROSS_DEFAULTS, validateSmaCrossParams, type SmaCrossParams } from 
 import { TICKER_PATTERN } from "../domain/vocabulary.js";
 import { parseYahooCsv } from "../domain/yahoo-csv.js";
 import { bootRuntime, EX_CONFIG, loadCliConfig } from "./runtime.js";
-import { buildDesk } from "./services.js";
+import { buildDesk } from "./desk.js";
 
 const USAGE = `usage: npm run replay -- --ticker NVDA --csv FILE --from YYYY-MM-DD --to YYYY-MM-DD --strategy sma-cross
                       [--capital 100000] [--fast 10] [--slow 30] [--size-pct 20]

@@ -5,7 +5,7 @@ import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { startLocalChat } from "./local-chat.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { bootRuntime } from "./runtime.js";
-import { buildDesk } from "./services.js";
+import { buildDesk } from "./desk.js";
 import { buildBotDeps, buildProposalBoard, buildReportPublisher, openTelegramLink, prepareBot, type BotHandle, type TelegramLink } from "./telegram.js";
 
 /**

@@ -35,7 +35,7 @@ import { prepareDataDir } from "../local/data-dir.js";
 import { withFeeds } from "./market-data.js";
 import { buildGoingLiveDeps, trackingTargets } from "./going-live.js";
 import type { Runtime } from "./runtime.js";
-import type { Desk } from "./services.js";
+import type { Desk } from "./desk.js";
 
 /** How this process reaches Telegram: the real Bot API, or the built-in emulator in local mode. */
 export interface TelegramLink {

@@ -11,7 +11,7 @@ import type { WarRoomDeps } from "../app/warroom/session.js";
 import { DEFAULT_RISK_FRACTION, DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
 import { MIN_SCORED_FOR_WEIGHT } from "../domain/warroom/track-record.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { DeskServices } from "./desk.js";
 
 /**
  * The War Room on this process's connections. Prices, news and signals are read through the

@@ -9,7 +9,7 @@ import type { DataSource } from "typeorm";
 import type { SafetyJob } from "../domain/watchdog.js";
 import type { JobName } from "../../jobs/names.js";
 import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./services.js";
+import type { DeskServices } from "./desk.js";
 
 export interface Watchdog {
   /** The newest look, or undefined before the first one finished. */

@@ -3,7 +3,7 @@ import { startHttpServer, type HttpHandle } from "./http.js";
 import { recoverAtStart, startJobs } from "./jobs.js";
 import { exitOnSignals, failStartup } from "./lifecycle.js";
 import { bootRuntime } from "./runtime.js";
-import { buildDesk } from "./services.js";
+import { buildDesk } from "./desk.js";
 import { buildProposalBoard, buildReportPublisher, openTelegramLink, type TelegramLink } from "./telegram.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/logger.js";
 import { startMarketFeed, type MarketFeed } from "../../src/main/market-data.js";
 import type { Runtime } from "../../src/main/runtime.js";
-import { buildDesk } from "../../src/main/services.js";
+import { buildDesk } from "../../src/main/desk.js";
 import { AlpacaFake } from "../support/alpaca-fake/server.js";
 import { useTestDatabase } from "../support/database.js";
 import { useTestRedis } from "../support/redis.js";

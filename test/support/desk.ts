@@ -13,7 +13,7 @@ import { Dec } from "../../src/domain/decimal.js";
 import type { TriggerThresholds } from "../../src/domain/kill-switch/triggers.js";
 import type { PriceBar } from "../../src/domain/prices.js";
 import { createLogger } from "../../src/logger.js";
-import { buildDesk, type Desk } from "../../src/main/services.js";
+import { buildDesk, type Desk } from "../../src/main/desk.js";
 
 /** Tuesday 2026-11-24, 11:00 New York: the market is open. */
 export const MARKET_OPEN = new Date("2026-11-24T16:00:00Z");

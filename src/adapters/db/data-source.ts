@@ -34,8 +34,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsTransactionMode: "each",
     synchronize: false,
     migrationsRun: false,
-    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install. The migrations'
+    // uuid keys default to it, and "pgcrypto" makes TypeORM's own DDL (its schema diff) say so too.
     installExtensions: false,
+    uuidExtension: "pgcrypto",
     poolSize,
     applicationName: options.applicationName ?? "war-room",
     // The hot paths use named (prepared) statements for index look-ups whose best plan does not

@@ -4,7 +4,7 @@ import { isIsoDate } from "../../domain/market-time.js";
 import { deepestDrawdown, drawdownSeries, type DrawdownPoint, type EquityPoint } from "../../domain/portfolio/drawdown.js";
 
 // The chart draws the domain's one drawdown (the metrics' and the gate's), never its own.
-export type { DrawdownPoint, EquityPoint };
+export type { EquityPoint };
 
 export interface EquityChartOptions {
   title: string;
@@ -43,7 +43,7 @@ export const EQUITY_COLOR = "#1f4e79";
 export const DRAWDOWN_COLOR = "#d62728";
 export const BENCHMARK_COLOR = "#888888";
 /** The strategy line's legend name when `equityLabel` is not given. */
-export const DEFAULT_EQUITY_LABEL = "Equity";
+const DEFAULT_EQUITY_LABEL = "Equity";
 
 
 /**

@@ -9,7 +9,7 @@ import type { Metrics } from "./metrics.js";
  */
 
 export interface PromotionTargets {
-  /** Days of paper record. */
+  /** Trading days of paper record (market-calendar.ts tradingDaysBetween), never calendar days. */
   minDays: number;
   minClosedTrades: number;
   /** Fraction 0..1. */

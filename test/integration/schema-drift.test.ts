@@ -12,11 +12,12 @@ const altered = useTestDatabase();
 const TYPEORM_TABLES = ["migrations", "typeorm_metadata"];
 
 /**
- * TypeORM reads a generated column's expression from its bookkeeping table `typeorm_metadata`,
- * which it fills only when it creates the column itself (our migrations create them in SQL).
- * Record there PostgreSQL's own text of each expression, as information_schema gives it: the
- * entity's `asExpression` must then equal what the database actually computes, character for
- * character. The table is created through TypeORM's QueryRunner with TypeORM's layout.
+ * TypeORM reads a generated column's expression from its bookkeeping table `typeorm_metadata`.
+ * Running the migrations creates that table (empty), but TypeORM fills it only when it creates
+ * a generated column itself, and our migrations write fills' amounts in SQL. Record there
+ * PostgreSQL's own text of each expression, as information_schema gives it: the entity's
+ * `asExpression` must then equal what the database actually computes, character for character.
+ * (The table is created here too, through TypeORM's QueryRunner, should it not exist.)
  */
 async function recordGeneratedExpressions(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
@@ -60,6 +61,29 @@ async function pendingChanges(db: TestDatabase): Promise<string[]> {
   return (await schemaBuilderQueries(db)).filter((q) => !KNOWN_GAPS.includes(q));
 }
 
+/** CHECK constraints and partial-index predicates as the entities state them and as PostgreSQL prints them. */
+async function ruleTexts(db: TestDatabase): Promise<{ described: string[]; inDatabase: string[] }> {
+  const checks: { table: string; name: string; definition: string }[] = await db.dataSource.query(
+    `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
+     FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace`,
+  );
+  const predicates: { table: string; name: string; predicate: string }[] = await db.dataSource.query(
+    `SELECT c.relname AS table, i.indexrelid::regclass::text AS name, pg_get_expr(i.indpred, i.indrelid) AS predicate
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace AND i.indpred IS NOT NULL`,
+  );
+  const metadatas = db.dataSource.entityMetadatas;
+  return {
+    described: [
+      ...metadatas.flatMap((m) => m.checks.map((c) => `${m.tableName}.${c.name}: CHECK (${c.expression})`)),
+      ...metadatas.flatMap((m) => m.indices.filter((i) => i.where).map((i) => `${m.tableName}.${i.name}: WHERE ${i.where}`)),
+    ].sort(),
+    inDatabase: [
+      ...checks.map((c) => `${c.table}.${c.name}: ${c.definition}`),
+      ...predicates.map((p) => `${p.table}.${p.name}: WHERE ${p.predicate}`),
+    ].sort(),
+  };
+}
+
 describe("schema drift: the entities describe the tables the migrations create", () => {
   beforeAll(async () => {
     await recordGeneratedExpressions(migrated.dataSource);
@@ -87,24 +111,14 @@ describe("schema drift: the entities describe the tables the migrations create",
   // TypeORM's diff matches CHECK constraints and index predicates by name only: compare their
   // text with PostgreSQL's own, so that an entity cannot keep a name with another rule.
   it("every CHECK constraint and partial-index predicate is the database's, word for word", async () => {
-    const checks: { table: string; name: string; definition: string }[] = await migrated.dataSource.query(
-      `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
-       FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace`,
-    );
-    const described = migrated.dataSource.entityMetadatas.flatMap((m) => m.checks.map((c) => `${m.tableName}.${c.name}: CHECK (${c.expression})`));
-    expect(described.sort()).toEqual(checks.map((c) => `${c.table}.${c.name}: ${c.definition}`).sort());
-
-    const predicates: { name: string; predicate: string }[] = await migrated.dataSource.query(
-      `SELECT i.indexrelid::regclass::text AS name, pg_get_expr(i.indpred, i.indrelid) AS predicate
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace AND i.indpred IS NOT NULL`,
-    );
-    const partial = migrated.dataSource.entityMetadatas.flatMap((m) => m.indices.filter((i) => i.where).map((i) => `${i.name}: ${i.where}`));
-    expect(partial.sort()).toEqual(predicates.map((p) => `${p.name}: ${p.predicate}`).sort());
+    const checks = await ruleTexts(migrated);
+    expect(checks.described).toEqual(checks.inDatabase);
   });
 
-  it("sees a column that differs from its entity", async () => {
+  it("sees a column, an index and a CHECK rule that differ from their entity", async () => {
     await altered.dataSource.query(`ALTER TABLE order_refusals ALTER COLUMN ticker DROP NOT NULL`);
     await altered.dataSource.query(`DROP INDEX order_refusals_recent`);
+    await altered.dataSource.query(`ALTER TABLE order_refusals DROP CONSTRAINT order_refusals_codes_check, ADD CONSTRAINT order_refusals_codes_check CHECK (cardinality(codes) >= 0)`);
     const changes = await pendingChanges(altered);
     expect(changes).toEqual(
       expect.arrayContaining([
@@ -112,6 +126,9 @@ describe("schema drift: the entities describe the tables the migrations create",
         expect.stringMatching(/CREATE INDEX "order_refusals_recent"/),
       ]),
     );
+    const checks = await ruleTexts(altered);
+    expect(checks.inDatabase).toContain("order_refusals.order_refusals_codes_check: CHECK ((cardinality(codes) >= 0))");
+    expect(checks.described).toContain("order_refusals.order_refusals_codes_check: CHECK ((cardinality(codes) > 0))");
   });
 });
 

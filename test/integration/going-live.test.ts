@@ -9,8 +9,10 @@ import { decidePromotion } from "../../src/app/accounts/promotion-decision.js";
 import type { Operator } from "../../src/app/ports/operator-directory.js";
 import { createAccount } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";
-import { killSwitchDeps } from "../support/desk.js";
-import { goingLiveDeps, type GoingLiveOptions } from "../support/going-live.js";
+import { testDesk } from "../support/desk.js";
+import { TelegramRecorder } from "../support/telegram-recorder.js";
+import { buildGoingLiveDeps } from "../../src/main/going-live.js";
+import { createPushApi } from "../../src/bot/transport.js";
 
 /** Promotions toward real money: the checklist before the code, four eyes, first decision wins, expiry, re-check, open vs link. */
 const db = useTestDatabase();
@@ -35,13 +37,23 @@ beforeEach(async () => {
   notifier = new RecordingNotifier();
 });
 
+/** What a test varies: the promotion settings (configuration in production) and, for the code paths past it, a passing tracking gate. */
+interface GoingLiveOptions {
+  fourEyes?: boolean;
+  expiryMinutes?: number;
+  trackingGate?: (accountId: string) => Promise<GateVerdict>;
+}
+
+/** The going-live deps as the desk builds them (buildGoingLiveDeps), with KIS account 50012345 configured but unreachable (no Redis). */
 function deps(options: GoingLiveOptions = {}, admins: Operator[] = ADMINS): PhaseDeps {
   const operators = { all: () => Promise.resolve(admins), find: () => Promise.resolve(undefined), defaultAccount: () => Promise.resolve(null), setDefaultAccount: () => Promise.resolve() };
-  return {
-    accounts: new AccountRepository(db.dataSource),
-    killSwitch: killSwitchDeps(db.dataSource, { overrideCode: verifier, clock, notifier }),
-    live: goingLiveDeps(db.dataSource, { clock, notifier, operators, policy: { shadowRequiresApproval: true, fourEyes: false } }, options),
-  };
+  const env: Record<string, string> = { KIS_APP_KEY: "unused-key", KIS_APP_SECRET: "unused-secret", KIS_ACCOUNT_NO: "50012345", PROMOTION_FOUR_EYES: String(options.fourEyes ?? true) };
+  if (options.expiryMinutes !== undefined) env.PROMOTION_EXPIRY_MINUTES = String(options.expiryMinutes);
+  const desk = testDesk(db.dataSource, { overrideCode: verifier, clock, notifier, env });
+  const live = buildGoingLiveDeps(desk, { api: createPushApi("7000000001:test-token", { apiRoot: "https://api.telegram.org", fetch: new TelegramRecorder().fetch, throttle: false }), operators });
+  // The gate is measured from mirrored fills (mirror-repository.test.ts); the tests past it pass it here.
+  if (options.trackingGate) live.trackingGate = options.trackingGate;
+  return { accounts: new AccountRepository(db.dataSource), killSwitch: desk.killSwitch, live };
 }
 
 const promote = (d: PhaseDeps, accountId: string, actor = "tg:1", code = CODE) => promoteAccount(d, { accountId, actor, actorIsAdmin: true, code, gate: PASSED });
@@ -208,7 +220,7 @@ describe("promotion out of live-prep", () => {
 describe("promotion out of micro", () => {
   it("needs the tracking-error gate, the code and a second admin; a shadow account in micro cannot climb", async () => {
     const live = await createAccount(db.dataSource, { name: "live", cash: "100", live: { phase: "micro" } });
-    expect(await promote(deps(), live)).toEqual({ outcome: "refused", reason: "the tracking-error gate has not passed: mirrored decisions filled on both sides n/a (target >= 10)" });
+    expect(await promote(deps(), live)).toEqual({ outcome: "refused", reason: "the tracking-error gate has not passed: mirrored decisions filled on both sides 0 (target >= 10); tracking error (mean |slippage| of live against shadow) n/a (target <= 50 bps)" });
     const d = deps({ trackingGate: () => Promise.resolve(PASSED) });
     const requested = await promote(d, live);
     if (requested.outcome !== "requested") throw new Error("not requested");

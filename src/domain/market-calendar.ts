@@ -188,8 +188,9 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
 
 /**
  * The trading days from `first` to `last` (YYYY-MM-DD), both ends counted when they are trading
- * days; 0 when `last` is before `first`. The one count of "days of record" the promotion gate's
- * 90 days mean, for /phase, the daily report and the replay alike: trading days, never calendar days.
+ * days; 0 when `last` is before `first`. The promotion gate's 90 days of record are trading days,
+ * never calendar days: /phase and the daily report count them here (the replay, which knows the
+ * sessions it replayed, counts those).
  */
 export function tradingDaysBetween(calendar: Pick<MarketCalendar, "isTradingDay" | "nextTradingDay">, first: string, last: string): number {
   requireIsoDate(last);

@@ -93,6 +93,11 @@ describe("replay of NVDA over 2008 through the real order path", () => {
 
     expect(result.bars).toBe(rawCloses().length);
     expect([result.firstBar, result.lastBar]).toEqual(["2008-01-02", "2008-12-31"]);
+    // The gate's days of record are the year's 253 sessions (a bar each), not its 365 calendar days
+    // (nor 261 weekdays: the calendar does not know 2008's holidays).
+    expect(result.days).toBe(253);
+    expect(result.days).toBe(result.bars);
+    expect(result.gate.checks.find((c) => c.gate === "days")?.value).toBe("253");
     expect(result.trades.length).toBeGreaterThan(2);
 
     const expected = expectedFirstHalt(result.trades);

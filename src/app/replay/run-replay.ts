@@ -1,6 +1,5 @@
 import { DateTime } from "luxon";
 import type { Dec } from "../../domain/decimal.js";
-import { tradingDaysBetween } from "../../domain/market-calendar.js";
 import { computeMetrics, type EquityPoint, type Metrics } from "../../domain/metrics.js";
 import { evaluatePromotionGate, type PromotionVerdict } from "../../domain/phase-gate.js";
 import type { PriceBar } from "../../domain/prices.js";
@@ -97,7 +96,7 @@ export interface ReplayResult {
   halts: ReplayHalt[];
   equityCurve: EquityPoint[];
   metrics: Metrics;
-  /** Trading days from the first to the last replayed bar, both counted: the promotion gate's days of record. */
+  /** Trading days replayed (one daily bar each): the promotion gate's days of record. */
   days: number;
   gate: PromotionVerdict;
   final: { cash: Dec; quantity: number; equity: Dec; halted: boolean };
@@ -228,8 +227,11 @@ export async function runReplay(deps: ReplayDeps, request: ReplayRequest): Promi
   });
   const firstBar = dateOf(bars[0]!.time);
   const lastBar = dateOf(bars.at(-1)!.time);
-  // The gate's days of record are trading days, as /phase counts them, not calendar days.
-  const days = tradingDaysBetween(ks.calendar, firstBar, lastBar);
+  // The gate's days of record are trading days, as /phase counts them, not calendar days: here the
+  // sessions replayed (a daily bar each). Not the calendar's count between the first and last bar,
+  // which for years it does not vouch for (before NYSE_RULES_FIRST_YEAR) would count holidays, and
+  // which would credit days a gap in the data never replayed.
+  const days = new Set(bars.map((b) => dateOf(b.time))).size;
   const held = await deps.accounts.holding(accountId, ticker);
   const status = await ks.store.status(accountId);
   return {

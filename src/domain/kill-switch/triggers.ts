@@ -1,4 +1,5 @@
 import { Dec } from "../decimal.js";
+import { drawdownFrom } from "../portfolio/drawdown.js";
 import { limitsFor, lossSincePhaseStart } from "../risk/phase-limits.js";
 import type { AccountMode, Phase, Trigger } from "../vocabulary.js";
 
@@ -84,7 +85,8 @@ export function maxDrawdown(s: AccountSnapshot, t: TriggerThresholds): Reading {
   if (peak.lte(0)) {
     return { trigger: "max_drawdown", unit: "%", value: "0", threshold: threshold.toFixed(), headroom: "0", fired: true, detail: "equity is not positive" };
   }
-  const drawdown = pctChange(peak, s.equity);
+  // The desk's one drawdown (src/domain/portfolio/drawdown.ts), in percent.
+  const drawdown = drawdownFrom(peak, s.equity).times(HUNDRED);
   const fired = drawdown.lte(threshold);
   const shown = towardSide(drawdown, fired ? "down" : "up");
   return { trigger: "max_drawdown", unit: "%", value: fixed(shown), threshold: threshold.toFixed(), headroom: fixed(shown.minus(threshold)), fired };

@@ -6,8 +6,8 @@ import tseslint from "typescript-eslint";
 const FRAMEWORKS = ["grammy", "@grammyjs/*", "bullmq", "typeorm", "ioredis", "pg"];
 const IO = ["node:fs*", "node:net", "node:http*", "node:child_process"];
 /** A relative import that reaches into another layer's folder (no layer has a subfolder of these names). */
-const OUTSIDE_DOMAIN = String.raw`^\.\.?/(.*/)?(app|adapters|bot|main|local|cli|config|jobs)(/|$)|(^|/)logger(\.js)?$`;
-const OUTSIDE_APP = String.raw`^\.\.?/(.*/)?(adapters|bot|main|local|cli|config|jobs)(/|$)|(^|/)logger(\.js)?$`;
+const OUTSIDE_DOMAIN = String.raw`^\.\.?/(.*/)?(app|adapters|main|local|cli|config|jobs)(/|$)|(^|/)logger(\.js)?$`;
+const OUTSIDE_APP = String.raw`^\.\.?/(.*/)?(adapters|main|local|cli|config|jobs)(/|$)|(^|/)logger(\.js)?$`;
 const INTO_MAIN = String.raw`^\.\.?/(.*/)?main(/|$)`;
 
 export default tseslint.config(
@@ -33,13 +33,13 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  // The layers (domain <- app <- adapters, bot, jobs <- main), checked rather than kept by care:
+  // The layers (domain <- app <- adapters, jobs <- main), checked rather than kept by care:
   // test/unit/layer-rules.test.ts lints a domain file that imports an adapter and expects these to fail it.
   {
     // The domain stays pure: nothing outside itself and its pure libraries; no I/O, environment or clock.
     files: ["src/domain/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: [...FRAMEWORKS, ...IO], message: "the domain is pure: no framework, no I/O" }, { regex: OUTSIDE_DOMAIN, message: "the domain imports nothing outside src/domain (no app, adapter, bot, config or entry point)" }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: [...FRAMEWORKS, ...IO], message: "the domain is pure: no framework, no I/O" }, { regex: OUTSIDE_DOMAIN, message: "the domain imports nothing outside src/domain (no app, adapter, config or entry point)" }] }],
       "no-restricted-properties": ["error", { object: "process", property: "env" }, { object: "Date", property: "now" }],
     },
   },
@@ -47,12 +47,12 @@ export default tseslint.config(
     // The use cases speak to the world through their ports: no adapter, framework or entry point.
     files: ["src/app/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: FRAMEWORKS, message: "the app reaches frameworks through its ports" }, { regex: OUTSIDE_APP, message: "the app imports the domain and its own ports only (no adapter, bot, config or entry point)" }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: FRAMEWORKS, message: "the app reaches frameworks through its ports" }, { regex: OUTSIDE_APP, message: "the app imports the domain and its own ports only (no adapter, config or entry point)" }] }],
     },
   },
   {
     // Only entry points compose the desk: nothing else imports src/main.
-    files: ["src/adapters/**/*.ts", "src/bot/**/*.ts", "src/local/**/*.ts", "src/cli/**/*.ts", "src/config/**/*.ts", "jobs/**/*.ts"],
+    files: ["src/adapters/**/*.ts", "src/local/**/*.ts", "src/cli/**/*.ts", "src/config/**/*.ts", "jobs/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: INTO_MAIN, message: "src/main is the composition root: only entry points import it" }] }],
     },

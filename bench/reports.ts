@@ -11,7 +11,7 @@ import { DeskReaderRepository } from "../src/adapters/db/repositories/desk-reade
 import { ProposalRepository } from "../src/adapters/db/repositories/proposal-repository.js";
 import { TradeLogRepository } from "../src/adapters/db/repositories/trade-log-repository.js";
 import { buildDailyReport, type ReportDeps } from "../src/app/reports/daily-report.js";
-import { renderDailyReport } from "../src/bot/render/daily-report.js";
+import { renderDailyReport } from "../src/adapters/telegram/render/daily-report.js";
 import { Dec } from "../src/domain/decimal.js";
 import { createLogger } from "../src/logger.js";
 import { reportCharts } from "../src/main/report-charts.js";

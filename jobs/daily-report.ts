@@ -3,7 +3,7 @@ import type { EquityMarkStore } from "../src/app/ports/equity-mark-store.js";
 import type { ChartRenderer } from "../src/app/ports/chart-renderer.js";
 import type { ReportPublisher } from "../src/app/ports/report-publisher.js";
 import { buildDailyReport, type ReportDeps } from "../src/app/reports/daily-report.js";
-import { renderDailyReport } from "../src/bot/render/daily-report.js";
+import { renderDailyReport } from "../src/adapters/telegram/render/daily-report.js";
 import type { Logger } from "../src/logger.js";
 import type { JobDefinition } from "./registry.js";
 

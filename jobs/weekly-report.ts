@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ReportPublisher } from "../src/app/ports/report-publisher.js";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../src/app/reports/weekly-report.js";
-import { renderWeeklyReport } from "../src/bot/render/weekly-report.js";
+import { renderWeeklyReport } from "../src/adapters/telegram/render/weekly-report.js";
 import type { JobDefinition } from "./registry.js";
 
 const payload = z.object({}).strict();

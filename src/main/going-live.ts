@@ -4,7 +4,7 @@ import { KisError } from "../adapters/broker/kis/errors.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
 import { LivePrepRepository } from "../adapters/db/repositories/live-prep-repository.js";
 import { MirrorRepository } from "../adapters/db/repositories/mirror-repository.js";
-import { TelegramNotifier } from "../adapters/notifier/telegram-notifier.js";
+import { TelegramNotifier } from "../adapters/telegram/telegram-notifier.js";
 import type { BrokerProbe } from "../app/accounts/broker-check.js";
 import type { GateVerdict } from "../app/accounts/change-phase.js";
 import type { GoingLiveDeps } from "../app/accounts/live-prep.js";

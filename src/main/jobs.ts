@@ -35,7 +35,7 @@ import { startMarketFeed, type MarketFeed } from "./market-data.js";
 import { PriceRepository } from "../adapters/db/repositories/price-repository.js";
 import { backfillHistory, type BackfillDeps, type BackfillOptions } from "../app/prices/backfill-history.js";
 import { historyBackfillJob } from "../../jobs/history-backfill.js";
-import { RedisOnceLedger } from "../adapters/telegram/redis-once-ledger.js";
+import { RedisOnceLedger } from "../adapters/redis/once-ledger.js";
 import { RiskHistoryRepository } from "../adapters/db/repositories/risk-history-repository.js";
 import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-repository.js";
 import { TradeLogRepository } from "../adapters/db/repositories/trade-log-repository.js";

@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotDeps } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/create-bot.js";
-import { LEDGER_DOWN_REFUSAL } from "../../src/bot/middlewares/dedupe.js";
-import { NoticeSpacer, UserRateLimiter } from "../../src/bot/middlewares/rate-limit.js";
+import type { BotDeps } from "../../src/adapters/telegram/context.js";
+import { createBot } from "../../src/adapters/telegram/create-bot.js";
+import { LEDGER_DOWN_REFUSAL } from "../../src/adapters/telegram/middlewares/dedupe.js";
+import { NoticeSpacer, UserRateLimiter } from "../../src/adapters/telegram/middlewares/rate-limit.js";
 import { createAccount } from "../support/accounts.js";
 import { ADMIN, BOT_INFO, createTestBot, STRANGER, TEST_BOT_TOKEN, TRADER, VIEWER, type TestBot } from "../support/bot.js";
 import { useTestDatabase } from "../support/database.js";

@@ -8,8 +8,8 @@ import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log
 import { TelegramReportPublisher } from "../../src/adapters/telegram/report-publisher.js";
 import type { RenderedReport, ReportPublisher } from "../../src/app/ports/report-publisher.js";
 import { buildDailyReport, type ReportDeps } from "../../src/app/reports/daily-report.js";
-import { renderDailyReportText } from "../../src/bot/render/daily-report.js";
-import { createPushApi } from "../../src/bot/transport.js";
+import { renderDailyReportText } from "../../src/adapters/telegram/render/daily-report.js";
+import { createPushApi } from "../../src/adapters/telegram/transport.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createLogger } from "../../src/logger.js";
 import { reportCharts } from "../../src/main/report-charts.js";

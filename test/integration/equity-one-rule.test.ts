@@ -11,7 +11,7 @@ import type { ChartRenderer } from "../../src/app/ports/chart-renderer.js";
 import { buildDailyReport } from "../../src/app/reports/daily-report.js";
 import { equityChartSpec } from "../../src/app/reports/chart-spec.js";
 import { buildMonitorView } from "../../src/app/views/monitor-view.js";
-import { renderDailyReport } from "../../src/bot/render/daily-report.js";
+import { renderDailyReport } from "../../src/adapters/telegram/render/daily-report.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { evaluateTriggers, maxDrawdown, type AccountSnapshot } from "../../src/domain/kill-switch/triggers.js";
 import { createMarketCalendar, tradingDaysBetween } from "../../src/domain/market-calendar.js";

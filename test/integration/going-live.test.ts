@@ -12,7 +12,7 @@ import { useTestDatabase } from "../support/database.js";
 import { testDesk } from "../support/desk.js";
 import { TelegramRecorder } from "../support/telegram-recorder.js";
 import { buildGoingLiveDeps } from "../../src/main/going-live.js";
-import { createPushApi } from "../../src/bot/transport.js";
+import { createPushApi } from "../../src/adapters/telegram/transport.js";
 
 /** Promotions toward real money: the checklist before the code, four eyes, first decision wins, expiry, re-check, open vs link. */
 const db = useTestDatabase();

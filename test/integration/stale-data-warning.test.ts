@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
-import { RedisOnceLedger } from "../../src/adapters/telegram/redis-once-ledger.js";
+import { RedisOnceLedger } from "../../src/adapters/redis/once-ledger.js";
 import { warnStaleData } from "../../src/app/prices/warn-stale-data.js";
 import { createAccount, holdPosition } from "../support/accounts.js";
 import { useTestDatabase } from "../support/database.js";

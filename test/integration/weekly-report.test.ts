@@ -7,7 +7,7 @@ import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
 import { executeOrder } from "../../src/app/orders/execute-order.js";
 import type { RenderedReport } from "../../src/app/ports/report-publisher.js";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../../src/app/reports/weekly-report.js";
-import { renderWeeklyReport } from "../../src/bot/render/weekly-report.js";
+import { renderWeeklyReport } from "../../src/adapters/telegram/render/weekly-report.js";
 import { Dec } from "../../src/domain/decimal.js";
 import { createMarketCalendar } from "../../src/domain/market-calendar.js";
 import type { MirroredDecisionRecord, MirrorSide } from "../../src/domain/tracking.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderAlert } from "../../src/adapters/notifier/telegram-notifier.js";
+import { renderAlert } from "../../src/adapters/telegram/telegram-notifier.js";
 
 const at = new Date("2026-11-24T16:00:00Z");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { splitPlain } from "../../src/bot/fit-messages.js";
-import { NoticeSpacer, UserRateLimiter } from "../../src/bot/middlewares/rate-limit.js";
-import { words } from "../../src/bot/parse.js";
+import { splitPlain } from "../../src/adapters/telegram/fit-messages.js";
+import { NoticeSpacer, UserRateLimiter } from "../../src/adapters/telegram/middlewares/rate-limit.js";
+import { words } from "../../src/adapters/telegram/parse.js";
 
 describe("UserRateLimiter (token bucket per user, injected clock)", () => {
   it("allows perMinute updates, warns once, then limits; refills continuously", () => {

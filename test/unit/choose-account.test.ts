@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseAccount, findAccount, type ChoosableAccount } from "../../src/app/accounts/choose-account.js";
-import { takeAccountWord, tradesInPhase } from "../../src/bot/account-choice.js";
+import { takeAccountWord, tradesInPhase } from "../../src/adapters/telegram/account-choice.js";
 
 const shadow: ChoosableAccount = { id: "a1b2c3d4-0000-4000-8000-000000000001", name: "shadow", mode: "shadow", phase: "live-prep" };
 const live: ChoosableAccount = { id: "a1b2ffff-0000-4000-8000-000000000002", name: "Live", mode: "live", phase: "micro" };

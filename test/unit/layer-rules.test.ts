@@ -2,7 +2,7 @@ import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 
 /**
- * `npm run lint` enforces the layers (domain <- app <- adapters, bot, jobs <- main): a file that
+ * `npm run lint` enforces the layers (domain <- app <- adapters, jobs <- main): a file that
  * breaks them fails the lint. Each case lints a fixture as if it were a file of that layer
  * (src/<layer>/__layer_fixture__.ts, which eslint.config.js lets the type-aware parser read
  * without it being on disk), with the project's own configuration.
@@ -61,8 +61,8 @@ describe("npm run lint: the layer rules", () => {
     ]);
   });
 
-  it("fails an adapter or bot file that imports src/main, the composition root", { timeout: 60_000 }, async () => {
-    for (const layer of ["adapters", "bot"]) {
+  it("fails an adapter or local-services file that imports src/main, the composition root", { timeout: 60_000 }, async () => {
+    for (const layer of ["adapters", "local"]) {
       const messages = await restrictedImports(layer, `import { bootRuntime } from "../main/runtime.js";\nexport const boot = bootRuntime;\n`);
       expect(messages).toEqual([expect.stringContaining("src/main is the composition root")]);
     }

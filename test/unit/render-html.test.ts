@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { esc, splitMessage } from "../../src/bot/render/html.js";
+import { esc, splitMessage } from "../../src/adapters/telegram/render/html.js";
 
 describe("esc", () => {
   it("escapes the four characters Telegram's HTML reads", () => {

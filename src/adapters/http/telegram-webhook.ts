@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { webhookCallback, type Bot } from "grammy";
-import type { BotContext } from "../../bot/context.js";
+import type { BotContext } from "../telegram/context.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 

@@ -1,7 +1,7 @@
 import { InputFile, type Api } from "grammy";
 import type { OperatorDirectory } from "../../app/ports/operator-directory.js";
 import type { RenderedReport, ReportPublisher } from "../../app/ports/report-publisher.js";
-import { sendHtml } from "../../bot/reply.js";
+import { sendHtml } from "./reply.js";
 import type { Logger } from "../../logger.js";
 
 /**

@@ -1,10 +1,7 @@
 import { z } from "zod";
 import type { EquityMarkStore } from "../src/app/ports/equity-mark-store.js";
-import type { ChartRenderer } from "../src/app/ports/chart-renderer.js";
-import type { ReportPublisher } from "../src/app/ports/report-publisher.js";
+import { dailyReport, type ReportPublisher } from "../src/app/ports/report-publisher.js";
 import { buildDailyReport, type ReportDeps } from "../src/app/reports/daily-report.js";
-import { renderDailyReport } from "../src/adapters/telegram/render/daily-report.js";
-import type { Logger } from "../src/logger.js";
 import type { JobDefinition } from "./registry.js";
 
 const payload = z.object({}).strict();
@@ -13,8 +10,6 @@ export interface DailyReportJobDeps {
   report: ReportDeps;
   marks: EquityMarkStore;
   publisher: ReportPublisher;
-  charts: ChartRenderer | undefined;
-  log: Logger;
 }
 
 /**
@@ -35,9 +30,8 @@ export function dailyReportJob(deps: DailyReportJobDeps, pattern = "15 16 * * 1-
       const calendarDay = new Intl.DateTimeFormat("en-CA", { timeZone: calendar.timeZone }).format(now);
       if (today !== calendarDay || !calendar.isTradingDay(calendarDay)) return { skipped: `${calendarDay} is not a trading day` };
       const marked = await deps.marks.markAll("end_of_day", today, now);
-      const report = await renderDailyReport(await buildDailyReport(deps.report), deps.charts, deps.log);
-      const sent = await deps.publisher.toOperators(report);
-      return { tradingDay: today, marked, charts: report.charts.length, ...sent };
+      const sent = await deps.publisher.toOperators(dailyReport(await buildDailyReport(deps.report)));
+      return { tradingDay: today, marked, ...sent };
     },
   };
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import type { ReportPublisher } from "../src/app/ports/report-publisher.js";
+import { weeklyReport, type ReportPublisher } from "../src/app/ports/report-publisher.js";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../src/app/reports/weekly-report.js";
-import { renderWeeklyReport } from "../src/adapters/telegram/render/weekly-report.js";
 import type { JobDefinition } from "./registry.js";
 
 const payload = z.object({}).strict();
@@ -14,7 +13,7 @@ export function weeklyReportJob(deps: { report: WeeklyReportDeps; publisher: Rep
     schedule: { pattern, tz: deps.report.calendar.timeZone },
     async process() {
       const report = await buildWeeklyReport(deps.report);
-      const sent = await deps.publisher.toOperators({ id: `weekly-${report.lastDay}`, html: renderWeeklyReport(report), charts: [] });
+      const sent = await deps.publisher.toOperators(weeklyReport(report));
       return { week: `${report.firstDay}..${report.lastDay}`, ...sent };
     },
   };

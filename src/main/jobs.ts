@@ -41,7 +41,6 @@ import { DeskReaderRepository } from "../adapters/db/repositories/desk-reader-re
 import { TradeLogRepository } from "../adapters/db/repositories/trade-log-repository.js";
 import { LoggingReportPublisher } from "../adapters/notifier/logging-report-publisher.js";
 import { Dec } from "../domain/decimal.js";
-import { reportCharts } from "./report-charts.js";
 import type { Runtime } from "./runtime.js";
 import { safetyJobs } from "./watchdog.js";
 import type { DeskServices } from "./desk.js";
@@ -108,8 +107,6 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       },
       marks: new EquityMarkRepository(runtime.dataSource),
       publisher,
-      charts: reportCharts(),
-      log: runtime.log,
     }, schedules.dailyReportCron),
     pricePollJob(
       polling,

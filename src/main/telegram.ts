@@ -93,7 +93,7 @@ export function buildProposalBoard(runtime: Pick<Runtime, "dataSource" | "log">,
 }
 
 export function buildReportPublisher(runtime: Pick<Runtime, "log">, link: Pick<TelegramLink, "api" | "operators">): ReportPublisher {
-  return new TelegramReportPublisher(link.api, link.operators, runtime.log);
+  return new TelegramReportPublisher(link.api, link.operators, runtime.log, reportCharts());
 }
 
 /** The bot's dependencies on the composed desk and a Telegram link (the real Bot API, the emulator, or a test's recorder). */
@@ -112,7 +112,7 @@ export function buildBotDeps(desk: Desk, link: Pick<TelegramLink, "api" | "opera
     deduper: updateDeduper(new RedisOnceLedger(redis, prefix)),
     conversationStorage: new RedisConversationStorage(redis, prefix),
     accountChoices: new RedisPendingChoices(redis, prefix),
-    reports: { trades: new TradeLogRepository(dataSource), charts: reportCharts(), publisher: buildReportPublisher(desk, link) },
+    reports: { trades: new TradeLogRepository(dataSource), publisher: buildReportPublisher(desk, link) },
     warroom: buildWarRoomDeps(desk, desk, board),
     tracking: { mirrors: new MirrorRepository(dataSource), targets: trackingTargets(config) },
     nearStopPct: new Dec(config.risk.nearStopPct),

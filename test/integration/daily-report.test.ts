@@ -6,7 +6,7 @@ import { OperatorRepository } from "../../src/adapters/db/repositories/operator-
 import { ProposalRepository } from "../../src/adapters/db/repositories/proposal-repository.js";
 import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
 import { TelegramReportPublisher } from "../../src/adapters/telegram/report-publisher.js";
-import type { RenderedReport, ReportPublisher } from "../../src/app/ports/report-publisher.js";
+import { dailyReport } from "../../src/app/ports/report-publisher.js";
 import { buildDailyReport, type ReportDeps } from "../../src/app/reports/daily-report.js";
 import { renderDailyReportText } from "../../src/adapters/telegram/render/daily-report.js";
 import { createPushApi } from "../../src/adapters/telegram/transport.js";
@@ -75,27 +75,31 @@ describe("the daily report", () => {
   });
 
   it("is pushed on a trading day after marking end-of-day equity, and not on a weekend or an NYSE holiday", async () => {
-    const sent: RenderedReport[] = [];
-    const publisher: ReportPublisher = {
-      toOperators: (r) => (sent.push(r), Promise.resolve({ delivered: 1, failed: 0 })),
-      toChat: () => Promise.resolve(),
-    };
-    const job = dailyReportJob({ report: reportDeps(), marks: new EquityMarkRepository(db.dataSource), publisher, charts: reportCharts(), log });
+    // Published as production publishes it: to Telegram (recorded here), with the desk's chart renderer.
+    const telegram = new TelegramRecorder();
+    const api = createPushApi("1:t", { apiRoot: "https://api.telegram.org", fetch: telegram.fetch, throttle: false });
+    const operators = new OperatorRepository(db.dataSource, new Map([...OPERATORS].slice(0, 1)));
+    const publisher = new TelegramReportPublisher(api, operators, log, reportCharts());
+    const job = dailyReportJob({ report: reportDeps(), marks: new EquityMarkRepository(db.dataSource), publisher });
     expect(job.schedule).toEqual({ pattern: "15 16 * * 1-5", tz: "America/New_York" });
 
     clock.at = new Date("2026-11-28T21:15:00Z"); // Saturday
     expect(await job.process({})).toEqual({ skipped: "2026-11-28 is not a trading day" });
     clock.at = new Date("2026-11-26T21:15:00Z"); // Thanksgiving, a Thursday
     expect(await job.process({})).toEqual({ skipped: "2026-11-26 is not a trading day" });
-    expect(sent).toEqual([]);
+    expect(telegram.calls).toEqual([]);
 
     clock.at = REPORT_TIME;
     const result = await job.process({});
     expect(result).toMatchObject({ tradingDay: "2026-11-24", marked: 1, delivered: 1 });
-    expect(sent.map((r) => r.id)).toEqual(["daily-2026-11-24"]);
-    // One chart per account: a PNG of 1600 x 1000 (800 x 500 drawn at twice the resolution).
-    const png = sent[0]!.charts[0]!.png;
-    expect(sent[0]!.charts).toHaveLength(1);
+    expect(telegram.sent("sendMessage").map((c) => String(c.payload.text).split("\n")[0])).toEqual(["📊 <b>Daily report — 2026-11-24</b>"]);
+    // One chart per account, sent before the text: a PNG of 1600 x 1000 (800 x 500 drawn at twice the resolution).
+    const photos = telegram.sent("sendPhoto");
+    expect(photos).toHaveLength(1);
+    expect(telegram.calls.map((c) => c.method)).toEqual(["sendPhoto", "sendMessage"]);
+    // grammY uploads the file as its own multipart part, named by the photo field's attach:// reference.
+    const attached = String(photos[0]!.payload.photo).replace("attach://", "");
+    const png = (photos[0]!.payload[attached] as { data: Buffer }).data;
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1600, 1000]);
     const [mark] = await db.dataSource.query<{ equity: string }[]>(`SELECT equity::text FROM equity_snapshots WHERE account_id = $1 AND trading_day = '2026-11-24' AND kind = 'end_of_day'`, [accountId]);
@@ -108,8 +112,11 @@ describe("the daily report", () => {
     const operators = new OperatorRepository(db.dataSource, new Map([...OPERATORS].slice(0, 1)));
     telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     const publisher = new TelegramReportPublisher(api, operators, log);
-    const result = await publisher.toOperators({ id: "daily-x", html: "<b>report</b>", charts: [] });
+    const report = dailyReport(await buildDailyReport(reportDeps()));
+    const result = await publisher.toOperators(report);
     expect(result).toEqual({ delivered: 1, failed: 0 });
-    expect(telegram.sent("sendMessage").map((c) => c.payload.text)).toEqual(["<b>report</b>", "<b>report</b>"]);
+    const texts = telegram.sent("sendMessage").map((c) => String(c.payload.text));
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toBe(texts[0]);
   });
 });

@@ -5,7 +5,7 @@ import { RiskHistoryRepository } from "../../src/adapters/db/repositories/risk-h
 import { TradeLogRepository } from "../../src/adapters/db/repositories/trade-log-repository.js";
 import { haltTrading } from "../../src/app/kill-switch/halt-trading.js";
 import { executeOrder } from "../../src/app/orders/execute-order.js";
-import type { RenderedReport } from "../../src/app/ports/report-publisher.js";
+import type { DeskReport } from "../../src/app/ports/report-publisher.js";
 import { buildWeeklyReport, type WeeklyReportDeps } from "../../src/app/reports/weekly-report.js";
 import { renderWeeklyReport } from "../../src/adapters/telegram/render/weekly-report.js";
 import { Dec } from "../../src/domain/decimal.js";
@@ -93,7 +93,7 @@ describe("the weekly review", () => {
   });
 
   it("is scheduled for Sunday 18:00 New York and pushed to the operators", async () => {
-    const sent: RenderedReport[] = [];
+    const sent: DeskReport[] = [];
     const job = weeklyReportJob({ report: deps(), publisher: { toOperators: (r) => (sent.push(r), Promise.resolve({ delivered: 2, failed: 0 })), toChat: () => Promise.resolve() } });
     expect(job.schedule).toEqual({ pattern: "0 18 * * 0", tz: "America/New_York" });
     expect(await job.process({})).toEqual({ week: "2026-11-23..2026-11-29", delivered: 2, failed: 0 });

@@ -103,7 +103,7 @@ function parseMultipart(raw: string): Record<string, unknown> {
     const name = /name="([^"]+)"/.exec(head ?? "")?.[1];
     if (!name) continue;
     const value = rest.join("\r\n\r\n").replace(/\r\n$/, "");
-    payload[name] = /filename="/.test(head ?? "") ? { bytes: Buffer.byteLength(value, "latin1"), data: Buffer.from(value, "latin1") } : Buffer.from(value, "latin1").toString("utf8");
+    payload[name] = /filename=/.test(head ?? "") ? { bytes: Buffer.byteLength(value, "latin1"), data: Buffer.from(value, "latin1") } : Buffer.from(value, "latin1").toString("utf8");
   }
   return payload;
 }

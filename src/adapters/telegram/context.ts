@@ -6,7 +6,6 @@ import type { KillSwitchDeps } from "../../app/kill-switch/deps.js";
 import type { AuditLog } from "../../app/ports/audit-log.js";
 import type { DeskReader } from "../../app/ports/desk-reader.js";
 import type { Operator, OperatorDirectory } from "../../app/ports/operator-directory.js";
-import type { ChartRenderer } from "../../app/ports/chart-renderer.js";
 import type { ProposalBoard } from "../../app/ports/proposal-board.js";
 import type { ReportPublisher } from "../../app/ports/report-publisher.js";
 import type { TradeLog } from "../../app/ports/trade-log.js";
@@ -42,7 +41,7 @@ export interface BotDeps {
   /** Commands waiting for their operator to pick an account (Redis, 10-minute TTL). */
   accountChoices: PendingChoiceStore;
   /** /report: the day's fills, the chart (absent when charts cannot be drawn here) and the sender. */
-  reports: { trades: TradeLog; charts: ChartRenderer | undefined; publisher: ReportPublisher };
+  reports: { trades: TradeLog; publisher: ReportPublisher };
   /** /warroom; undefined where the War Room is not wired. */
   warroom?: WarRoomDeps;
   /** /compare and the weekly review's live-vs-shadow section: mirrored decisions and the tracking-error targets. */

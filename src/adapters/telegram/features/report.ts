@@ -1,9 +1,9 @@
 import { Composer } from "grammy";
 import { buildDailyReport } from "../../../app/reports/daily-report.js";
 import type { BotContext, BotDeps } from "../context.js";
-import { renderDailyReport } from "../render/daily-report.js";
+import { dailyReport } from "../../../app/ports/report-publisher.js";
 
-/** /report: the daily report, now, with its chart: the same builder and renderer as the 16:15 push. */
+/** /report: the daily report, now, with its chart: the same builder and publisher as the 16:15 push. */
 export function reportFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("report", async (ctx) => {
@@ -15,7 +15,7 @@ export function reportFeature(deps: BotDeps): Composer<BotContext> {
       trades: deps.reports.trades,
       nearStopPct: deps.nearStopPct,
     });
-    await deps.reports.publisher.toChat(ctx.chat.id, await renderDailyReport(report, deps.reports.charts, deps.log));
+    await deps.reports.publisher.toChat(ctx.chat.id, dailyReport(report));
   });
   return composer;
 }

@@ -1,5 +1,4 @@
 import type { ChartRenderer } from "../../../app/ports/chart-renderer.js";
-import type { RenderedReport } from "../../../app/ports/report-publisher.js";
 import type { TradeRow } from "../../../app/ports/trade-log.js";
 import type { AccountDailyReport, DailyReport } from "../../../app/reports/daily-report.js";
 import type { Logger } from "../../../logger.js";
@@ -27,6 +26,13 @@ export function renderTrades(trades: readonly TradeRow[], title = "Today's trade
     return `${esc(etTime(t.filledAt))} ${esc(t.side)} ${t.quantity} ${code(t.ticker)} @ ${t.price.toFixed(2)} (${esc(t.source)})${pnl}`;
   });
   return [bold(`${title} (${trades.length})`), ...lines].join("\n");
+}
+
+/** A report drawn for Telegram: its HTML and, when one could be drawn, a chart per account. */
+export interface RenderedReport {
+  id: string;
+  html: string;
+  charts: { caption: string; png: Buffer }[];
 }
 
 /**

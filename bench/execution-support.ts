@@ -147,7 +147,7 @@ export function buildDeps(dataSource: DataSource, options: { clock: { now(): Dat
 }
 
 function timedGate(gate: TradingGate, timer: StepTimer): TradingGate {
-  return { whenAllowed: (accountId, riskReducing, work) => timer.time("guard", () => gate.whenAllowed(accountId, riskReducing, work)) };
+  return { lockAccount: (accountId, work) => timer.time("guard", () => gate.lockAccount(accountId, work)) };
 }
 
 function timedOrders(orders: OrderStore, timer: StepTimer): OrderStore {
@@ -157,7 +157,7 @@ function timedOrders(orders: OrderStore, timer: StepTimer): OrderStore {
     workingBrokerOrders: () => orders.workingBrokerOrders(),
     unknownBrokerOrders: () => orders.unknownBrokerOrders(),
     isBrokerOrderLinked: (id) => orders.isBrokerOrderLinked(id),
-    recordFill: (orderId, fill, defaultStopPct) => timer.time("recordFill", () => orders.recordFill(orderId, fill, defaultStopPct)),
+    inTransaction: (work) => timer.time("recordFill", () => orders.inTransaction(work)),
     restingPaperOrders: (tickers) => orders.restingPaperOrders(tickers),
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Phase 3 of bench/risk.ts: the order guard (TradingGateRepository.whenAllowed) against a plain
+ * Phase 3 of bench/risk.ts: the order guard (whenAdmitted on TradingGateRepository.lockAccount) against a plain
  * INSERT of the same order row, and concurrent submitters on one account.
  */
 import type pg from "pg";
 import type { DataSource } from "typeorm";
 import { TradingGateRepository } from "../src/adapters/db/repositories/trading-gate-repository.js";
+import { whenAdmitted } from "../src/app/orders/order-guard.js";
 import type { NewOrder } from "../src/app/ports/trading-gate.js";
 import { say, settle, type Results } from "./harness.js";
 import { createAccounts, marketOrder } from "./risk-fixtures.js";
@@ -46,14 +47,14 @@ function plainInsert(pool: pg.Pool, order: NewOrder): Promise<string | undefined
 /** 3. What the guard adds to each order, and how orders on one account serialise behind it. */
 export async function measureGuard(dataSource: DataSource, pool: pg.Pool, results: Results): Promise<void> {
   const record = results.record.bind(results);
-  say(`\n[3] order guard: whenAllowed(account, false, tx => tx.insertOrder(...)) vs one plain autocommit INSERT of the same row, same pool`);
+  say(`\n[3] order guard: whenAdmitted(gate, account, false, tx => tx.insertOrder(...)) vs one plain autocommit INSERT of the same row, same pool`);
   const [sequential, concurrent] = await createAccounts(pool, ["bench-risk-guard", "bench-risk-guard-concurrent"], "100000");
   if (!sequential || !concurrent) throw new Error("guard accounts were not created");
   await settle(pool, "orders, kill_switch_states");
   const gate = new TradingGateRepository(dataSource);
 
   const guarded = async (key: string): Promise<void> => {
-    const result = await gate.whenAllowed(sequential, false, (tx) => tx.insertOrder(marketOrder(sequential, key)));
+    const result = await whenAdmitted(gate, sequential, false, (tx) => tx.insertOrder(marketOrder(sequential, key)));
     if (!result.allowed || !result.value) throw new Error(`guarded order ${key} was not recorded: ${JSON.stringify(result)}`);
   };
   const baseline = async (key: string): Promise<void> => {
@@ -132,7 +133,7 @@ export async function measureGuard(dataSource: DataSource, pool: pg.Pool, result
         const key = `c-${worker}-${next}`;
         next += 1;
         const c = process.hrtime.bigint();
-        const result = await gate.whenAllowed(concurrent, false, (tx) => tx.insertOrder(marketOrder(concurrent, key)));
+        const result = await whenAdmitted(gate, concurrent, false, (tx) => tx.insertOrder(marketOrder(concurrent, key)));
         concurrentMs.push(msSince(c));
         if (!result.allowed || !result.value) throw new Error(`concurrent order ${key} was not recorded`);
       }

@@ -6,7 +6,7 @@
  * `warroom_bench_risk`). Measures
  *   1. evaluateTriggers on a 100-position snapshot, in process;
  *   2. tick-to-halt: a crashing price bar through recordPriceBatch until the halt alert is out;
- *   3. the order guard (TradingGateRepository.whenAllowed) against a plain INSERT of the same
+ *   3. the order guard (whenAdmitted on TradingGateRepository.lockAccount) against a plain INSERT of the same
  *      order row, and 8 concurrent submitters on one account.
  * Prints a summary with targets. Missing a target is a result, not an error: the exit code is
  * non-zero only when something fails.

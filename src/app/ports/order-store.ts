@@ -1,21 +1,14 @@
 import type { Dec } from "../../domain/decimal.js";
-import type { OrderStatus, Side } from "../../domain/vocabulary.js";
-import type { BookingWrites, FillContext } from "../../domain/orders/booking.js";
+import type { OrderStatus } from "../../domain/vocabulary.js";
+import type { BookingOrder, BookingWrites, FillContext } from "../../domain/orders/booking.js";
 
-export interface StoredOrder {
-  id: string;
-  accountId: string;
-  side: Side;
-  ticker: string;
-  quantity: number;
-  filledQuantity: number;
+/** An order as stored: what booking reads of it (BookingOrder), and its terms and broker status. */
+export interface StoredOrder extends BookingOrder {
   orderType: "market" | "limit";
   limitPrice: Dec | null;
-  stopPrice: Dec | null;
   status: OrderStatus;
   statusReason: string | null;
   brokerOrderId: string | null;
-  averageFillPrice: Dec | null;
 }
 
 export type { RecordedFill } from "../../domain/orders/booking.js";

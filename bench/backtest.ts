@@ -169,7 +169,7 @@ async function measureBacktest(dir: string, from: string, to: string, runs: numb
   return rateAt(s.p50);
 }
 
-/** The desk's order path on the bench database, wired as src/main/services.ts does (PaperBookRepository included). */
+/** The desk's order path on the bench database, wired as src/main/desk.ts does (PaperBookRepository included). */
 function replayDeps(ctx: BenchContext, clock: ReplayClock, notifier: RecordingNotifier): ExecutionDeps {
   const { dataSource } = ctx;
   const commissionPerOrder = COSTS.commissionPerOrder;

@@ -67,7 +67,7 @@ export function testConfig(options: Omit<DeskOptions, "clock" | "notifier" | "ov
 }
 
 /**
- * The desk as production builds it (src/main/services.ts buildDesk) on the test's database: the
+ * The desk as production builds it (src/main/desk.ts buildDesk) on the test's database: the
  * test replaces only the clock, where alerts go and the live broker.
  */
 export function testDesk(dataSource: DataSource, options: DeskOptions = {}): Desk {

@@ -35,7 +35,8 @@ const press = (proposalId: string, decision: "a" | "d") => t.press(TRADER_2, `ap
 beforeAll(async () => {
   shadow = await createAccount(db.dataSource, { name: "Shadow", cash: "100000" });
   live = await createAccount(db.dataSource, { name: "Live", cash: "5000", live: { phase: "small" } });
-  t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0 });
+  // The live side fills at the desk's price: the paper simulator stands in for KIS (this file is about /compare, not KIS).
+  t = createTestBot(db.dataSource, { redis, prefix, slippageBps: 0, kisBroker: "paper" });
   // The live account's phase began before the desk's (fixed) clock: the gate counts these decisions.
   await db.dataSource.query(`UPDATE accounts SET phase_started_at = $2 WHERE id = $1`, [live, new Date(t.clock.at.getTime() - 86_400_000)]);
 

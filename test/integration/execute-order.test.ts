@@ -103,7 +103,7 @@ describe("executeOrder on the paper broker", () => {
     // Micro's limits bind real money: a live account, whose orders go to KIS; the paper broker stands in for it here.
     const account = await createAccount(db.dataSource, { cash: "100", live: { phase: "micro" } });
     await price("MCR", "20");
-    const d = executionDeps(db.dataSource, { clock: { now: () => NOW }, kisBroker: deps().broker });
+    const d = executionDeps(db.dataSource, { clock: { now: () => NOW }, kisBroker: "paper" });
     const two = await executeOrder(d, request(account, { ticker: "MCR", quantity: 2 }));
     expect(two.status === "refused" && two.refusals.map((r) => r.code)).toContain("phase_order_quantity");
     expect((await executeOrder(d, request(account, { ticker: "MCR", quantity: 1 }))).status).toBe("filled");

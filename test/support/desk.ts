@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import { QueryCache } from "../../src/adapters/cache/query-cache.js";
+import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
+import { PaperBookRepository } from "../../src/adapters/db/repositories/paper-book-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
@@ -35,8 +37,12 @@ export interface DeskOptions {
   defaultStopPct?: number;
   /** The override code's verifier (production builds it from OVERRIDE_CODE_HASH); none when not given. */
   overrideCode?: KillSwitchDeps["overrideCode"];
-  /** The live broker: a KIS broker on the fake, or a scripted one; KIS accounts' orders go to it. */
-  kisBroker?: Broker;
+  /**
+   * The live broker: a KIS broker on the fake, or a scripted one; KIS accounts' orders go to it.
+   * "paper" stands the desk's paper simulator in for KIS (same settings and clock), for tests of
+   * a live account's rules that do not speak KIS's protocol.
+   */
+  kisBroker?: Broker | "paper";
   /** Any other setting, as an environment variable (FOUR_EYES: "true", KIS_ENV: "real", ...). */
   env?: Record<string, string>;
   /** Redis for the parts that keep state there (the bot, the KIS token); none when not given. */
@@ -78,13 +84,21 @@ export function testDesk(dataSource: DataSource, options: DeskOptions = {}): Des
     log: createLogger("silent"),
     cache: new QueryCache({ ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries }),
   };
-  const desk = buildDesk(config, connections, {
-    clock: options.clock ?? { now: () => MARKET_OPEN },
-    notifier: options.notifier ?? new RecordingNotifier(),
-    ...(options.kisBroker ? { kisBroker: options.kisBroker } : {}),
-  });
+  const clock = options.clock ?? { now: () => MARKET_OPEN };
+  const kisBroker = options.kisBroker === "paper" ? paperStandIn(config, dataSource, clock) : options.kisBroker;
+  const desk = buildDesk(config, connections, { clock, notifier: options.notifier ?? new RecordingNotifier(), ...(kisBroker ? { kisBroker } : {}) });
   desk.killSwitch.overrideCode = options.overrideCode;
   return desk;
+}
+
+function paperStandIn(config: Config, dataSource: DataSource, clock: Clock): Broker {
+  return new PaperBroker({
+    prices: new PriceRepository(dataSource),
+    clock,
+    slippageBps: config.broker.paperSlippageBps,
+    commissionPerOrder: new Dec(config.broker.paperCommissionPerOrder),
+    book: new PaperBookRepository(dataSource),
+  });
 }
 
 /**

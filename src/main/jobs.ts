@@ -43,7 +43,7 @@ import { LoggingReportPublisher } from "../adapters/notifier/logging-report-publ
 import { Dec } from "../domain/decimal.js";
 import type { Runtime } from "./runtime.js";
 import { safetyJobs } from "./watchdog.js";
-import type { DeskServices } from "./desk.js";
+import type { Desk, DeskServices } from "./desk.js";
 
 /** Where the jobs that talk to operators send: Telegram when this process can reach it, else the log. */
 export interface JobChannels {
@@ -57,7 +57,7 @@ function equityMarkJobs(runtime: Runtime, services: DeskServices): JobDefinition
 }
 
 /** A process without Telegram logs what it would have posted. */
-function loggingBoard(runtime: Runtime): ProposalBoard {
+function loggingBoard(runtime: Pick<Runtime, "log">): ProposalBoard {
   return {
     post: (p) => Promise.resolve(runtime.log.info({ proposal: p.id, ticker: p.ticker }, "proposal (no Telegram in this process)")),
     settle: () => Promise.resolve(),
@@ -65,17 +65,18 @@ function loggingBoard(runtime: Runtime): ProposalBoard {
   };
 }
 
-function warroomJobs(runtime: Runtime, services: DeskServices, board: ProposalBoard | undefined): JobDefinition[] {
-  const deps = buildWarRoomDeps(runtime, services, board ?? loggingBoard(runtime));
+function warroomJobs(desk: Desk, board: ProposalBoard | undefined): JobDefinition[] {
+  const { config, killSwitch } = desk;
+  const deps = buildWarRoomDeps(desk, board ?? loggingBoard(desk));
   return [
-    warroomScanJob({ ...deps, watchlist: runtime.config.news.watchlist }),
-    voteScoringJob({ store: deps.store, calendar: services.killSwitch.calendar, clock: services.killSwitch.clock }),
-    signalAlertsJob({ signals: new SignalRepository(runtime.dataSource), notifier: services.killSwitch.notifier, now: () => services.killSwitch.clock.now() }, runtime.config.warroom.signalAlertConfidence),
+    warroomScanJob({ ...deps, watchlist: config.news.watchlist }),
+    voteScoringJob({ store: deps.store, calendar: killSwitch.calendar, clock: killSwitch.clock }),
+    signalAlertsJob({ signals: new SignalRepository(desk.dataSource), notifier: killSwitch.notifier, now: () => killSwitch.clock.now() }, config.warroom.signalAlertConfidence),
   ];
 }
 
 /** Upserts the job schedulers and starts the BullMQ workers. */
-export async function startJobs(runtime: Runtime, services: DeskServices, channels: JobChannels = {}): Promise<JobRunner> {
+export async function startJobs(runtime: Runtime, services: Desk, channels: JobChannels = {}): Promise<JobRunner> {
   const { board } = channels;
   if (!runtime.infrastructure.redisUrl || !runtime.redis) throw new Error("jobs need Redis");
   const redis = runtime.redis;
@@ -113,7 +114,7 @@ export async function startJobs(runtime: Runtime, services: DeskServices, channe
       // A replay moves a day every REPLAY_SECONDS_PER_DAY: poll at that pace so no day is skipped.
       marketData.provider === "replay" ? Math.min(schedules.pricePollEverySeconds, marketData.replaySecondsPerDay) : schedules.pricePollEverySeconds,
     ),
-    ...warroomJobs(runtime, services, board),
+    ...warroomJobs(services, board),
     // history-backfill is optional (jobs/names.ts): only with a history provider, and not in replay,
     // whose history is fixed: once at start is enough (a daily run would re-date it again).
     ...(backfill && marketData.provider !== "replay" ? [historyBackfillJob(backfill.deps, backfill.options)] : []),

@@ -113,7 +113,7 @@ export function buildBotDeps(desk: Desk, link: Pick<TelegramLink, "api" | "opera
     conversationStorage: new RedisConversationStorage(redis, prefix),
     accountChoices: new RedisPendingChoices(redis, prefix),
     reports: { trades: new TradeLogRepository(dataSource), publisher: buildReportPublisher(desk, link) },
-    warroom: buildWarRoomDeps(desk, desk, board),
+    warroom: buildWarRoomDeps(desk, board),
     tracking: { mirrors: new MirrorRepository(dataSource), targets: trackingTargets(config) },
     nearStopPct: new Dec(config.risk.nearStopPct),
     marketData: { provider: config.marketData.provider, ...withFeeds(desk) },

@@ -10,16 +10,15 @@ import type { ProposalBoard } from "../app/ports/proposal-board.js";
 import type { WarRoomDeps } from "../app/warroom/session.js";
 import { DEFAULT_RISK_FRACTION, DEFAULT_THRESHOLDS } from "../domain/warroom/chair.js";
 import { MIN_SCORED_FOR_WEIGHT } from "../domain/warroom/track-record.js";
-import type { Runtime } from "./runtime.js";
-import type { DeskServices } from "./desk.js";
+import type { Desk } from "./desk.js";
 
 /**
  * The War Room on this process's connections. Prices, news and signals are read through the
  * TTL query cache (never the kill switch or the account: those are read fresh). The LLM agent
  * joins only when LLM_BASE_URL is set.
  */
-export function buildWarRoomDeps(runtime: Pick<Runtime, "config" | "dataSource" | "cache">, services: DeskServices, board: ProposalBoard): WarRoomDeps {
-  const { config, dataSource, cache } = runtime;
+export function buildWarRoomDeps(desk: Pick<Desk, "config" | "dataSource" | "cache" | "killSwitch" | "approvals">, board: ProposalBoard): WarRoomDeps {
+  const { config, dataSource, cache } = desk;
   const llm = config.llm.baseUrl
     ? createLlmAgent({ baseUrl: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}) })
     : undefined;
@@ -28,9 +27,9 @@ export function buildWarRoomDeps(runtime: Pick<Runtime, "config" | "dataSource" 
     prices: new PriceRepository(dataSource),
     news: new NewsRepository(dataSource, cache),
     signals: new SignalRepository(dataSource, cache),
-    killSwitch: services.killSwitch,
+    killSwitch: desk.killSwitch,
     accounts: new AccountRepository(dataSource),
-    approvals: services.approvals,
+    approvals: desk.approvals,
     board,
     mirrors: new MirrorRepository(dataSource),
     reader: new DeskReaderRepository(dataSource),

@@ -1,8 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import { QueryCache } from "../../src/adapters/cache/query-cache.js";
-import { PaperBroker } from "../../src/adapters/broker/paper/paper-broker.js";
-import { PaperBookRepository } from "../../src/adapters/db/repositories/paper-book-repository.js";
 import { PriceRepository } from "../../src/adapters/db/repositories/price-repository.js";
 import { RecordingNotifier } from "../../src/adapters/notifier/recording-notifier.js";
 import type { KillSwitchDeps } from "../../src/app/kill-switch/deps.js";
@@ -15,6 +13,7 @@ import { Dec } from "../../src/domain/decimal.js";
 import type { TriggerThresholds } from "../../src/domain/kill-switch/triggers.js";
 import type { PriceBar } from "../../src/domain/prices.js";
 import { createLogger } from "../../src/logger.js";
+import { brokersByAccount } from "../../src/main/brokers.js";
 import { buildDesk, type Desk } from "../../src/main/desk.js";
 
 /** Tuesday 2026-11-24, 11:00 New York: the market is open. */
@@ -84,21 +83,12 @@ export function testDesk(dataSource: DataSource, options: DeskOptions = {}): Des
     log: createLogger("silent"),
     cache: new QueryCache({ ttlMs: config.cache.ttlSeconds * 1000, maxEntries: config.cache.maxEntries }),
   };
-  const clock = options.clock ?? { now: () => MARKET_OPEN };
-  const kisBroker = options.kisBroker === "paper" ? paperStandIn(config, dataSource, clock) : options.kisBroker;
-  const desk = buildDesk(config, connections, { clock, notifier: options.notifier ?? new RecordingNotifier(), ...(kisBroker ? { kisBroker } : {}) });
+  const kisBroker = options.kisBroker === "paper" ? undefined : options.kisBroker;
+  const desk = buildDesk(config, connections, { clock: options.clock ?? { now: () => MARKET_OPEN }, notifier: options.notifier ?? new RecordingNotifier(), ...(kisBroker ? { kisBroker } : {}) });
+  // The desk's own paper broker takes the KIS accounts' orders too, routed as production routes them.
+  if (options.kisBroker === "paper") desk.execution.brokers = brokersByAccount(dataSource, desk.execution.broker, desk.execution.broker);
   desk.killSwitch.overrideCode = options.overrideCode;
   return desk;
-}
-
-function paperStandIn(config: Config, dataSource: DataSource, clock: Clock): Broker {
-  return new PaperBroker({
-    prices: new PriceRepository(dataSource),
-    clock,
-    slippageBps: config.broker.paperSlippageBps,
-    commissionPerOrder: new Dec(config.broker.paperCommissionPerOrder),
-    book: new PaperBookRepository(dataSource),
-  });
 }
 
 /**

@@ -19,13 +19,19 @@ export async function bookFillIn(tx: FillBookingTransaction, orderId: string, fi
   return booking.recorded;
 }
 
-/** Books broker fills of an order, each in a transaction of its own, then re-evaluates the kill switch and tells the admins. */
-export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[], brokerOrderId?: string): Promise<RecordedFill[]> {
+/** Books `fills` in order with `book`, keeping the ones booked now (a fill booked before is skipped). */
+export async function bookEach(fills: readonly BrokerFill[], book: (fill: BrokerFill) => Promise<RecordedFill | undefined>): Promise<RecordedFill[]> {
   const booked: RecordedFill[] = [];
   for (const fill of fills) {
-    const recorded = await deps.orders.inTransaction((tx) => bookFillIn(tx, orderId, fill, deps.settings.defaultStopPct, brokerOrderId));
+    const recorded = await book(fill);
     if (recorded) booked.push(recorded);
   }
+  return booked;
+}
+
+/** Books broker fills of an order, each in a transaction of its own, then re-evaluates the kill switch and tells the admins. */
+export async function bookFills(deps: ExecutionDeps, orderId: string, fills: readonly BrokerFill[], brokerOrderId?: string): Promise<RecordedFill[]> {
+  const booked = await bookEach(fills, (fill) => deps.orders.inTransaction((tx) => bookFillIn(tx, orderId, fill, deps.settings.defaultStopPct, brokerOrderId)));
   await afterFills(deps, booked);
   return booked;
 }

@@ -9,7 +9,7 @@ import type { Broker, BrokerOrder, SubmitResult } from "../ports/broker.js";
 import type { OrderStore, RecordedFill } from "../ports/order-store.js";
 import type { RefusalLog } from "../ports/risk-history.js";
 import type { TradingGate } from "../ports/trading-gate.js";
-import { afterFills, bookFillIn, bookFills } from "./book-fill.js";
+import { afterFills, bookEach, bookFillIn, bookFills } from "./book-fill.js";
 import { whenAdmitted } from "./order-guard.js";
 import { preTradeView } from "./pre-trade-view.js";
 
@@ -108,11 +108,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest, o
       // A simulated broker decides without I/O: book its fill in this same transaction.
       const result = brokerText(await broker.submit(brokerOrder(order, orderId), { cash: view.cash, quote }));
       if (result.status === "filled") {
-        const booked: RecordedFill[] = [];
-        for (const fill of result.fills) {
-          const recorded = await bookFillIn(tx, orderId, fill, deps.settings.defaultStopPct, result.brokerOrderId);
-          if (recorded) booked.push(recorded);
-        }
+        const booked = await bookEach(result.fills, (fill) => bookFillIn(tx, orderId, fill, deps.settings.defaultStopPct, result.brokerOrderId));
         return { kind: "filled" as const, orderId, booked };
       }
       // Its answer is committed with the order: no crash can leave a simulated order without one.

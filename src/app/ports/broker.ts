@@ -1,4 +1,5 @@
 import type { Dec } from "../../domain/decimal.js";
+import type { FillReport } from "../../domain/orders/booking.js";
 import type { OrderType, Side } from "../../domain/vocabulary.js";
 
 export interface BrokerOrder {
@@ -11,13 +12,8 @@ export interface BrokerOrder {
   limitPrice: Dec | null;
 }
 
-export interface BrokerFill {
-  quantity: number;
-  price: Dec;
-  commission: Dec;
-  brokerFillId: string;
-  at: Date;
-}
+/** One fill as the broker reports it: what booking (src/domain/orders/booking.ts) books. */
+export type BrokerFill = FillReport;
 
 export type SubmitResult =
   | { status: "filled"; brokerOrderId: string; fills: BrokerFill[] }
